@@ -1,0 +1,24 @@
+using FacePing.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var adminKey = builder.AddParameter("admin-key", secret: true);
+var redis = builder.AddFacePingRedis();
+
+var inference = builder.AddProject<Projects.FacePing_Inference>("inference")
+    .WithEnvironment("FacePing__Models__Directory", Path.Combine(builder.RepositoryRoot(), ".cache", "models"))
+    .WithHttpHealthCheck("/health");
+
+var api = builder.AddProject<Projects.FacePing_Api>("api")
+    .WithRedis(redis)
+    .WithReference(inference).WaitFor(inference)
+    .WithEnvironment("FacePing__AdminKey", adminKey)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
+    .WithRedis(redis)
+    .WithReference(inference).WaitFor(inference)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace FacePing.AppHost;
+
+/// <summary>
+/// Redis 8 (vector sets) for FacePing: the official container where a container runtime answers,
+/// otherwise the provisioned local redis-server, so the AppHost also runs on machines without Docker.
+/// </summary>
+internal static class RedisResourceExtensions
+{
+    private const string RedisImageTag = "8.2";
+
+    public static string RepositoryRoot(this IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+
+    public static IResourceBuilder<IResource> AddFacePingRedis(this IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["FacePing:RedisMode"] ?? (ContainerRuntimeAnswers() ? "container" : "local");
+        if (mode == "container")
+        {
+            return builder.AddRedis("redis")
+                .WithImageTag(RedisImageTag)
+                .WithDataVolume("faceping-redis-data")
+                .WithPersistence()
+                .WithArgs("--appendonly", "yes", "--appendfsync", "everysec");
+        }
+
+        var root = builder.RepositoryRoot();
+        var port = int.Parse(builder.Configuration["FacePing:LocalRedisPort"] ?? "6390");
+        var dataDir = Path.Combine(root, ".cache", "redis-data");
+        Directory.CreateDirectory(dataDir);
+
+        builder.Services.AddHealthChecks().AddCheck("redis-local", () => PingsBack(port)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"redis-server is not answering on 127.0.0.1:{port}"));
+
+        return builder.AddExecutable("redis", Path.Combine(root, ".cache", "redis", "bin", "redis-server"), dataDir,
+                "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDir,
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes")
+            .WithEnvironment("FACEPING_REDIS_PORT", port.ToString())
+            .WithHealthCheck("redis-local");
+    }
+
+    /// <summary>Points a project at Redis the same way Aspire's reference would (ConnectionStrings__redis).</summary>
+    public static IResourceBuilder<ProjectResource> WithRedis(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResource> redis)
+    {
+        if (redis.Resource is RedisResource container)
+        {
+            var typed = project.ApplicationBuilder.CreateResourceBuilder(container);
+            return project.WithReference(typed).WaitFor(typed);
+        }
+        var port = project.ApplicationBuilder.Configuration["FacePing:LocalRedisPort"] ?? "6390";
+        return project.WithEnvironment("ConnectionStrings__redis", $"127.0.0.1:{port}").WaitFor(redis);
+    }
+
+    private static bool PingsBack(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", port);
+            using var stream = client.GetStream();
+            stream.Write("PING\r\n"u8);
+            var buffer = new byte[16];
+            var read = stream.Read(buffer, 0, buffer.Length);
+            return read >= 5 && buffer[0] == (byte)'+';
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ContainerRuntimeAnswers()
+    {
+        foreach (var runtime in new[] { "docker", "podman" })
+        {
+            try
+            {
+                using var process = Process.Start(new ProcessStartInfo(runtime, "info")
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                });
+                if (process is null) continue;
+                if (process.WaitForExit(TimeSpan.FromSeconds(5)) && process.ExitCode == 0) return true;
+                if (!process.HasExited) process.Kill();
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // Not installed.
+            }
+        }
+        return false;
+    }
+}

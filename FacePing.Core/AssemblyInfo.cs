@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("FacePing.Tests")]
+[assembly: InternalsVisibleTo("FacePing.Benchmarks")]

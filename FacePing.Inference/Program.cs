@@ -1,0 +1,13 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
+
+namespace FacePing.Inference
+{
+    /// <summary>Marks this assembly for test hosts (WebApplicationFactory).</summary>
+    public sealed class InferenceEntryPoint;
+}

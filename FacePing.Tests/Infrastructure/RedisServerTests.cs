@@ -1,0 +1,15 @@
+namespace FacePing.Tests.Infrastructure;
+
+public sealed class RedisServerTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    [Fact]
+    public async Task Provisioned_server_is_redis_8_with_vector_sets()
+    {
+        var info = await redis.Server.InfoAsync("server");
+        var version = info.SelectMany(g => g).First(kv => kv.Key == "redis_version").Value;
+        Assert.True(Version.Parse(version).Major >= 8, $"redis_version {version}");
+
+        await redis.Db.ExecuteAsync("VADD", "probe", "VALUES", "2", "1", "0", "a");
+        Assert.Equal(1L, (long)await redis.Db.ExecuteAsync("VCARD", "probe"));
+    }
+}

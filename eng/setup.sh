@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Everything FacePing needs on a fresh Debian machine, idempotent: Redis 8, the face models, FTP/SMTP test servers.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+"$here/provision-redis.sh"
+"$here/provision-models.sh"
+
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || missing+=(python3-pyftpdlib)
+  /usr/bin/python3 -c 'import OpenSSL' 2>/dev/null || missing+=(python3-openssl)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]} from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Provisions what the tests need (Redis 8, models, FTP server) and runs every test; ends with "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+./eng/setup.sh --test
+results="$(pwd)/.cache/test-results"
+rm -rf "$results"
+set +e
+dotnet test FacePing.sln -c Release --logger "trx;LogFileName=results.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+set -e
+passed=0; failed=0
+for trx in "$results"/*.trx "$results"/*/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n1)"
+  p="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
+  f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+echo "$passed passed, $failed failed"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
