@@ -1,0 +1,12 @@
+namespace FacePing.Core.Inference;
+
+/// <summary>The Inference service rejected the image (its status is passed on: 400, 413 or 415).</summary>
+public sealed class ImageRejectedException(int status, string title, string? detail) : Exception(detail ?? title)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+    public string? Detail { get; } = detail;
+}
+
+/// <summary>The Inference service could not be reached or failed; callers answer 503.</summary>
+public sealed class InferenceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
