@@ -24,9 +24,13 @@ public sealed class VectorStoreOptions
     [Range(1, 10000)]
     public int MinCandidates { get; set; } = 50;
 
-    /// <summary>HNSW search exploration factor (EF) for VSIM; higher is slower and more exact.</summary>
+    /// <summary>
+    /// HNSW search exploration factor (EF) for VSIM; higher is slower and more exact. Measured on 3,000 random unit
+    /// 512-d vectors (SearchAccuracyTests), recall@10 of random-direction queries: EF 200 → 0.95, 300 → 0.98,
+    /// 500 → 0.997; more candidates at the same EF changed nothing, so EF is the knob and 500 the default.
+    /// </summary>
     [Range(1, 100000)]
-    public int SearchEf { get; set; } = 200;
+    public int SearchEf { get; set; } = 500;
 
     /// <summary>
     /// A metadata-filtered search whose filter matches at most this many vectors is answered by an exact scan of those
