@@ -21,6 +21,7 @@ builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCas
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingOpenApi();
+builder.AddFaces();
 
 var app = builder.Build();
 
