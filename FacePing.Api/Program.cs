@@ -4,6 +4,8 @@ using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
+using FacePing.Api.RateLimiting;
+using FacePing.Api.ServerLimits;
 using FacePing.Api.Vectors;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -22,6 +24,8 @@ builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingOpenApi();
 builder.AddFaces();
+builder.Services.AddFacePingRateLimiting(builder.Configuration);
+builder.Services.AddFacePingServerLimits(builder.Configuration);
 
 var app = builder.Build();
 
@@ -29,6 +33,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseFacePingRateLimiting();
 app.UseBodySizeLimits();
 
 app.MapDefaultEndpoints();
