@@ -5,6 +5,7 @@ using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
 using FacePing.Api.RateLimiting;
+using FacePing.Api.RequestGuards;
 using FacePing.Api.ServerLimits;
 using FacePing.Api.Vectors;
 using Microsoft.AspNetCore.Http.Json;
@@ -17,6 +18,7 @@ InferenceHealthCheck.AddIfConfigured(builder);
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddExceptionHandler<EncodingExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);

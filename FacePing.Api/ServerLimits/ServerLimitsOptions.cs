@@ -21,8 +21,8 @@ public sealed class ServerLimitsOptions
     [Range(1, 10_000_000)]
     public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
 
-    /// <summary>Time before the upload rate is enforced (TCP slow start, a stalled first packet).</summary>
-    [Range(1, 300)]
+    /// <summary>Time before the upload rate is enforced (TCP slow start, a stalled first packet). Kestrel needs more than 1 s.</summary>
+    [Range(2, 300)]
     public int BodyGracePeriodSeconds { get; set; } = 5;
 
     /// <summary>How long an idle keep-alive connection stays open.</summary>

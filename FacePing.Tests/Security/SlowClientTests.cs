@@ -27,7 +27,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         {
             ["FacePing:Server:RequestHeadersTimeoutSeconds"] = "2",
             ["FacePing:Server:MinRequestBodyBytesPerSecond"] = "200",
-            ["FacePing:Server:BodyGracePeriodSeconds"] = "1",
+            ["FacePing:Server:BodyGracePeriodSeconds"] = "2",
         });
         _api.UseKestrel(_port);
         _api.StartServer();
