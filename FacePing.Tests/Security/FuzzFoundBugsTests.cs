@@ -42,4 +42,22 @@ public sealed class FuzzFoundBugsTests(ApiFixture fixture)
         await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal(before, await fixture.Redis.Server.DatabaseSizeAsync());
     }
+
+    [Theory]
+    [InlineData("/vector/generate")]
+    [InlineData("/faces/compare")]
+    [InlineData("/groups/parts/face")]
+    [InlineData("/groups/parts/faces/search")]
+    public async Task A_truncated_multipart_body_is_400(string path)
+    {
+        using var client = await fixture.Factory.CreateTenantClientAsync();
+        using (await client.PostAsync("/groups/parts", null)) { }
+        using var form = new MultipartFormDataContent("cut");
+        form.Add(new ByteArrayContent(new byte[5000]), "image", "a.jpg");
+        var raw = await form.ReadAsByteArrayAsync();
+        var content = new ByteArrayContent(raw[..2500]); // no closing boundary
+        content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=cut");
+        using var response = await client.PostAsync(path, content);
+        await ProblemAssert.IsValidation(response, "body");
+    }
 }

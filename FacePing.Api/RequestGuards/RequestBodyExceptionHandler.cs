@@ -6,11 +6,12 @@ using Microsoft.Net.Http.Headers;
 namespace FacePing.Api.RequestGuards;
 
 /// <summary>
-/// Request bodies whose text encoding is wrong, which the framework reports as plain InvalidOperationExceptions (found
-/// by fuzzing; both were 500s): a JSON content type naming an unknown charset is a 415, and a JSON string holding
-/// bytes that are not UTF-8 (System.Text.Json checks them only when the string is read) is a 400.
+/// Broken request bodies that the framework reports as plain InvalidOperationException/IOException (all found by
+/// fuzzing; each was a 500): a JSON content type naming an unknown charset is a 415; a JSON string holding bytes that
+/// are not UTF-8 (System.Text.Json checks them only when the string is read) is a 400; a multipart body that ends
+/// before its closing boundary is a 400.
 /// </summary>
-public sealed class EncodingExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed class RequestBodyExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -30,6 +31,15 @@ public sealed class EncodingExceptionHandler(IProblemDetailsService problems) : 
                 Status = StatusCodes.Status415UnsupportedMediaType,
                 Title = "Unsupported media type",
                 Detail = $"The charset '{charset}' is not supported; send JSON as UTF-8.",
+            };
+        }
+        else if (exception is IOException && !context.RequestAborted.IsCancellationRequested && context.Request.HasFormContentType)
+        {
+            // The client is still there (not a disconnect): its multipart body is truncated or its boundary is wrong.
+            const string detail = "The multipart body is malformed: it ends before its closing boundary.";
+            problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = [detail] })
+            {
+                Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = detail,
             };
         }
         else
