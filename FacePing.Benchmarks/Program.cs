@@ -4,5 +4,11 @@ namespace FacePing.Benchmarks;
 
 public static class BenchmarkEntry
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        // "api": end-to-end figures against running services (eng/bench.sh); anything else goes to BenchmarkDotNet.
+        if (args is ["api", .. var rest]) return ApiLoad.ApiLoadBench.Run(rest);
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+        return 0;
+    }
 }
