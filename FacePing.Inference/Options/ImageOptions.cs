@@ -8,7 +8,7 @@ public sealed class ImageOptions
     public const string Section = "FacePing:Images";
 
     /// <summary>Largest accepted body in bytes.</summary>
-    [Range(1024, 1L << 31)]
+    [Range(1024, 1L << 30)]
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
     /// <summary>Largest accepted pixel count, checked from the header before decoding.</summary>
