@@ -16,9 +16,17 @@ var api = builder.AddProject<Projects.FacePing_Api>("api")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
-builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
+var ingestion = builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
     .WithRedis(redis)
     .WithReference(inference).WaitFor(inference)
     .WithHttpHealthCheck("/health");
+
+if (builder.AddSmtpCatcher() is { } mail)
+{
+    ingestion
+        .WithEnvironment("FacePing__Smtp__Host", "127.0.0.1")
+        .WithEnvironment("FacePing__Smtp__Port", SmtpCatcherExtensions.SmtpPort.ToString())
+        .WaitFor(mail);
+}
 
 builder.Build().Run();

@@ -1,9 +1,16 @@
+using FacePing.Inference.Endpoints;
+using FacePing.Inference.Pipeline;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.AddFacePipeline();
 
 var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapAnalyzeApi();
 app.Run();
 
 namespace FacePing.Inference

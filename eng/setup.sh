@@ -18,3 +18,8 @@ if [ "${1:-}" = "--test" ]; then
     apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 fi
+
+# The AppHost's development SMTP catcher (e-mails from folder ingestion are readable in its web UI).
+if [ "${1:-}" != "--test" ] && [ ! -x "$here/../.cache/tools/smtp4dev" ]; then
+  dotnet tool install --tool-path "$here/../.cache/tools" Rnwood.Smtp4dev --version 3.15.0 >/dev/null
+fi

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FacePing.Core.Inference;
+
+/// <summary>
+/// Calls the Inference service found by service discovery (<c>http://inference</c>). Image problems come back as
+/// <see cref="ImageRejectedException"/>; an unreachable or failing service as <see cref="InferenceUnavailableException"/>,
+/// so callers can answer 4xx or 503 without guessing.
+/// </summary>
+public sealed class InferenceClient(HttpClient http)
+{
+    public const string ServiceName = "inference";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
+
+    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed, CancellationToken cancellationToken)
+    {
+        using var content = new ReadOnlyMemoryContent(image);
+        content.Headers.ContentType = OctetStream;
+        var path = embed switch
+        {
+            EmbedMode.Largest => "/v1/analyze?embed=largest",
+            EmbedMode.None => "/v1/analyze?embed=none",
+            _ => "/v1/analyze?embed=all",
+        };
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(path, content, cancellationToken);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken))
+        {
+            throw new InferenceUnavailableException("The inference service could not be reached.", ex);
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadFromJsonAsync<FaceAnalysis>(Json, cancellationToken)
+                    ?? throw new InferenceUnavailableException("The inference service sent an empty answer.");
+            }
+
+            var status = (int)response.StatusCode;
+            if (status is 400 or 413 or 415 or 422)
+            {
+                var problem = await ReadProblemAsync(response, cancellationToken);
+                throw new ImageRejectedException(status, problem?.Title ?? response.ReasonPhrase ?? "Image rejected", problem?.Detail);
+            }
+            throw new InferenceUnavailableException($"The inference service answered {status} {response.ReasonPhrase}.");
+        }
+    }
+
+    private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ProblemDetails>(Json, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // Timeouts surface as TaskCanceledException (HttpClient) or as the resilience pipeline's own exceptions
+    // (timeout rejected, circuit open); none of them is the caller cancelling.
+    private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested &&
+        (ex is HttpRequestException or TaskCanceledException or TimeoutException or IOException
+         || ex.GetType().Namespace?.StartsWith("Polly", StringComparison.Ordinal) == true);
+}

@@ -1,0 +1,26 @@
+namespace FacePing.Inference.Detection;
+
+/// <summary>A detected face box (corners, in the pixels of the image it was found in) and its detector score.</summary>
+public readonly record struct FaceCandidate(float X1, float Y1, float X2, float Y2, float Score)
+{
+    public float Width => X2 - X1;
+    public float Height => Y2 - Y1;
+    public float Area => MathF.Max(0, Width) * MathF.Max(0, Height);
+    public float CentreX => (X1 + X2) / 2;
+    public float CentreY => (Y1 + Y2) / 2;
+
+    public float Intersection(in FaceCandidate other)
+    {
+        var w = MathF.Min(X2, other.X2) - MathF.Max(X1, other.X1);
+        var h = MathF.Min(Y2, other.Y2) - MathF.Max(Y1, other.Y1);
+        return w <= 0 || h <= 0 ? 0 : w * h;
+    }
+
+    public float IoU(in FaceCandidate other)
+    {
+        var i = Intersection(other);
+        return i <= 0 ? 0 : i / (Area + other.Area - i);
+    }
+
+    public FaceCandidate Scaled(float factor) => new(X1 * factor, Y1 * factor, X2 * factor, Y2 * factor, Score);
+}

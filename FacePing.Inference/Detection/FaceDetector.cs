@@ -1,0 +1,126 @@
+using FacePing.Inference.Imaging;
+using FacePing.Inference.Models;
+using FacePing.Inference.Options;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Inference.Detection;
+
+/// <summary>
+/// UltraFace RFB-320. One pass sees the whole image squeezed to 320×240; faces smaller than ~15 input pixels are
+/// lost there, so large images get further passes over overlapping 4:3 tiles at finer scales, merged by NMS.
+/// </summary>
+public sealed class FaceDetector
+{
+    public const int InputWidth = 320;
+    public const int InputHeight = 240;
+
+    // Each level is this many times finer than the previous: the model covers faces of ~15–200 input pixels.
+    private const float LevelRatio = 3f;
+    // Finest level in decoded pixels per input pixel: finer tiles only find faces too small to recognise.
+    private const float FinestScale = 1.5f;
+    private const float TileOverlap = 0.3f;
+    // A tile detection this close (input pixels) to an inner tile edge is likely cut; the neighbour sees it whole.
+    private const float EdgeMargin = 2f;
+
+    private readonly OnnxModel _model;
+    private readonly ModelOptions _options;
+    private readonly int _scoresOutput;
+    private readonly int _boxesOutput;
+
+    public FaceDetector(FaceModels models, IOptions<ModelOptions> options)
+    {
+        _model = models.Detector;
+        _options = options.Value;
+        _scoresOutput = IndexOf(_model, "scores", 0);
+        _boxesOutput = IndexOf(_model, "boxes", 1);
+    }
+
+    /// <summary>Faces in <paramref name="image"/>'s (decoded) pixel coordinates, best score first.</summary>
+    public List<FaceCandidate> Detect(RgbaImage image, out int passes)
+    {
+        var found = new List<FaceCandidate>();
+        var input = TensorRunner.Rent(3 * InputWidth * InputHeight);
+        try
+        {
+            RunRegion(image, 0, 0, image.Width, image.Height, input, found, edges: default);
+            passes = 1;
+            var scale = MathF.Max((float)image.Width / InputWidth, (float)image.Height / InputHeight);
+            if (scale >= _options.TilingFromScale)
+            {
+                for (var k = scale / LevelRatio; k >= FinestScale; k /= LevelRatio)
+                {
+                    passes += RunTiles(image, k, input, found);
+                }
+            }
+        }
+        finally
+        {
+            TensorRunner.Return(input);
+        }
+        return NonMaxSuppression.Apply(found, _options.NmsThreshold);
+    }
+
+    private int RunTiles(RgbaImage image, float k, float[] input, List<FaceCandidate> found)
+    {
+        var tileW = Math.Min(InputWidth * k, image.Width);
+        var tileH = Math.Min(InputHeight * k, image.Height);
+        var xs = Positions(image.Width, tileW);
+        var ys = Positions(image.Height, tileH);
+        foreach (var y in ys)
+        {
+            foreach (var x in xs)
+            {
+                var edges = new InnerEdges(x > 0, y > 0, x + tileW < image.Width - 0.5f, y + tileH < image.Height - 0.5f);
+                RunRegion(image, x, y, tileW, tileH, input, found, edges);
+            }
+        }
+        return xs.Length * ys.Length;
+    }
+
+    private static float[] Positions(int extent, float tile)
+    {
+        if (tile >= extent - 0.5f) return [0];
+        var step = tile * (1 - TileOverlap);
+        var count = (int)MathF.Ceiling((extent - tile) / step) + 1;
+        var stride = (extent - tile) / (count - 1);
+        var positions = new float[count];
+        for (var i = 0; i < count; i++) positions[i] = i * stride;
+        return positions;
+    }
+
+    private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input, List<FaceCandidate> found, InnerEdges edges)
+    {
+        var map = AffineMap.FromRect(x, y, w, h, InputWidth, InputHeight);
+        Sampler.SampleRgb(image, map, InputWidth, InputHeight, input.AsSpan(0, 3 * InputWidth * InputHeight), 127f, 1f / 128f);
+        using var outputs = TensorRunner.Run(_model, input, [1, 3, InputHeight, InputWidth]);
+        var scores = outputs[_scoresOutput].GetTensorDataAsSpan<float>();
+        var boxes = outputs[_boxesOutput].GetTensorDataAsSpan<float>();
+        var count = scores.Length / 2;
+        var threshold = _options.ScoreThreshold;
+        const float marginX = EdgeMargin / InputWidth;
+        const float marginY = EdgeMargin / InputHeight;
+        for (var a = 0; a < count; a++)
+        {
+            var score = scores[2 * a + 1];
+            if (score < threshold) continue;
+            var x1 = boxes[4 * a];
+            var y1 = boxes[4 * a + 1];
+            var x2 = boxes[4 * a + 2];
+            var y2 = boxes[4 * a + 3];
+            if ((edges.Left && x1 < marginX) || (edges.Top && y1 < marginY)
+                || (edges.Right && x2 > 1 - marginX) || (edges.Bottom && y2 > 1 - marginY)) continue;
+            found.Add(new FaceCandidate(x + x1 * w, y + y1 * h, x + x2 * w, y + y2 * h, score));
+        }
+    }
+
+    private static int IndexOf(OnnxModel model, string name, int fallback)
+    {
+        for (var i = 0; i < model.OutputNames.Count; i++)
+        {
+            if (model.OutputNames[i].Equals(name, StringComparison.OrdinalIgnoreCase)) return i;
+        }
+        return fallback;
+    }
+
+    private readonly record struct InnerEdges(bool Left, bool Top, bool Right, bool Bottom);
+}

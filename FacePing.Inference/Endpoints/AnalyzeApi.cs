@@ -1,0 +1,118 @@
+using System.Buffers;
+using FacePing.Core.Inference;
+using FacePing.Inference.Decoding;
+using FacePing.Inference.Options;
+using FacePing.Inference.Pipeline;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Inference.Endpoints;
+
+/// <summary>The internal analysis endpoint the Api and Ingestion services call.</summary>
+public static class AnalyzeApi
+{
+    public const string ProblemTypeBase = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.";
+
+    public static IEndpointRouteBuilder MapAnalyzeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("Inference");
+        api.MapPost("/analyze", Analyze)
+            .WithName("AnalyzeImage")
+            .WithSummary("Detects faces, their landmarks and (optionally) embeddings in one image.")
+            .DisableAntiforgery();
+        return app;
+    }
+
+    public static async Task<Results<Ok<FaceAnalysis>, ValidationProblem, ProblemHttpResult>> Analyze(
+        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null)
+    {
+        if (!TryParseMode(embed, out var mode))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["embed"] = ["embed must be one of: largest, all, none."] },
+                title: "Invalid query");
+        }
+
+        var limit = options.Value.MaxBytes;
+        if (context.Request.ContentLength > limit) return TooLarge(context.Request.ContentLength.Value, limit);
+
+        byte[]? body = null;
+        try
+        {
+            int length;
+            (body, length) = await ReadBodyAsync(context, limit);
+            if (length < 0) return TooLarge(null, limit);
+            if (length == 0) return Problem(400, "Empty image", "The request body must hold the image bytes.");
+            var analysis = pipeline.Analyze(body.AsSpan(0, length), mode);
+            return TypedResults.Ok(analysis);
+        }
+        catch (ImageDecodeException e)
+        {
+            return Problem(e.Status, e.Title, e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(null, limit);
+        }
+        finally
+        {
+            if (body is not null) ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private static bool TryParseMode(string? value, out EmbedMode mode)
+    {
+        mode = EmbedMode.All;
+        if (string.IsNullOrEmpty(value)) return true;
+        foreach (var candidate in Enum.GetValues<EmbedMode>())
+        {
+            if (string.Equals(value, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                mode = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Reads the body into a pooled buffer; a length of −1 means it exceeded <paramref name="limit"/>.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long limit)
+    {
+        // Kestrel enforces its own limit too; this keeps the check when hosted elsewhere (tests, other servers).
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+
+        var expected = context.Request.ContentLength is { } declared ? (int)declared : 64 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(expected + 1, 4096));
+        var length = 0;
+        var stream = context.Request.Body;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            var read = await stream.ReadAsync(buffer.AsMemory(length), context.RequestAborted);
+            if (read == 0) return (buffer, length);
+            length += read;
+            if (length > limit) return (buffer, -1);
+        }
+    }
+
+    private static ProblemHttpResult TooLarge(long? actual, long limit) => Problem(413, "Image too large",
+        actual is { } n ? $"The body is {n:N0} bytes; the limit is {limit:N0} bytes." : $"The body exceeds the limit of {limit:N0} bytes.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: ProblemTypeBase + status switch
+        {
+            400 => "1",
+            413 => "14",
+            415 => "16",
+            422 => "21",
+            _ => "1",
+        });
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FacePing.Inference.Options;
+
+/// <summary>Where the ONNX models live and how ONNX Runtime runs them (section <c>FacePing:Models</c>).</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "FacePing:Models";
+
+    public const string DetectorFile = "fr_detect.onnx";
+    public const string LandmarkFile = "fr_landmark.onnx";
+    public const string FeatureFile = "fr_feature.onnx";
+
+    /// <summary>Folder holding the three model files; empty means the repository's .cache/models.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Threads one model run may use; 0 = one per core.</summary>
+    [Range(0, 64)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Detector score a face must reach.</summary>
+    [Range(0.05, 0.99)]
+    public float ScoreThreshold { get; set; } = 0.7f;
+
+    /// <summary>Overlap (IoU) above which the weaker of two detections is dropped.</summary>
+    [Range(0.05, 0.95)]
+    public float NmsThreshold { get; set; } = 0.35f;
+
+    /// <summary>Run the overlapping-tile pass when the image is this many times larger than the detector input.</summary>
+    [Range(1.0, 100.0)]
+    public float TilingFromScale { get; set; } = 2.5f;
+
+    public static string? FindRepositoryModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FacePing.sln"))) return Path.Combine(dir.FullName, ".cache", "models");
+        }
+        return null;
+    }
+}
