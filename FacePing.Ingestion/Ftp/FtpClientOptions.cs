@@ -30,6 +30,12 @@ public sealed class FtpClientOptions
     /// for self-signed servers the operator knows. Empty in production: certificates are validated normally.
     /// </summary>
     public List<string> TrustedCertificateThumbprints { get; set; } = [];
+
+    /// <summary>
+    /// Host names, IP addresses or CIDR ranges of internal FTP servers jobs may reach. Others must resolve to public
+    /// addresses: a job's host is client input and must not turn the worker into a probe of the internal network.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 public enum FtpTlsMode
