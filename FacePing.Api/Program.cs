@@ -1,9 +1,45 @@
+using FacePing.Api.Admin;
+using FacePing.Api.Auth;
+using FacePing.Api.Faces;
+using FacePing.Api.Groups;
+using FacePing.Api.Infrastructure;
+using FacePing.Api.Jobs;
+using FacePing.Api.Vectors;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRedisClient("redis");
+InferenceHealthCheck.AddIfConfigured(builder);
+
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+// Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
+builder.Services.AddFacePingStore(builder.Configuration);
+builder.Services.AddFacePingAuth(builder.Configuration);
+builder.Services.AddFacePingOpenApi();
 
 var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseBodySizeLimits();
+
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapScalarApiReference();
+
+app.MapGroupsApi();
+app.MapVectorsApi();
+app.MapKeysApi();
+app.MapFacesApi();
+app.MapJobsApi();
+
 app.Run();
 
 namespace FacePing.Api

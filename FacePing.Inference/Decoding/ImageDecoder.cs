@@ -70,6 +70,10 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
                         ? "The image data is truncated."
                         : $"The image could not be decoded ({Describe(result)}).");
             }
+            if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !JpegEnd.IsComplete(bytes))
+            {
+                throw new ImageDecodeException(415, "Unsupported image", "The image data is truncated (the JPEG has no end-of-image marker).");
+            }
             if (origin is SKEncodedOrigin.TopLeft or (SKEncodedOrigin)0) return stored;
 
             var upright = Orient(stored, origin, originalWidth, originalHeight);

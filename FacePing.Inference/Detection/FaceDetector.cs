@@ -15,10 +15,12 @@ public sealed class FaceDetector
     public const int InputHeight = 240;
 
     // Each level is this many times finer than the previous: the model covers faces of ~15–200 input pixels.
-    private const float LevelRatio = 3f;
+    private const float LevelRatio = 2.5f;
     // Finest level in decoded pixels per input pixel: finer tiles only find faces too small to recognise.
     private const float FinestScale = 1.5f;
-    private const float TileOverlap = 0.3f;
+    private const float TileOverlap = 0.25f;
+    // Tile detections at least this tall once squeezed into the whole-image input must be confirmed by that pass.
+    private const float ConfirmFromInputPixels = 24f;
     // A tile detection this close (input pixels) to an inner tile edge is likely cut; the neighbour sees it whole.
     private const float EdgeMargin = 2f;
 
@@ -38,29 +40,40 @@ public sealed class FaceDetector
     /// <summary>Faces in <paramref name="image"/>'s (decoded) pixel coordinates, best score first.</summary>
     public List<FaceCandidate> Detect(RgbaImage image, out int passes)
     {
-        var found = new List<FaceCandidate>();
+        var whole = new List<FaceCandidate>();
         var input = TensorRunner.Rent(3 * InputWidth * InputHeight);
         try
         {
-            RunRegion(image, 0, 0, image.Width, image.Height, input, found, edges: default);
+            var threshold = _options.ScoreThreshold;
+            RunRegion(image, 0, 0, image.Width, image.Height, input, whole, threshold, edges: default);
             passes = 1;
+            var found = whole;
             var scale = MathF.Max((float)image.Width / InputWidth, (float)image.Height / InputHeight);
             if (scale >= _options.TilingFromScale)
             {
+                var tiled = new List<FaceCandidate>();
                 for (var k = scale / LevelRatio; k >= FinestScale; k /= LevelRatio)
                 {
-                    passes += RunTiles(image, k, input, found);
+                    passes += RunTiles(image, k, input, tiled, threshold);
+                }
+                // Tiles see faces without their context and then take bodies or animals for faces (a torso scored 0.99,
+                // a dog 1.0). So tiles only add faces too small for the whole-image pass; a bigger one counts only where
+                // the whole-image pass found it too (the tile then may refine its box).
+                var wholeScale = (float)InputHeight / image.Height;
+                foreach (var t in tiled)
+                {
+                    if (t.Height * wholeScale < ConfirmFromInputPixels || found.Exists(w => w.IoU(t) >= 0.3f)) found.Add(t);
                 }
             }
+            return NonMaxSuppression.Apply(found, _options.NmsThreshold);
         }
         finally
         {
             TensorRunner.Return(input);
         }
-        return NonMaxSuppression.Apply(found, _options.NmsThreshold);
     }
 
-    private int RunTiles(RgbaImage image, float k, float[] input, List<FaceCandidate> found)
+    private int RunTiles(RgbaImage image, float k, float[] input, List<FaceCandidate> found, float threshold)
     {
         var tileW = Math.Min(InputWidth * k, image.Width);
         var tileH = Math.Min(InputHeight * k, image.Height);
@@ -71,7 +84,7 @@ public sealed class FaceDetector
             foreach (var x in xs)
             {
                 var edges = new InnerEdges(x > 0, y > 0, x + tileW < image.Width - 0.5f, y + tileH < image.Height - 0.5f);
-                RunRegion(image, x, y, tileW, tileH, input, found, edges);
+                RunRegion(image, x, y, tileW, tileH, input, found, threshold, edges);
             }
         }
         return xs.Length * ys.Length;
@@ -88,7 +101,7 @@ public sealed class FaceDetector
         return positions;
     }
 
-    private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input, List<FaceCandidate> found, InnerEdges edges)
+    private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input, List<FaceCandidate> found, float threshold, InnerEdges edges)
     {
         var map = AffineMap.FromRect(x, y, w, h, InputWidth, InputHeight);
         Sampler.SampleRgb(image, map, InputWidth, InputHeight, input.AsSpan(0, 3 * InputWidth * InputHeight), 127f, 1f / 128f);
@@ -96,7 +109,6 @@ public sealed class FaceDetector
         var scores = outputs[_scoresOutput].GetTensorDataAsSpan<float>();
         var boxes = outputs[_boxesOutput].GetTensorDataAsSpan<float>();
         var count = scores.Length / 2;
-        var threshold = _options.ScoreThreshold;
         const float marginX = EdgeMargin / InputWidth;
         const float marginY = EdgeMargin / InputHeight;
         for (var a = 0; a < count; a++)

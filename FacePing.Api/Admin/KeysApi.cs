@@ -1,0 +1,56 @@
+using FacePing.Api.Infrastructure;
+using FacePing.Core.Auth;
+using FacePing.Core.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FacePing.Api.Admin;
+
+public sealed record CreateKeyRequest(string? Name, string? TenantId);
+
+public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key);
+
+public sealed record KeyResponse(string Id, string Name, string TenantId, DateTimeOffset CreatedAt, bool Revoked);
+
+/// <summary>Tenant API keys, for the admin key only.</summary>
+public static class KeysApi
+{
+    public const int MaxNameLength = 200;
+
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/admin/keys").WithTags("Admin").RequireAuthorization(FacePingPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapPost("/", CreateKey).WithName("CreateKey").WithJsonBodyLimit(64 * 1024)
+            .WithSummary("Create a tenant key (a new tenant unless tenantId is given); the key is shown only in this answer")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        api.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("All tenant keys (never the keys themselves)");
+        api.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static async Task<Results<Created<CreateKeyResponse>, ValidationProblem>> CreateKey(
+        CreateKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+            errors["name"] = [$"A name of 1–{MaxNameLength} characters is required."];
+        if (request.TenantId is not null && !Names.IsValidName(request.TenantId))
+            errors["tenantId"] = [$"Tenant ids are {Names.NameRule}."];
+        if (errors.Count > 0) return Problems.Validation(errors);
+        var created = await keys.CreateAsync(name!, request.TenantId, cancellationToken);
+        return TypedResults.Created($"/admin/keys/{created.Id}",
+            new CreateKeyResponse(created.Id, created.Name, created.TenantId, created.Key));
+    }
+
+    public static async Task<Ok<IEnumerable<KeyResponse>>> ListKeys(ApiKeyStore keys, CancellationToken cancellationToken)
+    {
+        var all = await keys.ListAsync(cancellationToken);
+        return TypedResults.Ok(all.Select(k => new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt, k.Revoked)));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"Key '{id}' does not exist.");
+}

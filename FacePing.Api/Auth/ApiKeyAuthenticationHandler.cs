@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using FacePing.Core.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Api.Auth;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c>: the configured admin key gets role "admin"; a tenant key found in Redis gets
+/// the <see cref="FacePingClaims.Tenant"/> claim. Keys are looked up on every request, so a revocation is effective at once.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptionsMonitor<AdminKeyOptions> admin,
+    ApiKeyStore keys,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.Fail("The Authorization header is not a Bearer token.");
+        var key = header.AsSpan(7).Trim().ToString();
+        if (key.Length == 0 || key.Length > 256) return AuthenticateResult.Fail("Malformed API key.");
+
+        if (IsAdminKey(key))
+        {
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, FacePingClaims.AdminRole)],
+                Scheme.Name);
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        }
+
+        var found = await keys.FindAsync(key, Context.RequestAborted);
+        if (found is not { } k) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        var tenant = new ClaimsIdentity([
+            new Claim(ClaimTypes.Name, k.KeyId),
+            new Claim(FacePingClaims.KeyId, k.KeyId),
+            new Claim(FacePingClaims.Tenant, k.TenantId)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(tenant), Scheme.Name));
+    }
+
+    private bool IsAdminKey(string key)
+    {
+        // Compare digests in constant time: no timing signal about how much of the admin key matched.
+        Span<byte> a = stackalloc byte[32], b = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), a);
+        SHA256.HashData(Encoding.UTF8.GetBytes(admin.CurrentValue.AdminKey), b);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = failure ?? "Send an API key as 'Authorization: Bearer <key>'.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This API key may not use this endpoint.",
+            },
+        });
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using FacePing.Core.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace FacePing.Api.Infrastructure;
+
+/// <summary>
+/// Turns exceptions into problem+json: store outcomes (404/409/400), unreadable requests (400/413) and an unreachable
+/// Redis (503 with Retry-After). Anything else is a 500 without internals.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = new ProblemDetails();
+        switch (exception)
+        {
+            case GroupNotFoundException e:
+                (problem.Status, problem.Title, problem.Detail) = (404, "Not found", e.Message);
+                break;
+            case GroupAlreadyExistsException e:
+                (problem.Status, problem.Title, problem.Detail) = (409, "Conflict", e.Message);
+                break;
+            case DimensionMismatchException e:
+                problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["vector"] = [e.Message] });
+                (problem.Status, problem.Title, problem.Detail) = (400, "Dimension mismatch", e.Message);
+                problem.Extensions["expectedDimensions"] = e.Expected;
+                problem.Extensions["actualDimensions"] = e.Actual;
+                break;
+            case BadHttpRequestException e:
+                problem.Status = e.StatusCode;
+                problem.Title = e.StatusCode == 413 ? "Request body too large" : "Bad request";
+                problem.Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts."
+                    : e.InnerException is JsonException json ? $"The request body is not valid JSON: {json.Message}"
+                    : e.Message;
+                break;
+            case JsonException e:
+                (problem.Status, problem.Title, problem.Detail) = (400, "Bad request", $"The request body is not valid JSON: {e.Message}");
+                break;
+            case RedisConnectionException or RedisTimeoutException:
+                logger.LogWarning(exception, "Redis unavailable");
+                (problem.Status, problem.Title, problem.Detail) = (503, "Service unavailable", "The data store is unreachable; retry shortly.");
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+                break;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true; // The client left; nobody reads an answer.
+            default:
+                return false; // The framework's handler logs it and writes a bare 500 problem.
+        }
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

@@ -1,0 +1,217 @@
+using System.Security.Claims;
+using FacePing.Api.Auth;
+using FacePing.Api.Groups;
+using FacePing.Api.Infrastructure;
+using FacePing.Core.Auth;
+using FacePing.Core.Metadata;
+using FacePing.Core.Storage;
+using FacePing.Core.Vectors;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FacePing.Api.Vectors;
+
+/// <summary>Raw vectors: compare, store, fetch, search by similarity or metadata, bulk upsert.</summary>
+public static class VectorsApi
+{
+    public const int MaxTopK = 40;
+    public const int DefaultTopK = 10;
+    public const int MaxUpsertItems = 100;
+    public const int DefaultMetadataLimit = 100;
+    public const int MaxMetadataLimit = 1000;
+
+    public static IEndpointRouteBuilder MapVectorsApi(this IEndpointRouteBuilder app)
+    {
+        var vectors = app.MapGroup("/vectors").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        vectors.MapGet("/{vectorId}", GetVector).WithName("GetVector").WithSummary("A stored vector with its metadata")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        vectors.MapPost("/compare", Compare).WithName("CompareVectors")
+            .WithSummary("Cosine similarity and Euclidean distance of two vector strings")
+            .WithJsonBodyLimit().ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        vectors.MapPost("/search", SearchByMetadata).WithName("SearchVectorsByMetadata")
+            .WithSummary("Vectors whose metadata has every given pair (AND), across groups or in ?groupName=")
+            .WithJsonBodyLimit().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        var groups = app.MapGroup("/groups/{groupName}").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
+            .WithJsonBodyLimit()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        groups.MapPost("/vector", StoreVector).WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
+        groups.MapPost("/vectors/search", Search).WithName("SearchVectors")
+            .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)");
+        groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors")
+            .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request");
+        return app;
+    }
+
+    public static async Task<Results<Ok<VectorResponse>, ProblemHttpResult>> GetVector(
+        string vectorId, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+    {
+        var vector = await store.GetVectorAsync(user.Tenant(), vectorId, cancellationToken);
+        if (vector is null) return Problems.NotFound($"Vector '{vectorId}' does not exist.");
+        return TypedResults.Ok(new VectorResponse(vector.Id, vector.GroupName, VectorText.Format(vector.Vector),
+            vector.Vector.Length, vector.Metadata));
+    }
+
+    public static Results<Ok<CompareVectorsResponse>, ValidationProblem> Compare(CompareVectorsRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var a = ParseVector(request.Embedding1, "embedding1", errors);
+        var b = ParseVector(request.Embedding2, "embedding2", errors);
+        if (a is null || b is null) return Problems.Validation(errors);
+        if (a.Length != b.Length)
+            return Problems.Validation("embedding2", $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.");
+        return TypedResults.Ok(new CompareVectorsResponse(VectorMath.Cosine(a, b), VectorMath.Euclidean(a, b), a.Length));
+    }
+
+    public static async Task<Results<Ok<IEnumerable<MetadataMatchResponse>>, ValidationProblem, ProblemHttpResult>> SearchByMetadata(
+        [FromBody] MetadataSearchRequest? request, string? groupName, int? limit, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (groupName is not null && !Names.IsValidName(groupName)) errors["groupName"] = [$"Group names are {Names.NameRule}."];
+        var take = limit ?? DefaultMetadataLimit;
+        if (take is < 1 or > MaxMetadataLimit) errors["limit"] = [$"limit must be between 1 and {MaxMetadataLimit}."];
+        var filter = MetadataRules.ReadFilter(request?.Metadata, "metadata", errors);
+        if (filter is null || errors.Count > 0) return Problems.Validation(errors);
+        try
+        {
+            var matches = await store.FindByMetadataAsync(user.Tenant(), groupName, filter, take, cancellationToken);
+            return TypedResults.Ok(matches.Select(m => new MetadataMatchResponse(m.Id, m.GroupName, m.Metadata)));
+        }
+        catch (GroupNotFoundException)
+        {
+            return Problems.GroupNotFound(groupName!);
+        }
+    }
+
+    public static async Task<Results<Created<StoredVectorResponse>, ValidationProblem, ProblemHttpResult>> StoreVector(
+        string groupName, StoreVectorRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+    {
+        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
+        var errors = new Dictionary<string, string[]>();
+        var vector = ParseVector(request.VectorString, "vectorString", errors);
+        var metadata = MetadataRules.ReadForStore(request.Metadata, "metadata", errors);
+        if (vector is null || metadata is null) return Problems.Validation(errors);
+        try
+        {
+            var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector), cancellationToken);
+            return TypedResults.Created($"/vectors/{id}", new StoredVectorResponse(id, groupName));
+        }
+        catch (GroupNotFoundException)
+        {
+            return Problems.GroupNotFound(groupName);
+        }
+        catch (DimensionMismatchException e)
+        {
+            return Problems.Validation("vectorString", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<IEnumerable<SearchHitResponse>>, ValidationProblem, ProblemHttpResult>> Search(
+        string groupName, SearchVectorsRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+    {
+        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
+        var errors = new Dictionary<string, string[]>();
+        var vector = ParseVector(request.VectorString, "vectorString", errors);
+        var topK = request.TopK ?? DefaultTopK;
+        if (topK is < 1 or > MaxTopK) errors["topK"] = [$"topK must be between 1 and {MaxTopK}."];
+        var filter = MetadataRules.ReadFilter(request.Metadata, "metadata", errors);
+        if (vector is null || filter is null || errors.Count > 0) return Problems.Validation(errors);
+        try
+        {
+            var hits = await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
+            return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
+        }
+        catch (GroupNotFoundException)
+        {
+            return Problems.GroupNotFound(groupName);
+        }
+        catch (DimensionMismatchException e)
+        {
+            return Problems.Validation("vectorString", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<UpsertVectorsResponse>, ValidationProblem, ProblemHttpResult>> Upsert(
+        string groupName, UpsertVectorsRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+    {
+        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
+        var items = request.Vectors;
+        if (items is null || items.Count is 0 or > MaxUpsertItems)
+            return Problems.Validation("vectors", $"Send 1–{MaxUpsertItems} items in 'vectors'.");
+
+        var tenant = user.Tenant();
+        var group = await store.GetGroupAsync(tenant, groupName, cancellationToken);
+        if (group is null) return Problems.GroupNotFound(groupName);
+
+        var errors = new Dictionary<string, string[]>();
+        var writes = new VectorWrite[items.Count];
+        var bad = new SortedSet<int>();
+        int? dims = group.Dimensions;
+        var dimsFrom = dims is null ? null : "the group";
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = $"vectors[{i}]";
+            var item = items[i];
+            if (item is null)
+            {
+                errors[path] = ["The item is null."];
+                bad.Add(i);
+                continue;
+            }
+            var before = errors.Count;
+            var vector = ParseVector(item.VectorString, path + ".vectorString", errors);
+            var metadata = MetadataRules.ReadForStore(item.Metadata, path + ".metadata", errors);
+            if (item.Id is not null && !Names.IsValidId(item.Id)) errors[path + ".id"] = [$"Ids are {Names.IdRule}."];
+            if (vector is not null)
+            {
+                if (dims is null)
+                {
+                    dims = vector.Length;
+                    dimsFrom = $"item {i}";
+                }
+                else if (vector.Length != dims)
+                {
+                    errors[path + ".vectorString"] = [$"The vector has {vector.Length} dimensions but {dimsFrom} has {dims}."];
+                }
+            }
+            if (errors.Count > before || vector is null || metadata is null)
+            {
+                bad.Add(i);
+                continue;
+            }
+            writes[i] = new VectorWrite(vector, metadata, VectorSources.Vector, item.Id);
+        }
+        if (bad.Count > 0)
+            return Problems.Validation(errors, $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.");
+
+        try
+        {
+            var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken);
+            return TypedResults.Ok(new UpsertVectorsResponse(ids));
+        }
+        catch (GroupNotFoundException)
+        {
+            return Problems.GroupNotFound(groupName);
+        }
+        catch (DimensionMismatchException e)
+        {
+            // The group got its dimension from a concurrent write after we looked.
+            return Problems.Validation("vectors", e.Message + " Nothing was written.");
+        }
+    }
+
+    internal static float[]? ParseVector(string? text, string field, IDictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            errors[field] = ["Required."];
+            return null;
+        }
+        if (VectorText.TryParse(text, out var vector, out var error)) return vector;
+        errors[field] = [error];
+        return null;
+    }
+}

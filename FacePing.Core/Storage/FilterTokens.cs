@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FacePing.Core.Storage;
+
+/// <summary>
+/// Metadata pairs as opaque tokens for VSIM's FILTER. The vector set's attributes hold <c>{"h":[token...]}</c> and a
+/// filter becomes <c>"t1" in .h and "t2" in .h</c>: hex tokens need no escaping, whatever characters keys and values
+/// hold (the expression language has no documented string escapes and field selectors cannot name every key we allow).
+/// A token is 64 bits of SHA-256 of key NUL value; candidates are checked against their exact metadata afterwards, so
+/// even a collision cannot return a wrong hit.
+/// </summary>
+internal static class FilterTokens
+{
+    public static string Token(string key, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(key, rented);
+            rented[written++] = 0;
+            written += Encoding.UTF8.GetBytes(value, rented.AsSpan(written));
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(rented.AsSpan(0, written), hash);
+            return Convert.ToHexStringLower(hash[..8]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public static string Attributes(IReadOnlyDictionary<string, string> metadata)
+    {
+        var sb = new StringBuilder(16 + metadata.Count * 19).Append("{\"h\":[");
+        var first = true;
+        foreach (var (k, v) in metadata)
+        {
+            if (!first) sb.Append(',');
+            sb.Append('"').Append(Token(k, v)).Append('"');
+            first = false;
+        }
+        return sb.Append("]}").ToString();
+    }
+
+    public static string Expression(IReadOnlyDictionary<string, string> filter)
+    {
+        var sb = new StringBuilder(filter.Count * 30);
+        foreach (var (k, v) in filter)
+        {
+            if (sb.Length > 0) sb.Append(" and ");
+            sb.Append('"').Append(Token(k, v)).Append("\" in .h");
+        }
+        return sb.ToString();
+    }
+}

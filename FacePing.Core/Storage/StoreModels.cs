@@ -1,0 +1,28 @@
+namespace FacePing.Core.Storage;
+
+/// <summary>
+/// One vector to store. <paramref name="Metadata"/> is client metadata (already validated, no system keys);
+/// the system keys are typed properties so only server code can set them.
+/// </summary>
+/// <param name="Vector">The float32 vector; its length must equal the group's dimension (or fixes it).</param>
+/// <param name="Metadata">Client metadata (canonical strings), or null for none.</param>
+/// <param name="Source">One of <see cref="Metadata.VectorSources"/>.</param>
+/// <param name="Id">An explicit id (upsert, ingestion's deterministic ids); null lets the store generate a UUID.</param>
+public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, string>? Metadata, string Source, string? Id = null)
+{
+    public string? FileName { get; init; }
+    public string? FileId { get; init; }
+    public string? JobId { get; init; }
+}
+
+/// <summary>A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector.</summary>
+public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions);
+
+/// <summary>A nearest neighbour with its exact cosine similarity.</summary>
+public sealed record SearchHit(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record StoredVector(string Id, string GroupName, float[] Vector, IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record MetadataMatch(string Id, string GroupName, IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record DeleteVectorsResult(int Deleted, IReadOnlyList<string> NotFound);

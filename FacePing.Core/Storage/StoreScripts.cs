@@ -1,0 +1,113 @@
+namespace FacePing.Core.Storage;
+
+/// <summary>
+/// Lua scripts for every write that touches more than one key, so readers never see an index entry without its
+/// vector hash (or the reverse). Redis runs a script atomically; the scripts validate everything before the first
+/// write because Redis does not roll a script back when a command in it fails.
+/// KEYS[1] is always a key of the tenant (its hash tag routes the script on a cluster); ARGV[1] is the key prefix.
+/// </summary>
+internal static class StoreScripts
+{
+    // Removes one vector from its group's structures (not the vector hash itself).
+    private const string Unindex = """
+        local function unindex(P, group, id, meta)
+          local g = P .. 'g:' .. group
+          redis.call('VREM', g .. ':vs', id)
+          redis.call('ZREM', g .. ':ids', id)
+          if meta then
+            for k, v in pairs(cjson.decode(meta)) do
+              if k ~= 'createdAt' then redis.call('SREM', g .. ':m:' .. k .. '=' .. v, id) end
+            end
+          end
+        end
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, group, createdAt. Returns 1 when created, 0 when it already existed.
+    /// </summary>
+    public const string CreateGroup = """
+        local P, group = ARGV[1], ARGV[2]
+        local g = P .. 'g:' .. group
+        if redis.call('EXISTS', g) == 1 then return 0 end
+        redis.call('HSET', g, 'createdAt', ARGV[3])
+        redis.call('ZADD', P .. 'groups', 0, group)
+        return 1
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, group, dims, quantization, n, then n × (id, float32 blob, metadata JSON, attributes JSON).
+    /// Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch. An id that exists
+    /// (in this group or another group of the tenant) is replaced: its old index entries go first.
+    /// </summary>
+    public const string Upsert = Unindex + """
+
+        local P, group, dims, quant, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+        local g = P .. 'g:' .. group
+        if redis.call('EXISTS', g) == 0 then return {1} end
+        local current = redis.call('HGET', g, 'dims')
+        if current and tonumber(current) ~= dims then return {2, tonumber(current)} end
+        if not current then redis.call('HSET', g, 'dims', dims) end
+        for i = 0, n - 1 do
+          local b = 6 + i * 4
+          local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+          local v = P .. 'v:' .. id
+          local old = redis.call('HMGET', v, 'group', 'meta')
+          if old[1] then unindex(P, old[1], id, old[2]) end
+          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta)
+          redis.call('VADD', g .. ':vs', 'FP32', blob, id, quant, 'SETATTR', attr)
+          redis.call('ZADD', g .. ':ids', 0, id)
+          for k, val in pairs(cjson.decode(meta)) do
+            if k ~= 'createdAt' then
+              local m = g .. ':m:' .. k .. '=' .. val
+              redis.call('SADD', m, id)
+              redis.call('SADD', g .. ':mk', m)
+            end
+          end
+        end
+        return {0}
+        """;
+
+    /// <summary>ARGV: prefix, group, ids... Returns -1 when the group is missing, else {deleted, notFound ids...}.</summary>
+    public const string DeleteVectors = Unindex + """
+
+        local P, group = ARGV[1], ARGV[2]
+        local g = P .. 'g:' .. group
+        if redis.call('EXISTS', g) == 0 then return -1 end
+        local deleted, missing = 0, {}
+        for i = 3, #ARGV do
+          local id = ARGV[i]
+          local v = P .. 'v:' .. id
+          local old = redis.call('HMGET', v, 'group', 'meta')
+          if old[1] == group then
+            unindex(P, group, id, old[2])
+            redis.call('DEL', v)
+            deleted = deleted + 1
+          else
+            missing[#missing + 1] = id
+          end
+        end
+        local result = {deleted}
+        for _, id in ipairs(missing) do result[#result + 1] = id end
+        return result
+        """;
+
+    /// <summary>ARGV: prefix, group. Deletes the group and everything it holds. Returns 0 when it did not exist.</summary>
+    public const string DeleteGroup = """
+        local P, group = ARGV[1], ARGV[2]
+        local g = P .. 'g:' .. group
+        if redis.call('EXISTS', g) == 0 then return 0 end
+        local ids = redis.call('ZRANGE', g .. ':ids', 0, -1)
+        for i = 1, #ids, 500 do
+          local batch = {}
+          for j = i, math.min(i + 499, #ids) do batch[#batch + 1] = P .. 'v:' .. ids[j] end
+          redis.call('UNLINK', unpack(batch))
+        end
+        local inverted = redis.call('SMEMBERS', g .. ':mk')
+        for i = 1, #inverted, 500 do
+          redis.call('UNLINK', unpack(inverted, i, math.min(i + 499, #inverted)))
+        end
+        redis.call('UNLINK', g, g .. ':vs', g .. ':ids', g .. ':mk')
+        redis.call('ZREM', P .. 'groups', group)
+        return 1
+        """;
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace FacePing.Tests.Api;
+
+internal static class ApiTestData
+{
+    public static string UniqueGroup(string prefix = "g") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
+
+    public static float[] RandomUnit(Random random, int dims)
+    {
+        var v = new float[dims];
+        double norm = 0;
+        for (var i = 0; i < dims; i++)
+        {
+            // Box–Muller: gaussian coordinates give directions uniform on the sphere (the hard case for an ANN index).
+            var g = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            v[i] = (float)g;
+            norm += g * g;
+        }
+        var scale = (float)(1 / Math.Sqrt(norm));
+        for (var i = 0; i < dims; i++) v[i] *= scale;
+        return v;
+    }
+
+    public static string Text(float[] v) => string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+
+    public static async Task CreateGroup(HttpClient client, string group)
+    {
+        using var response = await client.PostAsync($"/groups/{group}", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    public static async Task<string> StoreVector(HttpClient client, string group, float[] vector, object? metadata = null)
+    {
+        using var response = await client.PostAsJsonAsync($"/groups/{group}/vector", new { vectorString = Text(vector), metadata });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    public static StringContent RawJson(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+}

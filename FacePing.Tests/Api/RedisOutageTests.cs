@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Http.Json;
+using FacePing.Tests.Infrastructure;
+
+namespace FacePing.Tests.Api;
+
+/// <summary>Own Redis and host: this test kills Redis.</summary>
+public sealed class RedisOutageTests : IAsyncLifetime
+{
+    private readonly RedisServer _redis = new();
+    private ApiFactory _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        _api = new ApiFactory(_redis.ConnectionString + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Redis_down_is_503_with_retry_after_and_recovers()
+    {
+        using var client = await _api.CreateTenantClientAsync();
+        using (var created = await client.PostAsync("/groups/g", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        _redis.Kill();
+        using (var down = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "1,2" }))
+        {
+            await ProblemAssert.IsProblem(down, HttpStatusCode.ServiceUnavailable);
+            Assert.NotNull(down.Headers.RetryAfter);
+        }
+        using (var admin = _api.CreateAdminClient())
+        using (var down = await admin.GetAsync("/admin/keys"))
+            await ProblemAssert.IsProblem(down, HttpStatusCode.ServiceUnavailable);
+        using (var health = await _api.CreateClient().GetAsync("/health"))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+
+        await _redis.StartAsync(); // same port and AOF data
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(200);
+            using var again = await client.GetAsync("/groups/g/vectors");
+            status = again.StatusCode;
+        } while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+}

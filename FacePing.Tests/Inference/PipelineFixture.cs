@@ -1,0 +1,37 @@
+using FacePing.Inference.Decoding;
+using FacePing.Inference.Detection;
+using FacePing.Inference.Embedding;
+using FacePing.Inference.Landmarks;
+using FacePing.Inference.Models;
+using FacePing.Inference.Options;
+using FacePing.Inference.Pipeline;
+using FacePing.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Tests.Inference;
+
+/// <summary>The real face pipeline on the provisioned models, created once for all inference tests.</summary>
+public sealed class PipelineFixture : IDisposable
+{
+    /// <summary>Face-match threshold calibrated on the labelled fixtures (docs/calibration.md).</summary>
+    public const float MatchThreshold = 0.39f;
+
+    public PipelineFixture()
+    {
+        var modelOptions = Options.Create(new ModelOptions { Directory = RepoPaths.Models });
+        Models = new FaceModels(modelOptions);
+        Pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(Models, modelOptions),
+            new LandmarkDetector(Models), new FaceEmbedder(Models));
+    }
+
+    public FaceModels Models { get; }
+    public FacePipeline Pipeline { get; }
+
+    public void Dispose() => Models.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
+{
+    public const string Name = "Face pipeline";
+}

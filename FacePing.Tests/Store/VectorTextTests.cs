@@ -1,0 +1,88 @@
+using FacePing.Core.Vectors;
+
+namespace FacePing.Tests.Store;
+
+public sealed class VectorTextTests
+{
+    [Theory]
+    [InlineData("1,2,3", new[] { 1f, 2f, 3f })]
+    [InlineData(" 1 , -2.5 ,3e-2 ", new[] { 1f, -2.5f, 0.03f })]
+    [InlineData("0,0,1E+2", new[] { 0f, 0f, 100f })]
+    [InlineData("7", new[] { 7f })]
+    [InlineData("\t0.5,\n0.25", new[] { 0.5f, 0.25f })]
+    public void Parses_invariant_floats_with_spaces(string text, float[] expected)
+    {
+        Assert.True(VectorText.TryParse(text, out var vector, out var error), error);
+        Assert.Equal(expected, vector);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    [InlineData("1,,2", "Value 2 is empty")]
+    [InlineData("1,2,", "Value 3 is empty")]
+    [InlineData("1,abc", "Value 2 ('abc') is not a number")]
+    [InlineData("1,2;3", "not a number")]
+    [InlineData("1,NaN", "not a finite number")]
+    [InlineData("-Infinity,1", "not a finite number")]
+    [InlineData("1e39,1", "not a finite number")]
+    [InlineData("0,0.0,-0", "all zeros")]
+    [InlineData("1,0x1F", "not a number")]
+    public void Rejects_with_a_reason(string text, string reason)
+    {
+        Assert.False(VectorText.TryParse(text, out var vector, out var error));
+        Assert.Null(vector);
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void Comma_decimal_culture_is_not_accepted()
+    {
+        // "1,5" is two values, never one-and-a-half.
+        Assert.True(VectorText.TryParse("1,5", out var vector, out _));
+        Assert.Equal([1f, 5f], vector);
+    }
+
+    [Fact]
+    public void Dimension_limits_are_1_to_4096()
+    {
+        Assert.True(VectorText.TryParse(string.Join(",", Enumerable.Repeat("1", 4096)), out var max, out _));
+        Assert.Equal(4096, max!.Length);
+        Assert.False(VectorText.TryParse(string.Join(",", Enumerable.Repeat("1", 4097)), out _, out var error));
+        Assert.Contains("4097", error);
+    }
+
+    [Fact]
+    public void Format_round_trips_every_float_bit_exactly()
+    {
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 2000).Select(_ => BitConverter.Int32BitsToSingle(random.Next()))
+            .Where(float.IsFinite).Where(f => f != 0).Concat([float.Epsilon, float.MaxValue, -float.MaxValue, 1f / 3f, 0.1f]).ToArray();
+        var text = VectorText.Format(values);
+        Assert.DoesNotContain(" ", text);
+        Assert.True(VectorText.TryParse(text, out var back, out var error), error);
+        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), back!.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal("0.1,-2,3.5E-07", VectorText.Format([0.1f, -2f, 3.5e-7f]));
+    }
+
+    [Fact]
+    public void Cosine_and_euclidean_match_double_precision_reference()
+    {
+        var random = new Random(5);
+        foreach (var dims in new[] { 1, 3, 7, 8, 9, 512, 513 })
+        {
+            var a = Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var b = Enumerable.Range(0, dims).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            double dot = 0, na = 0, nb = 0, d2 = 0;
+            for (var i = 0; i < dims; i++)
+            {
+                dot += (double)a[i] * b[i];
+                na += (double)a[i] * a[i];
+                nb += (double)b[i] * b[i];
+                d2 += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+            }
+            Assert.Equal(dot / Math.Sqrt(na * nb), VectorMath.Cosine(a, b), 5);
+            Assert.Equal(Math.Sqrt(d2), VectorMath.Euclidean(a, b), 4);
+        }
+    }
+}
