@@ -1,3 +1,4 @@
+using FacePing.Core.Jobs;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;

@@ -1,3 +1,4 @@
+using FacePing.Core.Jobs;
 using System.Collections.Concurrent;
 using System.Net;
 using FacePing.Ingestion.Ftp;

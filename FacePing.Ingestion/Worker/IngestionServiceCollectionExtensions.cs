@@ -25,6 +25,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddFacePingStore(builder.Configuration);
+        services.AddSingleton<IFaceSink, FaceStoreSink>();
         services.AddSingleton<JobStore>();
         builder.AddInferenceClient();
         services.AddHttpClient<DriveClient>();

@@ -1,3 +1,4 @@
+using FacePing.Core.Jobs;
 using System.Net;
 using System.Net.Sockets;
 using FacePing.Ingestion.Ftp;

@@ -1,4 +1,4 @@
-namespace FacePing.Ingestion.Ftp;
+namespace FacePing.Core.Jobs;
 
 /// <summary>Remote names come from an untrusted server; only plain names directly in the folder are used.</summary>
 public static class FtpNames

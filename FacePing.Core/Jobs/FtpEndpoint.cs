@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace FacePing.Ingestion.Ftp;
+namespace FacePing.Core.Jobs;
 
 /// <summary>Where and as whom to log in. Built from what a client sent, so every field is checked for command injection.</summary>
 public sealed record FtpEndpoint
