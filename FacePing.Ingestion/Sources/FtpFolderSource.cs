@@ -17,7 +17,7 @@ public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddres
     public static string FileIdFor(string folderPath, string name)
     {
         var folder = folderPath.Replace('\\', '/').TrimEnd('/');
-        return folder.Length == 0 ? name : $"{folder}/{name}";
+        return folder.Length > 0 || folderPath.StartsWith('/') ? $"{folder}/{name}" : name;
     }
 
     public async Task<IReadOnlyList<SourceFile>> ListImagesAsync(CancellationToken cancellationToken)
