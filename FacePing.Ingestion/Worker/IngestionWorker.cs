@@ -82,6 +82,21 @@ public sealed class IngestionWorker(
         {
             logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again", jobId, e.Message);
         }
+        catch (Exception e)
+        {
+            // A fault of ours must not stop the worker nor come back for ever: the job ends failed, its owner is told.
+            logger.LogError(e, "Job {JobId} failed unexpectedly", jobId);
+            try
+            {
+                using var scope = services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId, "The import stopped because of an internal error; submit it again.", stoppingToken);
+                await AckAsync(db, entry.Id);
+            }
+            catch (Exception inner) when (inner is RedisException or TimeoutException or OperationCanceledException)
+            {
+                logger.LogWarning("Job {JobId} could not be marked failed: {Error}", jobId, inner.Message);
+            }
+        }
         finally
         {
             await heartbeat.CancelAsync();

@@ -49,7 +49,23 @@ public sealed class JobProcessor(
             if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
         }
 
-        // Reached also when a worker died after finishing but before notifying.
+        await CloseAsync(job, cancellationToken);
+    }
+
+    /// <summary>Ends a job as failed from outside its normal run (an unexpected fault), then notifies as usual.</summary>
+    public async Task FailAsync(string tenant, string jobId, string error, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetDefinitionAsync(tenant, jobId);
+        if (job is null) return;
+        var view = await jobs.GetAsync(tenant, jobId);
+        if (view is not null && !JobStatus.IsFinal(view.Status)) await jobs.FinishAsync(tenant, jobId, JobStatus.Failed, error);
+        await CloseAsync(job, cancellationToken);
+    }
+
+    /// <summary>Drops the credentials and sends the notifications once (also when a worker died after finishing but before notifying).</summary>
+    private async Task CloseAsync(JobDefinition job, CancellationToken cancellationToken)
+    {
+        var (tenant, jobId) = (job.Tenant, job.JobId);
         await jobs.DeleteSecretAsync(tenant, jobId);
         if (!await jobs.IsNotifiedAsync(tenant, jobId))
         {

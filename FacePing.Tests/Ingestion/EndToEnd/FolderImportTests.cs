@@ -122,6 +122,14 @@ public sealed class FolderImportTests(IngestionFixture fx)
     [Fact]
     public async Task Drive_folder_import_stores_the_faces_and_notifies()
     {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "FacePing.Ingestion",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
         var (client, tenant, group) = await TenantWithGroupAsync();
         await using var receiver = await CallbackReceiver.StartAsync();
         var email = $"drive-{group}@example.com";
@@ -142,6 +150,16 @@ public sealed class FolderImportTests(IngestionFixture fx)
         var mail = await fx.Smtp.WaitForMessageAsync(email, TimeSpan.FromSeconds(20));
         Assert.Contains("completed", mail.Subject);
         Assert.False(await fx.Redis.Db.KeyExistsAsync(JobKeys.Secret(tenant, jobId)));
+
+        // Spans for the dashboard: one per job, one per file.
+        var mine = spans.Where(a => (string?)a.GetTagItem("faceping.job_id") == jobId).ToList();
+        var jobSpan = Assert.Single(mine, a => a.OperationName == "ingest.job");
+        Assert.Equal(6, jobSpan.GetTagItem("faceping.files"));
+        Assert.Equal(6, mine.Count(a => a.OperationName == "ingest.file"));
+        Assert.Contains(mine, a => a.OperationName == "callback");
+        // The private key never reaches a log.
+        var privateKeyLine = fx.Drive.ServiceAccountKey().Split("\\n")[1];
+        Assert.False(fx.Ingestion.Logs.Contains(privateKeyLine), "the service-account key was logged");
     }
 
     [Fact]
@@ -191,6 +209,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
         var mail = await fx.Smtp.WaitForMessageAsync(email, TimeSpan.FromSeconds(20));
         Assert.Contains("FTP login failed", mail.TextBody);
         Assert.DoesNotContain("not-the-password", mail.TextBody);
+        Assert.True(fx.Ingestion.Logs.Contains(jobId), "the worker logs the job");
+        Assert.False(fx.Ingestion.Logs.Contains("not-the-password"), "the password was logged");
         Assert.False(await fx.Redis.Db.KeyExistsAsync(JobKeys.Secret(tenant, jobId)));
     }
 }

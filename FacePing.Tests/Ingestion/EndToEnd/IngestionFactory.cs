@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace FacePing.Tests.Ingestion.EndToEnd;
 
@@ -17,9 +18,13 @@ public sealed class IngestionFactory(
     IReadOnlyDictionary<string, string?> settings,
     Func<DelegatingHandler>? inferenceInterceptor = null) : WebApplicationFactory<IngestionEntryPoint>
 {
+    /// <summary>Everything the host logged, at every level.</summary>
+    public Fakes.CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
         // Service discovery resolves http://inference to this; the in-process handler below answers whatever the host.
         builder.UseSetting("services:inference:http:0", "http://localhost");
