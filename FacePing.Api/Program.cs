@@ -22,6 +22,7 @@ builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingJobs();
 builder.Services.AddFacePingOpenApi();
+builder.AddFaces();
 
 var app = builder.Build();
 

@@ -9,7 +9,7 @@ public sealed record CreateKeyRequest(string? Name, string? TenantId);
 
 public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key);
 
-public sealed record KeyResponse(string Id, string Name, string TenantId, DateTimeOffset CreatedAt, bool Revoked);
+public sealed record KeyResponse(string Id, string Name, string TenantId, DateTime CreatedAt, bool Revoked);
 
 /// <summary>Tenant API keys, for the admin key only.</summary>
 public static class KeysApi
@@ -48,7 +48,7 @@ public static class KeysApi
     public static async Task<Ok<IEnumerable<KeyResponse>>> ListKeys(ApiKeyStore keys, CancellationToken cancellationToken)
     {
         var all = await keys.ListAsync(cancellationToken);
-        return TypedResults.Ok(all.Select(k => new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt, k.Revoked)));
+        return TypedResults.Ok(all.Select(k => new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt.UtcDateTime, k.Revoked)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>

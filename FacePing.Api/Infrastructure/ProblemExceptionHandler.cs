@@ -31,15 +31,16 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 problem.Extensions["expectedDimensions"] = e.Expected;
                 problem.Extensions["actualDimensions"] = e.Actual;
                 break;
+            case BadHttpRequestException { InnerException: JsonException json }:
+                problem = JsonProblem(json);
+                break;
             case BadHttpRequestException e:
                 problem.Status = e.StatusCode;
                 problem.Title = e.StatusCode == 413 ? "Request body too large" : "Bad request";
-                problem.Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts."
-                    : e.InnerException is JsonException json ? $"The request body is not valid JSON: {json.Message}"
-                    : e.Message;
+                problem.Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts." : e.Message;
                 break;
             case JsonException e:
-                (problem.Status, problem.Title, problem.Detail) = (400, "Bad request", $"The request body is not valid JSON: {e.Message}");
+                problem = JsonProblem(e);
                 break;
             case RedisConnectionException or RedisTimeoutException:
                 logger.LogWarning(exception, "Redis unavailable");
@@ -53,5 +54,19 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    // The serializer's message names our CLR types; the client only needs where in its JSON the problem is.
+    private static ProblemDetails JsonProblem(JsonException e)
+    {
+        var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
+        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+        var message = $"Malformed JSON or a value of the wrong type at {path}{where}.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
+        {
+            Status = 400,
+            Title = "Invalid JSON body",
+            Detail = message,
+        };
     }
 }

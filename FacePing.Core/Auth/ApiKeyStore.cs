@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FacePing.Core.Metadata;
@@ -99,6 +98,4 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
         SHA256.HashData(buffer[..n], digest);
         return Convert.ToHexStringLower(digest);
     }
-
-    internal static string Format(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -16,18 +16,29 @@ public sealed class FaceModels : IDisposable
     {
         var directory = options.Directory ?? ModelOptions.FindRepositoryModels()
             ?? throw new InvalidOperationException("No model directory configured.");
+        var threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
+        // Measured per model (CPU time per run, 1 thread): the full optimisation level's NCHWc layout makes the
+        // detector 3x and the landmark model 2.7x faster, but MobileFaceNet (depthwise convolutions + PReLU)
+        // 2.3x slower, so the embedding model stops at the extended level.
+        Detector = Load(directory, ModelOptions.DetectorFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
+        Landmarks = Load(directory, ModelOptions.LandmarkFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
+        Feature = Load(directory, ModelOptions.FeatureFile, GraphOptimizationLevel.ORT_ENABLE_EXTENDED, threads);
+    }
+
+    private static OnnxModel Load(string directory, string file, GraphOptimizationLevel level, int threads)
+    {
         using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = level,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+            IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
         };
         // Spinning threads would steal the cores that concurrent requests need.
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        Detector = new OnnxModel(Path.Combine(directory, ModelOptions.DetectorFile), sessionOptions);
-        Landmarks = new OnnxModel(Path.Combine(directory, ModelOptions.LandmarkFile), sessionOptions);
-        Feature = new OnnxModel(Path.Combine(directory, ModelOptions.FeatureFile), sessionOptions);
+        // Denormals in late layers cost time and change nothing in the output.
+        sessionOptions.AddSessionConfigEntry("session.set_denormal_as_zero", "1");
+        return new OnnxModel(Path.Combine(directory, file), sessionOptions);
     }
 
     public OnnxModel Detector { get; }

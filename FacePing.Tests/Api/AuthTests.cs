@@ -127,6 +127,14 @@ public sealed class AuthTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Unknown_routes_and_methods_are_problems()
+    {
+        using var client = await Api.CreateTenantClientAsync();
+        using (var response = await client.GetAsync("/no/such/route")) await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
+        using (var response = await client.PutAsync("/groups", null)) await ProblemAssert.IsProblem(response, HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
     public async Task Placeholder_routes_are_authenticated()
     {
         using var anonymous = Api.CreateClient();

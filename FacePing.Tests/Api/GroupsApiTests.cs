@@ -19,6 +19,7 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         Assert.Equal("Staff.2026_a-b", json.GetProperty("name").GetString());
         Assert.Equal(0, json.GetProperty("vectorCount").GetInt32());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("dimensions").ValueKind);
+        Assert.EndsWith("Z", json.GetProperty("createdAt").GetString());
         var createdAt = json.GetProperty("createdAt").GetDateTimeOffset();
         Assert.InRange(createdAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
 

@@ -150,6 +150,11 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         }
         using (var response = await client.PostAsync("/groups/g/vector", new StringContent("vectorString=1,2", System.Text.Encoding.UTF8, "text/plain")))
             await ProblemAssert.IsProblem(response, HttpStatusCode.UnsupportedMediaType);
+        using (var response = await client.PostAsync("/groups/g/vectors/search", RawJson("{\"vectorString\":\"1,2\",\"topK\":\"ten\"}")))
+        {
+            var problem = await ProblemAssert.IsValidation(response, "$.topK");
+            Assert.DoesNotContain("FacePing.", problem.ToString()); // no CLR type names leak out
+        }
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FacePing.Api.Faces;
+
+/// <summary>Upload limits of the image endpoints (section <c>FacePing:Images</c>).</summary>
+public sealed class ImageLimitsOptions
+{
+    public const string Section = "FacePing:Images";
+
+    /// <summary>Largest accepted image upload, multipart or JSON base64 (decoded). API.md: 10 MB, configurable.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary><c>/face/base64</c> keeps the original service's 1 MB decoded limit.</summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxBase64Bytes { get; set; } = 1024 * 1024;
+}

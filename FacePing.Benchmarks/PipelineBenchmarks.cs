@@ -1,0 +1,83 @@
+using BenchmarkDotNet.Attributes;
+using FacePing.Core.Inference;
+using FacePing.Inference.Alignment;
+using FacePing.Inference.Decoding;
+using FacePing.Inference.Detection;
+using FacePing.Inference.Embedding;
+using FacePing.Inference.Imaging;
+using FacePing.Inference.Landmarks;
+using FacePing.Inference.Models;
+using FacePing.Inference.Options;
+using FacePing.Inference.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Benchmarks;
+
+/// <summary>
+/// The face pipeline per stage and end to end, on a single-face 640×480 JPEG and on the 24-face group photo.
+/// Stage benchmarks start from the previous stage's output, computed once at set-up.
+/// </summary>
+[MemoryDiagnoser]
+[MedianColumn]
+public class PipelineBenchmarks
+{
+    private FaceModels _models = null!;
+    private FacePipeline _pipeline = null!;
+    private byte[] _bytes = null!;
+    private RgbaImage _image = null!;
+    private List<FaceCandidate> _faces = null!;
+    private AffineMap[] _alignments = null!;
+
+    [Params(BenchmarkImages.SingleFace, BenchmarkImages.Group)]
+    public string Image { get; set; } = BenchmarkImages.SingleFace;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var modelOptions = Options.Create(new ModelOptions { Directory = BenchmarkImages.Models });
+        _models = new FaceModels(modelOptions);
+        _pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(_models, modelOptions),
+            new LandmarkDetector(_models), new FaceEmbedder(_models));
+        _bytes = BenchmarkImages.Load(Image);
+        _image = _pipeline.Decoder.Decode(_bytes);
+        _faces = _pipeline.Detector.Detect(_image, out _);
+        _faces.Sort(static (a, b) => b.Area.CompareTo(a.Area));
+        _alignments = [.. _pipeline.Landmarks.Detect(_image, _faces).Select(p => FaceAligner.Estimate(p))];
+        if (_faces.Count == 0) throw new InvalidOperationException($"no face in {Image}");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _image.Dispose();
+        _models.Dispose();
+    }
+
+    [Benchmark(Description = "decode")]
+    public int Decode()
+    {
+        using var image = _pipeline.Decoder.Decode(_bytes);
+        return image.Width;
+    }
+
+    [Benchmark(Description = "detect")]
+    public int Detect() => _pipeline.Detector.Detect(_image, out _).Count;
+
+    [Benchmark(Description = "landmarks+align (all faces)")]
+    public float LandmarksAlign()
+    {
+        var points = _pipeline.Landmarks.Detect(_image, _faces);
+        var sum = 0f;
+        foreach (var p in points) sum += FaceAligner.Estimate(p).A;
+        return sum;
+    }
+
+    [Benchmark(Description = "embed (largest face)")]
+    public float[] EmbedLargest() => _pipeline.Embedder.Embed(_image, [_alignments[0]])[0];
+
+    [Benchmark(Description = "end-to-end, embed largest")]
+    public int EndToEndLargest() => _pipeline.Analyze(_bytes, EmbedMode.Largest).FaceCount;
+
+    [Benchmark(Description = "end-to-end, embed all")]
+    public int EndToEndAll() => _pipeline.Analyze(_bytes, EmbedMode.All).FaceCount;
+}
