@@ -24,6 +24,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
+builder.Services.AddFacePingJobs();
 builder.Services.AddFacePingOpenApi();
 builder.AddFaces();
 builder.Services.AddFacePingRateLimiting(builder.Configuration);

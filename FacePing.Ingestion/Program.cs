@@ -1,6 +1,10 @@
+using FacePing.Ingestion.Worker;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRedisClient("redis");
 builder.Services.AddProblemDetails();
+builder.AddIngestion();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

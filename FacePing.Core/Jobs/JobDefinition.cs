@@ -1,0 +1,25 @@
+namespace FacePing.Core.Jobs;
+
+/// <summary>
+/// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job ends).
+/// FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>.
+/// </summary>
+public sealed record JobDefinition(
+    string JobId,
+    string Tenant,
+    string GroupName,
+    string Source,
+    DateTimeOffset CreatedAt,
+    string? CallbackUrl,
+    string? NotificationEmail,
+    string? FtpHost = null,
+    int? FtpPort = null,
+    string? FtpUsername = null,
+    string? FtpFolderPath = null,
+    string? DriveFolderId = null);
+
+/// <summary>The credentials of a job: the FTP password or the service-account key JSON.</summary>
+public sealed record JobSecret(string? FtpPassword = null, string? ServiceAccountKey = null)
+{
+    public override string ToString() => "JobSecret { *** }";
+}

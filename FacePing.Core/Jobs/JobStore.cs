@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace FacePing.Core.Jobs;
+
+/// <summary>
+/// Jobs in Redis: a hash per job (definition, status, counts), a hash of failures, a set of finished file ids, the
+/// credentials in their own key (deleted when the job ends, and given a TTL so they can never linger), a per-tenant
+/// index, and the work queue as a stream with a consumer group. Counting is idempotent: a file finished twice
+/// (a worker died after storing it) is counted once.
+/// </summary>
+public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Credentials are kept at most this long even if every worker is down.</summary>
+    public static readonly TimeSpan SecretLifetime = TimeSpan.FromDays(3);
+
+    // KEYS: job, done, failed. ARGV: fileId, failureJson ('' = success).
+    private const string RecordFileScript = """
+        if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+        redis.call('HINCRBY', KEYS[1], 'processed', 1)
+        if ARGV[2] == '' then
+          redis.call('HINCRBY', KEYS[1], 'successCount', 1)
+        else
+          redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+        end
+        return 1
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret)
+    {
+        var created = definition.CreatedAt.ToUnixTimeMilliseconds();
+        var tx = Db.CreateTransaction();
+        _ = tx.HashSetAsync(JobKeys.Job(definition.Tenant, definition.JobId),
+        [
+            new("definition", JsonSerializer.Serialize(definition, Json)),
+            new("status", JobStatus.Queued),
+            new("totalFiles", 0),
+            new("processed", 0),
+            new("successCount", 0),
+        ]);
+        _ = tx.StringSetAsync(JobKeys.Secret(definition.Tenant, definition.JobId), JsonSerializer.Serialize(secret, Json), SecretLifetime);
+        _ = tx.SortedSetAddAsync(JobKeys.Index(definition.Tenant), definition.JobId, created);
+        await tx.ExecuteAsync();
+        // The stream is outside the tenant's slot, so it cannot join the transaction; a job whose XADD was lost
+        // stays "queued" and visible, never half-written.
+        await Db.StreamAddAsync(JobKeys.Stream, [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
+        return (await GetAsync(definition.Tenant, definition.JobId))!;
+    }
+
+    public async Task<JobDefinition?> GetDefinitionAsync(string tenant, string jobId)
+    {
+        var json = await Db.HashGetAsync(JobKeys.Job(tenant, jobId), "definition");
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<JobDefinition>(json.ToString(), Json);
+    }
+
+    public async Task<JobView?> GetAsync(string tenant, string jobId)
+    {
+        var batch = Db.CreateBatch();
+        var fields = batch.HashGetAllAsync(JobKeys.Job(tenant, jobId));
+        var failures = batch.HashValuesAsync(JobKeys.Failed(tenant, jobId));
+        batch.Execute();
+        var hash = (await fields).ToDictionary(e => e.Name.ToString(), e => e.Value);
+        if (!hash.TryGetValue("definition", out var json)) return null;
+        var definition = JsonSerializer.Deserialize<JobDefinition>(json.ToString(), Json)!;
+        var failed = (await failures)
+            .Select(v => JsonSerializer.Deserialize<JobFailure>(v.ToString(), Json)!)
+            .OrderBy(f => f.FileName, StringComparer.Ordinal).ThenBy(f => f.FileId, StringComparer.Ordinal)
+            .ToList();
+        return new JobView(
+            definition.JobId,
+            definition.GroupName,
+            definition.Source,
+            hash["status"].ToString(),
+            Int(hash, "totalFiles"),
+            Int(hash, "processed"),
+            Int(hash, "successCount"),
+            failed,
+            hash.TryGetValue("error", out var error) ? error.ToString() : null,
+            definition.CreatedAt,
+            hash.TryGetValue("completedAt", out var completed) ? DateTimeOffset.FromUnixTimeMilliseconds((long)completed) : null);
+    }
+
+    /// <summary>The tenant's jobs, newest first.</summary>
+    public async Task<IReadOnlyList<JobView>> ListAsync(string tenant, int limit)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(JobKeys.Index(tenant), 0, limit - 1, Order.Descending);
+        var views = await Task.WhenAll(ids.Select(id => GetAsync(tenant, id.ToString())));
+        return views.OfType<JobView>().ToList();
+    }
+
+    public async Task<JobSecret?> GetSecretAsync(string tenant, string jobId)
+    {
+        var json = await Db.StringGetAsync(JobKeys.Secret(tenant, jobId));
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<JobSecret>(json.ToString(), Json);
+    }
+
+    public Task DeleteSecretAsync(string tenant, string jobId) => Db.KeyDeleteAsync(JobKeys.Secret(tenant, jobId));
+
+    public Task MarkRunningAsync(string tenant, string jobId, int totalFiles) =>
+        Db.HashSetAsync(JobKeys.Job(tenant, jobId), [new("status", JobStatus.Running), new("totalFiles", totalFiles)]);
+
+    public async Task<HashSet<string>> GetDoneFilesAsync(string tenant, string jobId) =>
+        (await Db.SetMembersAsync(JobKeys.Done(tenant, jobId))).Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Counts a finished file once; <paramref name="failure"/> null means its face was stored.</summary>
+    public async Task<bool> RecordFileAsync(string tenant, string jobId, string fileId, JobFailure? failure)
+    {
+        var result = await Db.ScriptEvaluateAsync(RecordFileScript,
+            [JobKeys.Job(tenant, jobId), JobKeys.Done(tenant, jobId), JobKeys.Failed(tenant, jobId)],
+            [fileId, failure is null ? "" : JsonSerializer.Serialize(failure, Json)]);
+        return (long)result == 1;
+    }
+
+    /// <summary>Ends the job (completed or failed) and stamps completedAt; the done-set is no longer needed.</summary>
+    public async Task FinishAsync(string tenant, string jobId, string status, string? error)
+    {
+        var entries = new List<HashEntry>
+        {
+            new("status", status),
+            new("completedAt", time.GetUtcNow().ToUnixTimeMilliseconds()),
+        };
+        if (error is not null) entries.Add(new("error", error));
+        var tx = Db.CreateTransaction();
+        _ = tx.HashSetAsync(JobKeys.Job(tenant, jobId), [.. entries]);
+        _ = tx.KeyDeleteAsync(JobKeys.Done(tenant, jobId));
+        await tx.ExecuteAsync();
+    }
+
+    /// <summary>Whether the end-of-job notifications went out (a job re-delivered after a crash sends them only if not).</summary>
+    public Task<bool> IsNotifiedAsync(string tenant, string jobId) => Db.HashExistsAsync(JobKeys.Job(tenant, jobId), "notifiedAt");
+
+    public Task MarkNotifiedAsync(string tenant, string jobId) =>
+        Db.HashSetAsync(JobKeys.Job(tenant, jobId), "notifiedAt", time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private static int Int(Dictionary<string, RedisValue> hash, string name) =>
+        hash.TryGetValue(name, out var value) && value.TryParse(out int n) ? n : 0;
+
+    public static string NewJobId() => Guid.CreateVersion7().ToString("N", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using FacePing.Core.Jobs;
+using FacePing.Core.Jobs.Network;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Ingestion.Notifications;
+
+/// <summary>
+/// POSTs a job's summary to the client's callback URL. Retries 5xx, 408, 429 and transport failures with exponential
+/// backoff. Every connection goes to an address the <see cref="OutboundAddressGuard"/> approved at connect time
+/// (ConnectCallback), so a host that re-resolves to an internal address after validation (DNS rebinding) is refused.
+/// </summary>
+public sealed class CallbackSender : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+    private readonly CallbackOptions _options;
+    private readonly ILogger<CallbackSender> _logger;
+
+    public CallbackSender(IOptions<CallbackOptions> options, ILogger<CallbackSender> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        Guard = new OutboundAddressGuard(_options.AllowedHosts);
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false, // a redirect is the receiver's business, not a licence to call elsewhere
+            UseProxy = false,
+            UseCookies = false,
+            ConnectTimeout = _options.Timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = ConnectCheckedAsync,
+        };
+        // Not from IHttpClientFactory: the service defaults' resilience handler would retry on top of this sender's own policy.
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public OutboundAddressGuard Guard { get; }
+
+    /// <summary>Sends the summary; returns true when the receiver answered 2xx. Never throws for the receiver's faults.</summary>
+    public async Task<bool> SendAsync(Uri url, JobSummary summary, CancellationToken cancellationToken)
+    {
+        using var activity = IngestionTelemetry.Source.StartActivity("callback");
+        activity?.SetTag("faceping.job_id", summary.JobId);
+        var delay = _options.FirstRetryDelay;
+        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        {
+            string outcome;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(_options.Timeout);
+                try
+                {
+                    using var response = await _http.PostAsJsonAsync(url, summary, Json, timeout.Token);
+                    var status = (int)response.StatusCode;
+                    if (response.IsSuccessStatusCode)
+                    {
+                        _logger.LogInformation("Callback for job {JobId} delivered to {Host} (attempt {Attempt}, {Status})", summary.JobId, url.Host, attempt, status);
+                        activity?.SetTag("faceping.attempts", attempt);
+                        return true;
+                    }
+                    if (status is not (>= 500 or 408 or 429))
+                    {
+                        _logger.LogWarning("Callback for job {JobId} refused by {Host}: {Status}; not retried", summary.JobId, url.Host, status);
+                        activity?.SetStatus(ActivityStatusCode.Error, $"HTTP {status}");
+                        return false;
+                    }
+                    outcome = $"HTTP {status}";
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    outcome = "timed out";
+                }
+                catch (HttpRequestException e) when (e.InnerException is OutboundTargetRefusedException refused)
+                {
+                    _logger.LogWarning("Callback for job {JobId} not sent: {Reason}", summary.JobId, refused.Message);
+                    activity?.SetStatus(ActivityStatusCode.Error, "target refused");
+                    return false;
+                }
+                catch (HttpRequestException e)
+                {
+                    outcome = e.HttpRequestError.ToString();
+                }
+            }
+            if (attempt == _options.MaxAttempts)
+            {
+                _logger.LogWarning("Callback for job {JobId} to {Host} failed after {Attempts} attempts ({Outcome})", summary.JobId, url.Host, attempt, outcome);
+                break;
+            }
+            _logger.LogInformation("Callback for job {JobId} to {Host}: {Outcome}; retrying in {Delay}", summary.JobId, url.Host, outcome, delay);
+            await Task.Delay(delay, cancellationToken);
+            delay *= 2;
+        }
+        activity?.SetStatus(ActivityStatusCode.Error, "not delivered");
+        return false;
+    }
+
+    private async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var addresses = await Guard.ResolveAllowedAsync(context.DnsEndPoint.Host, cancellationToken);
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+        }
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FacePing.Ingestion.Worker;
+
+/// <summary>Bound from <c>FacePing:Ingestion</c>.</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "FacePing:Ingestion";
+
+    /// <summary>Files of one job processed at the same time (download + inference + store).</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>How long the worker waits before asking the stream again when it was empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A job pending this long without a heartbeat belongs to a dead worker and is claimed (XAUTOCLAIM). Live workers
+    /// renew their job every third of this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.300", "01:00:00")]
+    public TimeSpan ClaimMinIdle { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Consumer name in the stream's group; unique per process unless set.</summary>
+    public string? ConsumerName { get; set; }
+
+    /// <summary>Attempts per file while the Inference service is unavailable, before the job is put back for later.</summary>
+    [Range(1, 20)]
+    public int InferenceAttempts { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan InferenceRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

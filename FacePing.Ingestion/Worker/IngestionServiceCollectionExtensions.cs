@@ -1,0 +1,41 @@
+using FacePing.Core.Inference;
+using FacePing.Core.Jobs;
+using FacePing.Core.Jobs.Network;
+using FacePing.Ingestion.Drive;
+using FacePing.Ingestion.Ftp;
+using FacePing.Ingestion.Notifications;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FacePing.Ingestion.Worker;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>The worker, its clients and their options (validated at start-up).</summary>
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FtpClientOptions>().BindConfiguration(FtpClientOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.AllowedHosts.All(OutboundAddressGuard.IsValidAllowListEntry), "FacePing:Ftp:AllowedHosts has an entry that is neither a host name, an IP address nor a CIDR range.")
+            .ValidateOnStart();
+        services.AddOptions<DriveOptions>().BindConfiguration(DriveOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.BaseUrl.IsAbsoluteUri && o.BaseUrl.AbsolutePath.EndsWith('/'), "FacePing:Drive:BaseUrl must be an absolute URL ending in '/'.")
+            .ValidateOnStart();
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddFacePingStore(builder.Configuration);
+        services.AddSingleton<IFaceSink, FaceStoreSink>();
+        services.AddSingleton<JobStore>();
+        builder.AddInferenceClient();
+        services.AddHttpClient<DriveClient>();
+        services.AddSingleton<CallbackSender>();
+        services.AddSingleton<EmailSender>();
+        services.AddSingleton<JobNotifier>();
+        services.AddTransient<FolderSourceFactory>();
+        services.AddTransient<JobProcessor>();
+        services.AddHostedService<IngestionWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,164 @@
+using FacePing.Core.Inference;
+using FacePing.Core.Jobs;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FacePing.Ingestion.Worker;
+
+/// <summary>
+/// Reads jobs from the Redis stream as one consumer of the <c>ingestion</c> group. Entries of dead consumers that
+/// stayed pending longer than <see cref="IngestionOptions.ClaimMinIdle"/> are claimed first (XAUTOCLAIM), so a job
+/// whose worker crashed resumes elsewhere; while a job runs its entry is re-claimed by its own consumer now and then,
+/// which resets the idle time and keeps other workers off it. An entry is acknowledged only once its job has ended.
+/// </summary>
+public sealed class IngestionWorker(
+    IConnectionMultiplexer redis,
+    IServiceProvider services,
+    IOptions<IngestionOptions> options,
+    ILogger<IngestionWorker> logger) : BackgroundService
+{
+    private readonly IngestionOptions _options = options.Value;
+    private readonly string _consumer = options.Value.ConsumerName ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var db = redis.GetDatabase();
+        await EnsureGroupAsync(db, stoppingToken);
+        logger.LogInformation("Ingestion worker {Consumer} reading {Stream}", _consumer, JobKeys.Stream);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            StreamEntry[] entries;
+            try
+            {
+                var claimed = await db.StreamAutoClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
+                    (long)_options.ClaimMinIdle.TotalMilliseconds, "0-0", count: 1);
+                entries = claimed.ClaimedEntries.Where(e => !e.IsNull).ToArray();
+                if (entries.Length > 0) logger.LogInformation("Claimed job entry {EntryId} of a stalled worker", entries[0].Id);
+                else entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer, StreamPosition.NewMessages, count: 1);
+            }
+            catch (RedisException e)
+            {
+                logger.LogWarning("Reading the job stream failed: {Error}", e.Message);
+                await Delay(_options.PollInterval * 5, stoppingToken);
+                continue;
+            }
+
+            if (entries.Length == 0)
+            {
+                await Delay(_options.PollInterval, stoppingToken);
+                continue;
+            }
+            foreach (var entry in entries) await HandleAsync(db, entry, stoppingToken);
+        }
+    }
+
+    private async Task HandleAsync(IDatabase db, StreamEntry entry, CancellationToken stoppingToken)
+    {
+        var tenant = entry["tenant"].ToString();
+        var jobId = entry["jobId"].ToString();
+        if (string.IsNullOrEmpty(tenant) || string.IsNullOrEmpty(jobId))
+        {
+            await AckAsync(db, entry.Id);
+            return;
+        }
+
+        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(db, entry.Id, heartbeat.Token);
+        try
+        {
+            using var scope = services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(tenant, jobId, stoppingToken);
+            await AckAsync(db, entry.Id);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Stopping during job {JobId}; it stays pending and resumes on the next worker", jobId);
+        }
+        catch (InferenceUnavailableException e)
+        {
+            logger.LogWarning("Job {JobId} paused: {Error}; it will be claimed again after {MinIdle}", jobId, e.Message, _options.ClaimMinIdle);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again", jobId, e.Message);
+        }
+        catch (Exception e)
+        {
+            // A fault of ours must not stop the worker nor come back for ever: the job ends failed, its owner is told.
+            logger.LogError(e, "Job {JobId} failed unexpectedly", jobId);
+            try
+            {
+                using var scope = services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId, "The import stopped because of an internal error; submit it again.", stoppingToken);
+                await AckAsync(db, entry.Id);
+            }
+            catch (Exception inner) when (inner is RedisException or TimeoutException or OperationCanceledException)
+            {
+                logger.LogWarning("Job {JobId} could not be marked failed: {Error}", jobId, inner.Message);
+            }
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await renewing;
+        }
+    }
+
+    private async Task RenewAsync(IDatabase db, RedisValue entryId, CancellationToken cancellationToken)
+    {
+        var interval = _options.ClaimMinIdle / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!await Delay(interval, cancellationToken)) return;
+            try
+            {
+                await db.StreamClaimIdsOnlyAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer, 0, [entryId]);
+            }
+            catch (RedisException e)
+            {
+                logger.LogWarning("Renewing job entry {EntryId} failed: {Error}", entryId, e.Message);
+            }
+        }
+    }
+
+    private static async Task AckAsync(IDatabase db, RedisValue entryId)
+    {
+        await db.StreamAcknowledgeAsync(JobKeys.Stream, JobKeys.ConsumerGroup, entryId);
+        await db.StreamDeleteAsync(JobKeys.Stream, [entryId]);
+    }
+
+    private async Task EnsureGroupAsync(IDatabase db, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                // Position 0: jobs queued before any worker existed are read too.
+                await db.StreamCreateConsumerGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "0", createStream: true);
+                return;
+            }
+            catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+            {
+                return;
+            }
+            catch (RedisException e)
+            {
+                logger.LogWarning("Creating the job stream's consumer group failed: {Error}", e.Message);
+                if (!await Delay(TimeSpan.FromSeconds(2), cancellationToken)) return;
+            }
+        }
+    }
+
+    private static async Task<bool> Delay(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

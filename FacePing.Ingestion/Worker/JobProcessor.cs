@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using FacePing.Core.Inference;
+using FacePing.Core.Jobs;
+using FacePing.Ingestion.Drive;
+using FacePing.Ingestion.Ftp;
+using FacePing.Ingestion.Sources;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Ingestion.Worker;
+
+/// <summary>
+/// Runs one job to its end: list the folder, then per image download → largest face (Inference) → store with a
+/// deterministic id, counting each file once; then notify and drop the credentials. Safe to run again for the same
+/// job after a crash: finished files are skipped, and a file finished twice is stored under the same id and counted once.
+/// </summary>
+public sealed class JobProcessor(
+    JobStore jobs,
+    FolderSourceFactory sources,
+    InferenceClient inference,
+    IFaceSink faces,
+    JobNotifier notifier,
+    IOptions<IngestionOptions> options,
+    ILogger<JobProcessor> logger)
+{
+    private readonly IngestionOptions _options = options.Value;
+
+    public async Task ProcessAsync(string tenant, string jobId, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetDefinitionAsync(tenant, jobId);
+        if (job is null)
+        {
+            logger.LogWarning("Job {JobId} no longer exists; dropped", jobId);
+            return;
+        }
+        using var activity = IngestionTelemetry.Source.StartActivity("ingest.job");
+        activity?.SetTag("faceping.job_id", jobId);
+        activity?.SetTag("faceping.source", job.Source);
+        activity?.SetTag("faceping.group", job.GroupName);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId, ["Tenant"] = tenant });
+
+        var view = await jobs.GetAsync(tenant, jobId);
+        if (view is not null && !JobStatus.IsFinal(view.Status))
+        {
+            var secret = await jobs.GetSecretAsync(tenant, jobId);
+            var (status, error) = secret is null
+                ? (JobStatus.Failed, "The job's credentials are no longer available (they expire after a few days); submit the job again.")
+                : await RunAsync(job, secret, activity, cancellationToken);
+            await jobs.FinishAsync(tenant, jobId, status, error);
+            if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
+        await CloseAsync(job, cancellationToken);
+    }
+
+    /// <summary>Ends a job as failed from outside its normal run (an unexpected fault), then notifies as usual.</summary>
+    public async Task FailAsync(string tenant, string jobId, string error, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetDefinitionAsync(tenant, jobId);
+        if (job is null) return;
+        var view = await jobs.GetAsync(tenant, jobId);
+        if (view is not null && !JobStatus.IsFinal(view.Status)) await jobs.FinishAsync(tenant, jobId, JobStatus.Failed, error);
+        await CloseAsync(job, cancellationToken);
+    }
+
+    /// <summary>Drops the credentials and sends the notifications once (also when a worker died after finishing but before notifying).</summary>
+    private async Task CloseAsync(JobDefinition job, CancellationToken cancellationToken)
+    {
+        var (tenant, jobId) = (job.Tenant, job.JobId);
+        await jobs.DeleteSecretAsync(tenant, jobId);
+        if (!await jobs.IsNotifiedAsync(tenant, jobId))
+        {
+            var final = (await jobs.GetAsync(tenant, jobId))!;
+            logger.LogInformation("Job {JobId} {Status}: {Success}/{Total} stored, {Failed} failed", jobId, final.Status, final.SuccessCount, final.TotalFiles, final.Failed.Count);
+            await notifier.NotifyAsync(job, final, cancellationToken);
+            await jobs.MarkNotifiedAsync(tenant, jobId);
+        }
+    }
+
+    private async Task<(string Status, string? Error)> RunAsync(JobDefinition job, JobSecret secret, Activity? activity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var source = await sources.OpenAsync(job, secret, cancellationToken);
+            var files = await source.ListImagesAsync(cancellationToken);
+            if (!await faces.GroupExistsAsync(job.Tenant, job.GroupName, cancellationToken))
+                throw new JobAbortedException($"Group '{job.GroupName}' no longer exists.");
+
+            await jobs.MarkRunningAsync(job.Tenant, job.JobId, files.Count);
+            var done = await jobs.GetDoneFilesAsync(job.Tenant, job.JobId);
+            var remaining = files.Where(f => !done.Contains(f.FileId)).ToList();
+            activity?.SetTag("faceping.files", files.Count);
+            activity?.SetTag("faceping.files_resumed", done.Count);
+            logger.LogInformation("Job {JobId}: {Total} image files in {Source} folder, {Remaining} to process", job.JobId, files.Count, job.Source, remaining.Count);
+
+            await Parallel.ForEachAsync(remaining,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+                async (file, ct) =>
+                {
+                    var failure = await ProcessFileAsync(job, source, file, ct);
+                    await jobs.RecordFileAsync(job.Tenant, job.JobId, file.FileId, failure);
+                });
+            return (JobStatus.Completed, null);
+        }
+        catch (Exception e) when (e is JobAbortedException or FtpException or DriveException)
+        {
+            logger.LogWarning("Job {JobId} failed: {Error}", job.JobId, e.Message);
+            return (JobStatus.Failed, e.Message);
+        }
+    }
+
+    /// <summary>Returns null when the face was stored, else the failure entry. Job-level problems throw.</summary>
+    private async Task<JobFailure?> ProcessFileAsync(JobDefinition job, IFolderSource source, SourceFile file, CancellationToken cancellationToken)
+    {
+        using var activity = IngestionTelemetry.Source.StartActivity("ingest.file");
+        activity?.SetTag("faceping.job_id", job.JobId);
+        activity?.SetTag("faceping.file_id", file.FileId);
+        JobFailure Fail(string error)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            logger.LogInformation("Job {JobId}: {FileName} not stored: {Error}", job.JobId, file.FileName, error);
+            return new JobFailure(file.FileName, file.FileId, error);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await source.DownloadAsync(file, cancellationToken);
+        }
+        catch (Exception e) when (e is FtpException or DriveException)
+        {
+            return Fail("download failed: " + e.Message);
+        }
+
+        FaceAnalysis analysis;
+        try
+        {
+            analysis = await AnalyzeAsync(bytes, cancellationToken);
+        }
+        catch (ImageRejectedException e)
+        {
+            return Fail(e.Status switch
+            {
+                413 => "image too large: " + (e.Detail ?? e.Title),
+                415 => "not a decodable image: " + (e.Detail ?? e.Title),
+                _ => "image rejected: " + (e.Detail ?? e.Title),
+            });
+        }
+
+        var face = analysis.Faces.Count > 0 ? analysis.Faces[0] : null;
+        if (face?.Embedding is not { Length: > 0 } embedding) return Fail("no face found");
+
+        var id = IngestedVectorId.For(job.Tenant, job.GroupName, job.Source, file.FileId);
+        await faces.UpsertAsync(job.Tenant, job.GroupName, id, embedding, new IngestedFile(file.FileName, file.FileId, job.Source, job.JobId), cancellationToken);
+        activity?.SetTag("faceping.vector_id", id);
+        activity?.SetTag("faceping.face_count", analysis.FaceCount);
+        return null;
+    }
+
+    /// <summary>Waits out short Inference outages; a long one leaves the job pending for a later attempt.</summary>
+    private async Task<FaceAnalysis> AnalyzeAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        var delay = _options.InferenceRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await inference.AnalyzeAsync(bytes, EmbedMode.Largest, cancellationToken);
+            }
+            catch (InferenceUnavailableException) when (attempt < _options.InferenceAttempts)
+            {
+                await Task.Delay(delay, cancellationToken);
+                delay *= 2;
+            }
+        }
+    }
+}

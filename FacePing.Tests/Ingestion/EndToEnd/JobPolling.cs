@@ -1,0 +1,34 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace FacePing.Tests.Ingestion.EndToEnd;
+
+public static class JobPolling
+{
+    /// <summary>Polls <c>GET /jobs/{id}</c> until the job is completed or failed.</summary>
+    public static async Task<JsonElement> WaitForEndAsync(HttpClient client, string jobId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement job = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            job = await client.GetFromJsonAsync<JsonElement>($"/jobs/{jobId}");
+            if (job.GetProperty("status").GetString() is "completed" or "failed") return job;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"job {jobId} did not end: {job}");
+    }
+
+    public static async Task<string> SubmitAsync(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {text}");
+        using var doc = JsonDocument.Parse(text);
+        var jobId = doc.RootElement.GetProperty("jobId").GetString()!;
+        Assert.Equal("queued", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal($"/jobs/{jobId}", doc.RootElement.GetProperty("statusUrl").GetString());
+        Assert.Equal($"/jobs/{jobId}", response.Headers.Location?.OriginalString);
+        return jobId;
+    }
+}
