@@ -6,7 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-./eng/setup.sh >/dev/null
+./eng/provision-redis.sh
+./eng/provision-models.sh
 
 out="$root/.cache/bench/report.md"
 args=()
