@@ -21,7 +21,11 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
+builder.Services.Configure<JsonOptions>(o =>
+{
+    o.SerializerOptions.PropertyNameCaseInsensitive = true;
+    o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+});
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingJobs();
