@@ -29,8 +29,17 @@ public sealed class SlowClientTests : IAsyncLifetime
             ["FacePing:Server:MinRequestBodyBytesPerSecond"] = "200",
             ["FacePing:Server:BodyGracePeriodSeconds"] = "2",
         });
-        _api.UseKestrel(_port);
-        _api.StartServer();
+        try
+        {
+            _api.UseKestrel(_port);
+            _api.StartServer();
+        }
+        catch
+        {
+            // xunit does not call DisposeAsync when InitializeAsync fails: do not leave a Redis process behind.
+            await DisposeAsync();
+            throw;
+        }
         using var admin = Client(ApiFactory.AdminKey);
         using var created = await admin.PostAsJsonAsync("/admin/keys", new { name = "slow" });
         _key = (await ApiTestData.Json(created, HttpStatusCode.Created)).GetProperty("key").GetString()!;
