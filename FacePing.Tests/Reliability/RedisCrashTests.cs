@@ -34,8 +34,14 @@ public sealed class RedisCrashTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
+        try
+        {
+            await _api.DisposeAsync();
+        }
+        finally
+        {
+            await _redis.DisposeAsync(); // even when the host failed to start or stop
+        }
     }
 
     [Fact]

@@ -38,8 +38,14 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
+        try
+        {
+            await _api.DisposeAsync();
+        }
+        finally
+        {
+            await _redis.DisposeAsync(); // even when the host failed to start or stop
+        }
     }
 
     private sealed record Endpoint(HttpMethod Method, Func<FuzzInputs, string> Path, Func<FuzzInputs, byte[]>? Body, bool Admin = false);

@@ -38,9 +38,15 @@ public sealed class SecretsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _api.DisposeAsync();
-        await _factory.DisposeAsync();
-        await _redis.DisposeAsync();
+        try
+        {
+            await _api.DisposeAsync();
+            await _factory.DisposeAsync();
+        }
+        finally
+        {
+            await _redis.DisposeAsync();
+        }
     }
 
     private HttpClient Client(string? key)

@@ -36,8 +36,8 @@ public sealed class SlowClientTests : IAsyncLifetime
         }
         catch
         {
-            // xunit does not call DisposeAsync when InitializeAsync fails: do not leave a Redis process behind.
-            await DisposeAsync();
+            // Do not rely on the runner to clean up after a failed start: no Redis process may be left behind.
+            await _redis.DisposeAsync();
             throw;
         }
         using var admin = Client(ApiFactory.AdminKey);
@@ -49,8 +49,14 @@ public sealed class SlowClientTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
+        try
+        {
+            await _api.DisposeAsync();
+        }
+        finally
+        {
+            await _redis.DisposeAsync(); // even when the host failed to start or stop
+        }
     }
 
     private HttpClient Client(string key)

@@ -53,8 +53,14 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
 
         public async Task DisposeAsync()
         {
-            await Api.DisposeAsync();
-            await Redis.DisposeAsync();
+            try
+            {
+                await Api.DisposeAsync();
+            }
+            finally
+            {
+                await Redis.DisposeAsync();
+            }
         }
     }
 
