@@ -4,6 +4,7 @@ using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
+using FacePing.Api.RateLimiting;
 using FacePing.Api.Vectors;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -13,13 +14,14 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 InferenceHealthCheck.AddIfConfigured(builder);
 
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
+builder.Services.AddTenantRateLimiting(builder.Configuration);
 builder.Services.AddFacePingOpenApi();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseBodySizeLimits();
 
