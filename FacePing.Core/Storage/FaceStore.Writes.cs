@@ -29,7 +29,7 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[5 + items.Count * 4];
+        var args = new RedisValue[5 + items.Count * 6];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
@@ -40,15 +40,18 @@ public sealed partial class FaceStore
             var item = items[i];
             if (item.Vector.Length != dims) throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions; item 0 has {dims}.");
             if (item.Vector.Length is 0 or > VectorText.MaxDimensions) throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions.");
+            if (!VectorSources.IsKnown(item.Source)) throw new ArgumentException($"Item {i}: unknown source '{item.Source}'.");
             var id = item.Id ?? Guid.CreateVersion7().ToString();
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 5 + i * 4;
+            var b = 5 + i * 6;
             args[b] = id;
             args[b + 1] = VectorMath.ToBytes(item.Vector);
             args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);
             args[b + 3] = FilterTokens.Attributes(Indexed(metadata));
+            args[b + 4] = item.Source;
+            args[b + 5] = createdAt;
         }
 
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.Upsert, [keys.Group(group)], args)
