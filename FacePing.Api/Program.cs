@@ -16,7 +16,7 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 InferenceHealthCheck.AddIfConfigured(builder);
 
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
