@@ -32,8 +32,10 @@ public sealed class RgbaImage : IDisposable
     public int OriginalWidth { get; }
     public int OriginalHeight { get; }
 
-    /// <summary>Original pixels per decoded pixel (1 unless the codec decoded at a reduced size).</summary>
-    public float Scale => (float)OriginalWidth / Width;
+    /// <summary>Original pixels per decoded pixel (1 unless decoded at a reduced size; per axis, as sizes round).</summary>
+    public float ScaleX => (float)OriginalWidth / Width;
+
+    public float ScaleY => (float)OriginalHeight / Height;
 
     public int Stride => Width * 4;
 
