@@ -4,6 +4,9 @@ using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
+using FacePing.Api.RateLimiting;
+using FacePing.Api.RequestGuards;
+using FacePing.Api.ServerLimits;
 using FacePing.Api.Vectors;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -15,6 +18,7 @@ InferenceHealthCheck.AddIfConfigured(builder);
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNameCaseInsensitive = true);
@@ -23,6 +27,8 @@ builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingJobs();
 builder.Services.AddFacePingOpenApi();
 builder.AddFaces();
+builder.Services.AddFacePingRateLimiting(builder.Configuration);
+builder.Services.AddFacePingServerLimits(builder.Configuration);
 
 var app = builder.Build();
 
@@ -30,6 +36,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseFacePingRateLimiting();
 app.UseBodySizeLimits();
 
 app.MapDefaultEndpoints();

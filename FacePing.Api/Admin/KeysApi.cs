@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FacePing.Api.Admin;
 
-public sealed record CreateKeyRequest(string? Name, string? TenantId);
+public sealed record CreateKeyRequest(string? Name, string? TenantId = null);
 
 public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key);
 
@@ -23,6 +23,8 @@ public static class KeysApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/", CreateKey).WithName("CreateKey").WithJsonBodyLimit(64 * 1024)
             .WithSummary("Create a tenant key (a new tenant unless tenantId is given); the key is shown only in this answer")
+            .WithDescription("Give tenantId (an existing tenant's id) to add a second key to that tenant, e.g. to rotate keys " +
+                "without downtime. Keys carry 256 random bits; only their SHA-256 is stored.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("All tenant keys (never the keys themselves)");
         api.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once")

@@ -7,7 +7,32 @@ namespace FacePing.Api.Infrastructure;
 public static class OpenApiSetup
 {
     public static IServiceCollection AddFacePingOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer(AddBearer));
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer(AddBearer);
+            options.AddSchemaTransformer(DescribeMetadata);
+        });
+
+    // Request metadata is bound as JsonElement (validated by hand, so every bad key is reported at once);
+    // document it as what it must be: a flat object of scalars.
+    private const JsonSchemaType ScalarValues = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean;
+
+    private static Task DescribeMetadata(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type;
+        if (type != typeof(System.Text.Json.JsonElement) && type != typeof(System.Text.Json.JsonElement?)) return Task.CompletedTask;
+        // The transformer also visits the value schema added below (same property context): leave that one alone.
+        if (schema.Type == ScalarValues) return Task.CompletedTask;
+        schema.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+        schema.Description = "Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their " +
+            "canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused " +
+            "when storing; as a filter they may be used, except createdAt.";
+        schema.AdditionalProperties = new OpenApiSchema
+        {
+            Type = ScalarValues,
+        };
+        return Task.CompletedTask;
+    }
 
     private static Task AddBearer(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FacePing.Core.Inference;
 using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -7,8 +8,9 @@ using StackExchange.Redis;
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// Turns exceptions into problem+json: store outcomes (404/409/400), unreadable requests (400/413) and an unreachable
-/// Redis (503 with Retry-After). Anything else is a 500 without internals.
+/// Turns exceptions into problem+json: store outcomes (404/409/400), unreadable requests (400/413), an unreachable
+/// Redis or inference service (503 with Retry-After) and images the inference service rejected (its 400/413/415).
+/// Anything else is a 500 without internals. Endpoints may therefore let these exceptions propagate.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -46,6 +48,14 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 logger.LogWarning(exception, "Redis unavailable");
                 (problem.Status, problem.Title, problem.Detail) = (503, "Service unavailable", "The data store is unreachable; retry shortly.");
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+                break;
+            case InferenceUnavailableException:
+                logger.LogWarning(exception, "Inference unavailable");
+                (problem.Status, problem.Title, problem.Detail) = (503, "Service unavailable", "The face inference service is unreachable; retry shortly.");
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+                break;
+            case ImageRejectedException e:
+                (problem.Status, problem.Title, problem.Detail) = (e.Status, e.Title, e.Detail);
                 break;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true; // The client left; nobody reads an answer.

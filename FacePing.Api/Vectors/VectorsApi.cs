@@ -25,6 +25,7 @@ public static class VectorsApi
         var vectors = app.MapGroup("/vectors").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         vectors.MapGet("/{vectorId}", GetVector).WithName("GetVector").WithSummary("A stored vector with its metadata")
+            .WithDescription("Metadata values come back as their canonical strings, with the system keys source and createdAt.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         vectors.MapPost("/compare", Compare).WithName("CompareVectors")
             .WithSummary("Cosine similarity and Euclidean distance of two vector strings")
@@ -39,9 +40,14 @@ public static class VectorsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         groups.MapPost("/vector", StoreVector).WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
         groups.MapPost("/vectors/search", Search).WithName("SearchVectors")
-            .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)");
+            .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)")
+            .WithDescription("The HNSW index (Redis vector set) proposes candidates; scores are exact cosine similarities of the " +
+                "stored float32 vectors. A metadata filter must match every pair; when it matches few vectors they are all scored exactly.");
         groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors")
-            .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request");
+            .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request")
+            .WithDescription("Ids are optional (1–128 characters of A–Z a–z 0–9 _ - . :); the server generates UUIDs otherwise. " +
+                "An id that exists in the tenant is replaced, and moves here if it was in another group. The first vector stored in a " +
+                "group fixes its dimension for the group's life.");
         return app;
     }
 

@@ -23,6 +23,47 @@ public static class MetadataRules
     public static Dictionary<string, string>? ReadFilter(JsonElement? json, string path, IDictionary<string, string[]> errors) =>
         Read(json, path, errors, allowSystemKeys: true);
 
+    /// <summary>
+    /// Validates metadata given as string pairs (e.g. the image endpoints' <c>?metadata[key]=value</c> query), with the
+    /// same rules as JSON metadata; every value is a string. Errors go under <c>path.key</c> / <c>path</c>.
+    /// </summary>
+    public static Dictionary<string, string>? ReadPairsForStore(IEnumerable<KeyValuePair<string, string>> pairs, string path,
+        IDictionary<string, string[]> errors)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var (key, value) in pairs)
+        {
+            var keyPath = $"{path}.{key}";
+            if (!Names.IsValidName(key))
+            {
+                Add(errors, path, $"Key '{Clip(key)}' is not {Names.NameRule}.");
+                ok = false;
+            }
+            else if (SystemMetadata.IsSystemKey(key))
+            {
+                Add(errors, keyPath, $"'{key}' is system metadata set by the server; it cannot be given.");
+                ok = false;
+            }
+            else if (value.Length > MaxValueLength)
+            {
+                Add(errors, keyPath, $"The value is {value.Length} characters; at most {MaxValueLength} are allowed.");
+                ok = false;
+            }
+            else if (!result.TryAdd(key, value))
+            {
+                Add(errors, keyPath, "The key appears more than once.");
+                ok = false;
+            }
+        }
+        if (result.Count > MaxKeys)
+        {
+            Add(errors, path, $"Metadata has {result.Count} keys; at most {MaxKeys} are allowed.");
+            ok = false;
+        }
+        return ok ? result : null;
+    }
+
     private static Dictionary<string, string>? Read(JsonElement? json, string path, IDictionary<string, string[]> errors, bool allowSystemKeys)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);

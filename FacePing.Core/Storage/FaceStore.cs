@@ -194,16 +194,27 @@ public sealed class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStore
         using var activity = Activity.StartActivity("store.search");
         var keys = new StoreKeys(tenant);
         var db = Db;
-        var info = await db.HashGetAsync(keys.Group(group), GroupFields).WaitAsync(cancellationToken);
-        if (info[0].IsNull) throw new GroupNotFoundException(group);
-        if (info[1].IsNull) return [];
-        var dims = (int)info[1];
-        if (dims != query.Length) throw new DimensionMismatchException(group, dims, query.Length);
-
         var blob = VectorMath.ToBytes(query);
         var wanted = Math.Max(topK * _options.CandidateFactor, _options.MinCandidates);
+        var groupRead = db.HashGetAsync(keys.Group(group), GroupFields);
+        // Without a filter the index query goes out in the same round trip as the group check; its answer is only used
+        // once the check passed (on a missing group or wrong dimension it is an error or empty, and ignored).
+        var early = filter is not { Count: > 0 } ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken) : null;
+        var info = await groupRead.WaitAsync(cancellationToken);
+        if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
+        {
+            if (early is not null) _ = early.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            if (info[0].IsNull) throw new GroupNotFoundException(group);
+            if (info[1].IsNull) return [];
+            throw new DimensionMismatchException(group, (int)info[1], query.Length);
+        }
+
         RedisValue[] candidates;
-        if (filter is { Count: > 0 })
+        if (early is not null || filter is null)
+        {
+            candidates = await early!;
+        }
+        else
         {
             var sets = new RedisKey[filter.Count];
             var i = 0;
@@ -215,10 +226,6 @@ public sealed class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStore
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
                 ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
                 : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter), cancellationToken);
-        }
-        else
-        {
-            candidates = await Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken);
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);

@@ -74,6 +74,14 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
             {
                 throw new ImageDecodeException(415, "Unsupported image", "The image data is truncated (the JPEG has no end-of-image marker).");
             }
+            // Formats without a scaled decode (PNG, WebP, ...) come out full size: shrink them, so the detector's
+            // work stays bounded (its tile count grows with the square of the size).
+            if (Math.Max(size.Width, size.Height) > _options.MaxDecodeSide * 1.25f)
+            {
+                var shrunk = Shrink(stored, (float)_options.MaxDecodeSide / Math.Max(size.Width, size.Height));
+                stored.Dispose();
+                stored = shrunk;
+            }
             if (origin is SKEncodedOrigin.TopLeft or (SKEncodedOrigin)0) return stored;
 
             var upright = Orient(stored, origin, originalWidth, originalHeight);
@@ -83,6 +91,35 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
         catch
         {
             stored.Dispose();
+            throw;
+        }
+    }
+
+    private static RgbaImage Shrink(RgbaImage src, float factor)
+    {
+        var width = Math.Max(1, (int)MathF.Round(src.Width * factor));
+        var height = Math.Max(1, (int)MathF.Round(src.Height * factor));
+        var dst = new RgbaImage(width, height, src.OriginalWidth, src.OriginalHeight);
+        try
+        {
+            unsafe
+            {
+                fixed (byte* from = src.Buffer)
+                fixed (byte* to = dst.Buffer)
+                {
+                    using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)from);
+                    using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)to);
+                    if (!source.ScalePixels(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
+                    {
+                        throw new ImageDecodeException(415, "Unsupported image", "The image could not be resampled.");
+                    }
+                }
+            }
+            return dst;
+        }
+        catch
+        {
+            dst.Dispose();
             throw;
         }
     }

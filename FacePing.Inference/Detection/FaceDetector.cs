@@ -54,7 +54,7 @@ public sealed class FaceDetector
                 var tiled = new List<FaceCandidate>();
                 for (var k = scale / LevelRatio; k >= FinestScale; k /= LevelRatio)
                 {
-                    passes += RunTiles(image, k, input, tiled, threshold);
+                    passes += RunTiles(this, image, k, tiled, threshold);
                 }
                 // Tiles see faces without their context and then take bodies or animals for faces (a torso scored 0.99,
                 // a dog 1.0). So tiles only add faces too small for the whole-image pass; a bigger one counts only where
@@ -73,21 +73,30 @@ public sealed class FaceDetector
         }
     }
 
-    private int RunTiles(RgbaImage image, float k, float[] input, List<FaceCandidate> found, float threshold)
+    /// <summary>Runs the tiles of one level side by side (the detector's batch size is fixed at 1).</summary>
+    private static int RunTiles(FaceDetector detector, RgbaImage image, float k, List<FaceCandidate> found, float threshold)
     {
         var tileW = Math.Min(InputWidth * k, image.Width);
         var tileH = Math.Min(InputHeight * k, image.Height);
         var xs = Positions(image.Width, tileW);
         var ys = Positions(image.Height, tileH);
-        foreach (var y in ys)
-        {
-            foreach (var x in xs)
+        var count = xs.Length * ys.Length;
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => (Input: TensorRunner.Rent(3 * InputWidth * InputHeight), Found: new List<FaceCandidate>()),
+            (i, _, local) =>
             {
+                var x = xs[i % xs.Length];
+                var y = ys[i / xs.Length];
                 var edges = new InnerEdges(x > 0, y > 0, x + tileW < image.Width - 0.5f, y + tileH < image.Height - 0.5f);
-                RunRegion(image, x, y, tileW, tileH, input, found, threshold, edges);
-            }
-        }
-        return xs.Length * ys.Length;
+                detector.RunRegion(image, x, y, tileW, tileH, local.Input, local.Found, threshold, edges);
+                return local;
+            },
+            local =>
+            {
+                TensorRunner.Return(local.Input);
+                lock (found) found.AddRange(local.Found);
+            });
+        return count;
     }
 
     private static float[] Positions(int extent, float tile)

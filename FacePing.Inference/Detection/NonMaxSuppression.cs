@@ -9,7 +9,16 @@ public static class NonMaxSuppression
     /// </summary>
     public static List<FaceCandidate> Apply(List<FaceCandidate> boxes, float iouThreshold, float containment = 0.7f)
     {
-        boxes.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        // Ties (scores saturate at 1.0) are broken by position, so the result does not depend on the order in
+        // which parallel tiles delivered their boxes.
+        boxes.Sort(static (a, b) =>
+        {
+            var c = b.Score.CompareTo(a.Score);
+            if (c == 0) c = a.X1.CompareTo(b.X1);
+            if (c == 0) c = a.Y1.CompareTo(b.Y1);
+            if (c == 0) c = a.X2.CompareTo(b.X2);
+            return c == 0 ? a.Y2.CompareTo(b.Y2) : c;
+        });
         var kept = new List<FaceCandidate>();
         foreach (var box in boxes)
         {

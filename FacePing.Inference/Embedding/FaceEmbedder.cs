@@ -8,40 +8,41 @@ namespace FacePing.Inference.Embedding;
 public sealed class FaceEmbedder(FaceModels models)
 {
     public const string ModelName = "mobilefacenet-512";
-    private const int Plane = FaceAligner.Size * FaceAligner.Size;
+    private const int Tensor = 3 * FaceAligner.Size * FaceAligner.Size;
     private readonly OnnxModel _model = models.Feature;
 
-    /// <summary>Aligns each face (map from crop to image pixels) and embeds it, batched when the model allows.</summary>
+    /// <summary>
+    /// Aligns each face (map from crop to image pixels) and embeds it. The model's batch size is fixed at 1, so
+    /// several faces run side by side: small 14×14 convolutions split poorly over threads, whole faces split well.
+    /// </summary>
     public float[][] Embed(RgbaImage image, IReadOnlyList<AffineMap> alignments)
     {
         var result = new float[alignments.Count][];
-        if (alignments.Count == 0) return result;
-        var batch = _model.AcceptsBatch ? Math.Min(alignments.Count, 8) : 1;
-        var input = TensorRunner.Rent(batch * 3 * Plane);
+        if (alignments.Count == 1)
+        {
+            result[0] = EmbedOne(image, alignments[0]);
+        }
+        else if (alignments.Count > 1)
+        {
+            Parallel.For(0, alignments.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => result[i] = EmbedOne(image, alignments[i]));
+        }
+        return result;
+    }
+
+    private float[] EmbedOne(RgbaImage image, in AffineMap alignment)
+    {
+        var input = TensorRunner.Rent(Tensor);
         try
         {
-            for (var start = 0; start < alignments.Count; start += batch)
-            {
-                var n = Math.Min(batch, alignments.Count - start);
-                for (var i = 0; i < n; i++)
-                {
-                    Sampler.SampleRgb(image, alignments[start + i], FaceAligner.Size, FaceAligner.Size,
-                        input.AsSpan(i * 3 * Plane, 3 * Plane), 127f, 1f / 128f);
-                }
-                using var outputs = TensorRunner.Run(_model, input, [n, 3, FaceAligner.Size, FaceAligner.Size]);
-                var features = outputs[0].GetTensorDataAsSpan<float>();
-                var dim = features.Length / n;
-                for (var i = 0; i < n; i++)
-                {
-                    result[start + i] = Normalise(features.Slice(i * dim, dim));
-                }
-            }
+            Sampler.SampleRgb(image, alignment, FaceAligner.Size, FaceAligner.Size, input.AsSpan(0, Tensor), 127f, 1f / 128f);
+            using var outputs = TensorRunner.Run(_model, input, [1, 3, FaceAligner.Size, FaceAligner.Size]);
+            return Normalise(outputs[0].GetTensorDataAsSpan<float>());
         }
         finally
         {
             TensorRunner.Return(input);
         }
-        return result;
     }
 
     private static float[] Normalise(ReadOnlySpan<float> feature)

@@ -8,11 +8,12 @@ public sealed class ImageOptions
     public const string Section = "FacePing:Images";
 
     /// <summary>Largest accepted body in bytes.</summary>
-    [Range(1024, 1L << 31)]
+    [Range(1024, 1L << 30)]
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
     /// <summary>Largest accepted pixel count, checked from the header before decoding.</summary>
-    [Range(1, 1L << 32)]
+    // Capped so the RGBA buffer (4 bytes a pixel) stays addressable by one array.
+    [Range(1, 400_000_000)]
     public long MaxPixels { get; set; } = 50_000_000;
 
     /// <summary>

@@ -123,6 +123,12 @@ public sealed class AuthTests(ApiFixture fixture)
         var paths = doc.GetProperty("paths");
         foreach (var path in new[] { "/groups/{groupName}", "/groups/{groupName}/vectors/search", "/vectors/compare", "/admin/keys" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from OpenAPI");
+        var metadata = doc.GetProperty("components").GetProperty("schemas").GetProperty("StoreVectorRequest").GetProperty("properties").GetProperty("metadata");
+        Assert.Contains("object", metadata.GetProperty("type").ToString());
+        Assert.Contains("boolean", metadata.GetProperty("additionalProperties").GetProperty("type").ToString());
+        var createGroup = paths.GetProperty("/groups/{groupName}").GetProperty("post");
+        Assert.Equal("CreateGroup", createGroup.GetProperty("operationId").GetString());
+        Assert.True(createGroup.GetProperty("responses").TryGetProperty("409", out _));
         using (var scalar = await client.GetAsync("/scalar/v1")) Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }
 

@@ -19,6 +19,17 @@ public sealed class InferenceHealthTests(RedisServer redis) : IClassFixture<Redi
         Assert.False(checks.TryGetProperty("inference", out _));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("too-short")]
+    public async Task Start_up_fails_without_a_valid_admin_key(string adminKey)
+    {
+        await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?> { ["FacePing:AdminKey"] = adminKey });
+        var e = Record.Exception(() => api.Server);
+        Assert.NotNull(e);
+        Assert.Contains("FacePing:AdminKey", e.ToString());
+    }
+
     [Fact]
     public async Task Reachable_inference_is_healthy_and_unreachable_is_503()
     {

@@ -64,6 +64,29 @@ public sealed class RobustnessTests(PipelineFixture fixture, ITestOutputHelper o
         Assert.True(similarity >= PipelineFixture.MatchThreshold, $"cosine {similarity}");
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Jpeg)] // decoded at reduced size by the codec
+    [InlineData(SKEncodedImageFormat.Png)] // decoded full size, then shrunk
+    public void Large_image_is_analysed_at_reduced_size_with_boxes_in_original_pixels(SKEncodedImageFormat format)
+    {
+        using var bitmap = SKBitmap.Decode(Original);
+        const int factor = 4; // 2260x3200
+        using var large = TestImages.Resize(bitmap, bitmap.Width * factor, bitmap.Height * factor);
+        var bytes = TestImages.Encode(large, format, 90);
+
+        var reference = Analyze(Original).Faces[0];
+        var analysis = Analyze(bytes);
+
+        Assert.Equal((large.Width, large.Height), (analysis.Width, analysis.Height));
+        var face = Assert.Single(analysis.Faces);
+        Assert.InRange(face.Box.X + face.Box.Width / 2, (reference.Box.X + reference.Box.Width / 2) * factor - 60, (reference.Box.X + reference.Box.Width / 2) * factor + 60);
+        Assert.InRange(face.Box.Width, reference.Box.Width * factor * 0.85f, reference.Box.Width * factor * 1.15f);
+        Assert.InRange(face.Landmarks[0][0], reference.Landmarks[0][0] * factor - 40, reference.Landmarks[0][0] * factor + 40);
+        var similarity = FaceLabels.Cosine(reference.Embedding!, face.Embedding!);
+        output.WriteLine($"{format} {large.Width}x{large.Height}: {bytes.Length} bytes, cosine {similarity:F4}");
+        Assert.True(similarity >= PipelineFixture.MatchThreshold, $"cosine {similarity}");
+    }
+
     [Fact]
     public void GIF_first_frame_is_decoded()
     {

@@ -80,4 +80,20 @@ public sealed class MetadataRulesTests
         Assert.True(Names.IsValidId("drive:" + new string('a', 100)));
         Assert.False(Names.IsValidId(new string('a', 129)));
     }
+
+    [Fact]
+    public void String_pairs_follow_the_same_rules()
+    {
+        var errors = new Dictionary<string, string[]>();
+        var ok = MetadataRules.ReadPairsForStore([new("camera", "door"), new("floor", "3")], "metadata", errors);
+        Assert.Equal(new Dictionary<string, string> { ["camera"] = "door", ["floor"] = "3" }, ok);
+        Assert.Empty(errors);
+
+        Assert.Null(MetadataRules.ReadPairsForStore([new("jobId", "x"), new("bad key", "v"), new("long", new string('x', 1025)), new("a", "1"), new("a", "2")],
+            "metadata", errors));
+        Assert.Contains("metadata.jobId", errors.Keys);
+        Assert.Contains("metadata", errors.Keys);
+        Assert.Contains("metadata.long", errors.Keys);
+        Assert.Contains("metadata.a", errors.Keys);
+    }
 }

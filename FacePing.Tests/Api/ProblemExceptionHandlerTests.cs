@@ -1,0 +1,60 @@
+using System.Text.Json;
+using FacePing.Api.Infrastructure;
+using FacePing.Core.Inference;
+using FacePing.Core.Storage;
+using FacePing.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace FacePing.Tests.Api;
+
+/// <summary>The exception mapping other endpoint groups (faces, jobs) rely on when they let store/inference exceptions propagate.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
+{
+    public static TheoryData<Exception, int, bool> Cases => new()
+    {
+        { new GroupNotFoundException("g"), 404, false },
+        { new GroupAlreadyExistsException("g"), 409, false },
+        { new DimensionMismatchException("g", 512, 128), 400, false },
+        { new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown), 503, true },
+        { new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent), 503, true },
+        { new InferenceUnavailableException("down"), 503, true },
+        { new ImageRejectedException(415, "Unsupported image", "not an image"), 415, false },
+        { new BadHttpRequestException("too big", 413), 413, false },
+        { new BadHttpRequestException("bad", new JsonException("x", "$.a", 0, 3)), 400, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Maps_exception_to_problem(Exception exception, int status, bool retryAfter)
+    {
+        var services = fixture.Factory.Services;
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+        Assert.Equal(status, context.Response.StatusCode);
+        Assert.Equal(retryAfter, context.Response.Headers.RetryAfter.Count > 0);
+        context.Response.Body.Position = 0;
+        var json = await JsonDocument.ParseAsync(context.Response.Body);
+        Assert.Equal(status, json.RootElement.GetProperty("status").GetInt32());
+        Assert.StartsWith("application/problem+json", context.Response.ContentType);
+        if (exception is DimensionMismatchException)
+        {
+            var detail = json.RootElement.GetProperty("detail").GetString()!;
+            Assert.Contains("512", detail);
+            Assert.Contains("128", detail);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_exceptions_are_left_to_the_framework()
+    {
+        var services = fixture.Factory.Services;
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        Assert.False(await handler.TryHandleAsync(new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(), CancellationToken.None));
+    }
+}

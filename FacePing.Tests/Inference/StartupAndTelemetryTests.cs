@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FacePing.Core.Inference;
+using FacePing.Inference;
+using FacePing.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Tests.Inference;
+
+[Collection(PipelineCollection.Name)]
+public sealed class StartupAndTelemetryTests(PipelineFixture fixture)
+{
+    [Fact]
+    public void Service_refuses_to_start_when_a_model_file_is_missing()
+    {
+        var empty = Directory.CreateTempSubdirectory("faceping-nomodels-");
+        try
+        {
+            File.Copy(Path.Combine(RepoPaths.Models, "fr_detect.onnx"), Path.Combine(empty.FullName, "fr_detect.onnx"));
+            using var factory = new WebApplicationFactory<InferenceEntryPoint>().WithWebHostBuilder(b =>
+                b.UseSetting("FacePing:Models:Directory", empty.FullName));
+
+            var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+            Assert.Contains("fr_landmark.onnx, fr_feature.onnx", error.Message);
+            Assert.Contains(empty.FullName, error.Message);
+            Assert.DoesNotContain("fr_detect.onnx", error.Message);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Each_stage_is_a_span_with_image_and_face_tags()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "FacePing.Inference",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var parent = new Activity("test-root").Start();
+
+        fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face("2008_001322.jpg")), EmbedMode.All);
+
+        var mine = spans.Where(s => s.TraceId == parent.TraceId).ToDictionary(s => s.OperationName);
+        Assert.Equal(["decode", "detect", "embed", "landmarks_align"], mine.Keys.Order());
+        Assert.Equal(500, mine["decode"].GetTagItem("image.width"));
+        Assert.Equal(375, mine["decode"].GetTagItem("image.height"));
+        Assert.Equal(3, mine["detect"].GetTagItem("face.count"));
+        Assert.Equal(3, mine["embed"].GetTagItem("face.count"));
+    }
+}
