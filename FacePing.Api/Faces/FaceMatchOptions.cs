@@ -14,5 +14,5 @@ public sealed class FaceMatchOptions
     [Range(-1.0, 1.0)]
     public double MatchThreshold { get; set; } = DefaultMatchThreshold;
 
-    public const double DefaultMatchThreshold = 0.38;
+    public const double DefaultMatchThreshold = 0.39;
 }

@@ -13,8 +13,11 @@ namespace FacePing.Tests.Inference;
 /// <summary>The real face pipeline on the provisioned models, created once for all inference tests.</summary>
 public sealed class PipelineFixture : IDisposable
 {
-    /// <summary>Face-match threshold calibrated on the labelled fixtures (docs/calibration.md).</summary>
-    public const float MatchThreshold = 0.39f;
+    /// <summary>
+    /// Face-match threshold calibrated on the labelled fixtures (docs/calibration.md): the Api's default, so the
+    /// calibration tests guard the value users get.
+    /// </summary>
+    public const float MatchThreshold = (float)FacePing.Api.Faces.FaceMatchOptions.DefaultMatchThreshold;
 
     public PipelineFixture()
     {
