@@ -4,13 +4,16 @@ namespace FacePing.Benchmarks;
 
 public static class BenchmarkEntry
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        // "api": end-to-end figures against running services (eng/bench.sh); anything else goes to BenchmarkDotNet.
+        if (args is ["api", .. var rest]) return ApiLoad.ApiLoadBench.Run(rest);
         if (args.Length > 0 && args[0] == "--cpu-cost")
         {
             CpuCost.Run(args);
-            return;
+            return 0;
         }
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+        return 0;
     }
 }

@@ -21,6 +21,7 @@ public static class RateLimitingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddRateLimiter(_ => { });
+        services.AddRateLimitOpenApi();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
         {
             var o = settings.Value;

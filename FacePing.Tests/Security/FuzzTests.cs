@@ -18,7 +18,7 @@ namespace FacePing.Tests.Security;
 public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     public const int Seed = 20261125;
-    private const int Requests = 3000;
+    private const int Requests = 5000;
     private static readonly TimeSpan PerRequest = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(120);
 
@@ -56,8 +56,38 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
             .Insert(1, f.Chance(0.5) ? "\"id\":" + f.JsonString(f.Id()) + "," : ""))) + "]"
         : f.Value(1)) + "}";
 
+    private static string Field(FuzzInputs f, string name, string[] values) =>
+        f.Chance(0.8) ? f.JsonString(name) + ":" + (f.Chance(0.8) ? f.JsonString(f.Pick(values)) : f.Value(1)) : "";
+
+    // Callback hosts are IP literals or localhost only: the guard resolves names, and the fuzz must not depend on DNS.
+    private static readonly string[] Callbacks = ["http://127.0.0.1:1/hook", "http://169.254.169.254/latest", "file:///etc/passwd",
+        "javascript:alert(1)", "http://[::1]/", "https://10.0.0.1/x", "ftp://127.0.0.1/", "http://localhost/", "", "http://0x7f000001/"];
+
+    private static readonly string[] Emails = ["a@b.co", "not-an-email", "", "a@b", "\"q\"@x.io", new string('a', 300) + "@x.io"];
+
+    private static string JobBody(FuzzInputs f, bool ftp) => "{" + string.Join(",", (ftp
+        ? new[]
+        {
+            Field(f, "host", ["ftp.example.com", "ftp://ftp.example.com", "ftp://127.0.0.1:2121/x", "", "a b", "[::1]", "10.0.0.1",
+                new string('h', 300), "ftps://x.io", "x.io:99999"]),
+            Field(f, "username", ["u", "user%24name", "%ZZ", "", new string('u', 2000), "a\r\nUSER root"]),
+            Field(f, "password", ["p", "", "p\r\nDELE x", new string('p', 5000)]),
+            Field(f, "folderPath", ["/", "/photos", "../..", "", "a\u0000b", new string('/', 2000)]),
+            f.Chance(0.5) ? "\"port\":" + f.Pick(["21", "0", "-1", "65536", "\"21\"", "1e9", "null"]) : "",
+        }
+        : new[]
+        {
+            Field(f, "folderId", ["1AbCdEfGhIjK", "", "x' or name contains 'y", new string('f', 500), "a/b"]),
+            Field(f, "serviceAccountKey", ["{}", "{\"type\":\"service_account\"}", "not json", "[]",
+                "{\"type\":\"service_account\",\"client_email\":\"a@b.c\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\"}"]),
+        }).Concat(new[] { Field(f, "callbackUrl", Callbacks), Field(f, "notificationEmailAddress", Emails) }).Where(p => p.Length > 0)) + "}";
+
     private static readonly Endpoint[] Endpoints =
     [
+        new(HttpMethod.Post, f => $"/groups/{f.Group()}/process-ftp-folder", f => f.Body(() => JobBody(f, ftp: true))),
+        new(HttpMethod.Post, f => $"/groups/{f.Group()}/process-drive-folder", f => f.Body(() => JobBody(f, ftp: false))),
+        new(HttpMethod.Get, f => "/jobs" + f.Query().Replace("topK", "limit"), null),
+        new(HttpMethod.Get, f => $"/jobs/{f.Pick(["0123456789abcdef0123456789abcdef", f.Id(), "ABCDEF0123456789ABCDEF0123456789"])}", null),
         new(HttpMethod.Post, f => $"/groups/{f.Group()}", null),
         new(HttpMethod.Delete, f => $"/groups/{f.Group()}", null),
         new(HttpMethod.Get, f => "/groups" + f.Query(), null),

@@ -86,6 +86,17 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
     }
 
+    [Fact]
+    public async Task The_openapi_document_declares_429_on_key_protected_operations()
+    {
+        await using var api = new ApiFactory(redis.ConnectionString);
+        using var client = api.CreateClient(key: null);
+        var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var search = document.GetProperty("paths").GetProperty("/groups/{groupName}/vectors/search").GetProperty("post");
+        Assert.True(search.GetProperty("responses").TryGetProperty("429", out _), search.GetProperty("responses").ToString());
+        Assert.True(document.GetProperty("paths").GetProperty("/admin/keys").GetProperty("get").GetProperty("responses").TryGetProperty("429", out _));
+    }
+
     [Theory]
     [InlineData("FacePing:RateLimit:PermitsPerSecond", "0")]
     [InlineData("FacePing:RateLimit:Burst", "-5")]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using FacePing.Core.Auth;
 using FacePing.Tests.Api;
 using FacePing.Tests.Infrastructure;
@@ -118,6 +119,57 @@ public sealed class SecretsTests : IAsyncLifetime
             using (var revoke = await client.DeleteAsync("/admin/keys/anything")) await ProblemAssert.IsProblem(revoke, status);
         }
         Assert.Single(await admin.GetFromJsonAsync<KeyRow[]>("/admin/keys") ?? []);
+    }
+
+    [Fact]
+    public async Task Job_credentials_are_never_returned_or_logged()
+    {
+        using var admin = Client(ApiFactory.AdminKey);
+        using var created = await admin.PostAsJsonAsync("/admin/keys", new { name = "jobs" });
+        using var tenant = Client((await ApiTestData.Json(created, HttpStatusCode.Created)).GetProperty("key").GetString()!);
+        await ApiTestData.CreateGroup(tenant, "imports");
+
+        const string password = "Ftp-Secret-Pa55word-7c1e";
+        var drive = JsonDocument.Parse(TenantIsolationTests.DriveJob()).RootElement;
+        var serviceAccountKey = drive.GetProperty("serviceAccountKey").GetString()!;
+        var privateKey = JsonDocument.Parse(serviceAccountKey).RootElement.GetProperty("private_key").GetString()!;
+        var keyBody = privateKey.Split('\n')[1]; // a line of the PEM body: any copy of the key would contain it
+
+        var answers = new StringBuilder();
+        async Task<string> Send(string path, object body, HttpStatusCode expected)
+        {
+            using var response = await tenant.PostAsJsonAsync(path, body);
+            var text = await response.Content.ReadAsStringAsync();
+            answers.AppendLine(text);
+            Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
+            return text;
+        }
+        var ftpJob = JsonDocument.Parse(await Send("/groups/imports/process-ftp-folder",
+            new { host = "ftp://ftp.example.com", username = "user%24name", password, folderPath = "/in" }, HttpStatusCode.Accepted))
+            .RootElement.GetProperty("jobId").GetString();
+        var driveJob = JsonDocument.Parse(await Send("/groups/imports/process-drive-folder",
+            new { folderId = "1AbCdEfGhIjK", serviceAccountKey }, HttpStatusCode.Accepted)).RootElement.GetProperty("jobId").GetString();
+        // Rejected submissions must not echo the secret either.
+        await Send("/groups/imports/process-ftp-folder",
+            new { host = "bad host!", username = "u", password, folderPath = "/in", callbackUrl = "file:///etc/passwd" }, HttpStatusCode.BadRequest);
+        await Send("/groups/imports/process-drive-folder",
+            new { folderId = "1AbCdEfGhIjK", serviceAccountKey = serviceAccountKey.Replace("service_account", "user") }, HttpStatusCode.BadRequest);
+        await Send("/groups/missing/process-ftp-folder", new { host = "ftp.example.com", username = "u", password, folderPath = "/" }, HttpStatusCode.NotFound);
+
+        answers.AppendLine(await tenant.GetStringAsync($"/jobs/{ftpJob}"));
+        answers.AppendLine(await tenant.GetStringAsync($"/jobs/{driveJob}"));
+        answers.AppendLine(await tenant.GetStringAsync("/jobs"));
+        var returned = answers.ToString();
+        Assert.Contains(ftpJob!, returned);
+        Assert.DoesNotContain(password, returned);
+        Assert.DoesNotContain(keyBody, returned);
+        Assert.DoesNotContain("private_key", returned);
+
+        var logs = _logs.All;
+        Assert.True(_logs.Lines.Count > 20, $"only {_logs.Lines.Count} log lines captured");
+        Assert.DoesNotContain(password, logs);
+        Assert.DoesNotContain(keyBody, logs);
+        Assert.DoesNotContain("PRIVATE KEY", logs);
     }
 
     private sealed record KeyRow(string Id, string Name, string TenantId, bool Revoked);

@@ -27,6 +27,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         public TenantKey Intruder { get; private set; } = null!;
         public string VectorId { get; private set; } = "";
         public string OwnerVector { get; } = "0.25,-0.5,0.75,1";
+        public string FtpJobId { get; private set; } = "";
+        public string DriveJobId { get; private set; } = "";
 
         public async Task InitializeAsync()
         {
@@ -42,6 +44,11 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             using var more = await owner.PostAsync($"/groups/{Group}/vectors/upsert",
                 ApiTestData.RawJson("""{"vectors":[{"id":"fixed-id-1","vectorString":"1,0,0,0","metadata":{"tag":"secret"}}]}"""));
             Assert.Equal(HttpStatusCode.OK, more.StatusCode);
+            // Jobs stay queued (no Ingestion worker here): their state is what the intruder must not reach.
+            using var ftp = await owner.PostAsync($"/groups/{Group}/process-ftp-folder", ApiTestData.RawJson(FtpJob));
+            FtpJobId = (await ApiTestData.Json(ftp, HttpStatusCode.Accepted)).GetProperty("jobId").GetString()!;
+            using var drive = await owner.PostAsync($"/groups/{Group}/process-drive-folder", ApiTestData.RawJson(DriveJob()));
+            DriveJobId = (await ApiTestData.Json(drive, HttpStatusCode.Accepted)).GetProperty("jobId").GetString()!;
         }
 
         public async Task DisposeAsync()
@@ -49,6 +56,19 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             await Api.DisposeAsync();
             await Redis.DisposeAsync();
         }
+    }
+
+    public const string FtpJob = """{"host":"ftp.example.com","username":"owner","password":"owner-ftp-pass","folderPath":"/photos"}""";
+
+    public static string DriveJob()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var key = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["type"] = "service_account", ["client_email"] = "owner@example.iam.gserviceaccount.com",
+            ["private_key"] = rsa.ExportPkcs8PrivateKeyPem() + "\n",
+        });
+        return JsonSerializer.Serialize(new { folderId = "1AbCdEfGhIjK", serviceAccountKey = key });
     }
 
     /// <summary>One attempt by the intruder: the request, and what a non-existent resource answers.</summary>
@@ -71,6 +91,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
 
     private static bool NoOwnerData(JsonElement body, Fixture f) =>
         !body.GetRawText().Contains(f.VectorId, StringComparison.Ordinal)
+        && !body.GetRawText().Contains(f.FtpJobId, StringComparison.Ordinal)
+        && !body.GetRawText().Contains(f.DriveJobId, StringComparison.Ordinal)
         && !body.GetRawText().Contains("fixed-id-1", StringComparison.Ordinal)
         && !body.GetRawText().Contains("secret", StringComparison.Ordinal);
 
@@ -102,6 +124,14 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             """{"base64Image":"/9j/4AAQ","metadata":{"tag":"x"}}"""), HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/faces/search", _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/search?topK=5", content: Image("queryImage")),
             HttpStatusCode.NotFound),
+        new("POST /groups/{groupName}/process-ftp-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-ftp-folder", FtpJob),
+            HttpStatusCode.NotFound),
+        new("POST /groups/{groupName}/process-drive-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-drive-folder", DriveJob()),
+            HttpStatusCode.NotFound),
+        new("GET /jobs/{jobId}", f => Req(HttpMethod.Get, $"/jobs/{f.FtpJobId}"), HttpStatusCode.NotFound),
+        new("GET /jobs/{jobId} (drive)", f => Req(HttpMethod.Get, $"/jobs/{f.DriveJobId}"), HttpStatusCode.NotFound),
+        new("GET /jobs", _ => Req(HttpMethod.Get, "/jobs"), HttpStatusCode.OK, NoOwnerData),
+        new("GET /jobs?limit", _ => Req(HttpMethod.Get, "/jobs?limit=1000"), HttpStatusCode.OK, NoOwnerData),
         new("GET /admin/keys", _ => Req(HttpMethod.Get, "/admin/keys"), HttpStatusCode.Forbidden),
         new("POST /admin/keys", f => Req(HttpMethod.Post, "/admin/keys", $$"""{"name":"steal","tenantId":"{{f.Owner.TenantId}}"}"""),
             HttpStatusCode.Forbidden),
@@ -114,10 +144,6 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
     /// <summary>Creating a group of the owner's name makes the intruder's own group: tested by the fact below.</summary>
     private static readonly string[] CoveredByOwnCopies = ["POST /groups/{groupName}"];
 
-    /// <summary>Routes whose tenant attempts are added when folder ingestion lands (today: placeholders answering 501).</summary>
-    private static readonly string[] NotYetImplemented =
-        ["POST /groups/{groupName}/process-drive-folder", "POST /groups/{groupName}/process-ftp-folder", "GET /jobs/{jobId}", "GET /jobs"];
-
     public static TheoryData<string> AttemptNames => new(Attempts.Select(a => a.Route));
 
     [Theory]
@@ -125,7 +151,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
     public async Task Intruder_gets_not_found_and_changes_nothing(string route)
     {
         var attempt = Attempts.Single(a => a.Route == route);
-        var before = await OwnerKeys();
+        var before = await AllKeys();
         Assert.NotEmpty(before);
 
         using var intruder = fixture.Api.CreateClient(fixture.Intruder.Key);
@@ -142,7 +168,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             Assert.DoesNotContain(fixture.Owner.TenantId, problem.GetRawText());
         }
 
-        Assert.Empty(RedisSnapshot.Diff(before, await OwnerKeys()));
+        Assert.Empty(RedisSnapshot.Diff(before, await AllKeys()));
         await OwnerStillSeesEverything();
     }
 
@@ -184,10 +210,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
                 .Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/').TrimEnd('/')}"))
             .ToHashSet();
         var attempted = Attempts.Select(a => a.Route.Split(' ', 3) is var p ? $"{p[0]} {p[1].Split('?')[0]}" : "").ToHashSet();
-        var missing = tenantRoutes.Except(attempted).Except(Stateless).Except(CoveredByOwnCopies).Except(NotYetImplemented).ToList();
+        var missing = tenantRoutes.Except(attempted).Except(Stateless).Except(CoveredByOwnCopies).ToList();
         Assert.True(missing.Count == 0, "routes without an isolation attempt: " + string.Join("; ", missing));
-        Assert.True(tenantRoutes.Count >= 19, $"found only {tenantRoutes.Count} routes: {string.Join("; ", tenantRoutes)}");
+        Assert.True(tenantRoutes.Count >= 23, $"found only {tenantRoutes.Count} routes: {string.Join("; ", tenantRoutes)}");
     }
+
+    private Task<SortedDictionary<string, string>> AllKeys() => RedisSnapshot.TakeAsync(fixture.Redis.Server, fixture.Redis.Db, "*");
 
     private Task<SortedDictionary<string, string>> OwnerKeys() =>
         RedisSnapshot.TakeAsync(fixture.Redis.Server, fixture.Redis.Db, $"{{t:{fixture.Owner.TenantId}}}*");
@@ -200,5 +228,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         var vector = await owner.GetFromJsonAsync<JsonElement>($"/vectors/{fixture.VectorId}");
         Assert.Equal(fixture.OwnerVector, vector.GetProperty("vectorString").GetString());
         Assert.Equal("secret", vector.GetProperty("metadata").GetProperty("tag").GetString());
+        var jobs = await owner.GetFromJsonAsync<JsonElement>("/jobs");
+        Assert.Equal(new[] { fixture.DriveJobId, fixture.FtpJobId }.Order(), jobs.EnumerateArray().Select(j => j.GetProperty("jobId").GetString()).Order());
     }
 }
