@@ -23,7 +23,9 @@ public static class Sampler
     public static void SampleRgb(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes, float mean, float scale)
     {
         if (planes.Length < 3 * width * height) throw new ArgumentException("Output span is too small.", nameof(planes));
-        if (!Separable(src, map, width, height, planes, mean, scale, grey: false)) Taps(src, map, width, height, planes, mean, scale, grey: false);
+        if (Separable(src, map, width, height, planes, mean, scale, grey: false)) return;
+        if (map.Footprint >= 1.5f && ShrinkThenRotate(src, map, width, height, planes, mean, scale)) return;
+        Taps(src, map, width, height, planes, mean, scale, grey: false);
     }
 
     /// <summary>Writes one grey plane as (luma − mean)·scale (ITU-R BT.601 weights).</summary>
@@ -177,6 +179,90 @@ public static class Sampler
             ArrayPool<float>.Shared.Return(weightX);
             ArrayPool<float>.Shared.Return(weightY);
             if (rows is not null) ArrayPool<float>.Shared.Return(rows);
+        }
+    }
+
+    /// <summary>
+    /// A rotated, shrinking map (face alignment): first shrink the source region with the cheap separable filter
+    /// to about the output's resolution, then rotate that with one bilinear tap per pixel.
+    /// </summary>
+    private static unsafe bool ShrinkThenRotate(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes, float mean, float scale)
+    {
+        var step = MathF.Sqrt(MathF.Abs(map.A * map.E - map.B * map.D));
+        if (step < 1.01f) return false;
+        // Source bounding box of the output, with room for the filter.
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        foreach (var (cx, cy) in new[] { (-0.5f, -0.5f), (width - 0.5f, -0.5f), (-0.5f, height - 0.5f), (width - 0.5f, height - 0.5f) })
+        {
+            var sx = map.A * cx + map.B * cy + map.C;
+            var sy = map.D * cx + map.E * cy + map.F;
+            minX = MathF.Min(minX, sx);
+            maxX = MathF.Max(maxX, sx);
+            minY = MathF.Min(minY, sy);
+            maxY = MathF.Max(maxY, sy);
+        }
+        var margin = 2 * step;
+        var rx = minX - margin;
+        var ry = minY - margin;
+        var iw = (int)MathF.Ceiling((maxX - minX + 2 * margin) / step);
+        var ih = (int)MathF.Ceiling((maxY - minY + 2 * margin) / step);
+        if (iw < 2 || ih < 2 || (long)iw * ih > 1 << 20) return false;
+
+        var mid = ArrayPool<float>.Shared.Rent(3 * iw * ih);
+        try
+        {
+            if (!Separable(src, AffineMap.FromRect(rx, ry, iw * step, ih * step, iw, ih), iw, ih, mid, 0f, 1f, grey: false)) return false;
+            // Output → source → intermediate: pixel i of the intermediate is centred on source rx + (i + 0.5)·step − 0.5.
+            var inv = 1 / step;
+            var a = map.A * inv;
+            var b = map.B * inv;
+            var c = (map.C + 0.5f - rx) * inv - 0.5f;
+            var d = map.D * inv;
+            var e = map.E * inv;
+            var f = (map.F + 0.5f - ry) * inv - 0.5f;
+            var plane = width * height;
+            var midPlane = iw * ih;
+            var bias = -mean * scale;
+            fixed (float* m = mid)
+            fixed (float* outp = planes)
+            {
+                for (var y = 0; y < height; y++)
+                {
+                    var u = b * y + c;
+                    var v = e * y + f;
+                    for (var x = 0; x < width; x++, u += a, v += d)
+                    {
+                        var x0 = (int)MathF.Floor(u);
+                        var y0 = (int)MathF.Floor(v);
+                        var i = y * width + x;
+                        if ((uint)x0 >= (uint)(iw - 1) || (uint)y0 >= (uint)(ih - 1))
+                        {
+                            // Only reachable beyond the margin, i.e. outside the source image too: black.
+                            outp[i] = bias;
+                            outp[plane + i] = bias;
+                            outp[2 * plane + i] = bias;
+                            continue;
+                        }
+                        var fx = u - x0;
+                        var fy = v - y0;
+                        var w00 = (1 - fx) * (1 - fy);
+                        var w10 = fx * (1 - fy);
+                        var w01 = (1 - fx) * fy;
+                        var w11 = fx * fy;
+                        var p = m + y0 * iw + x0;
+                        for (var ch = 0; ch < 3; ch++, p += midPlane)
+                        {
+                            var value = p[0] * w00 + p[1] * w10 + p[iw] * w01 + p[iw + 1] * w11;
+                            outp[ch * plane + i] = value * scale + bias;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(mid);
         }
     }
 
