@@ -16,7 +16,7 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 InferenceHealthCheck.AddIfConfigured(builder);
 
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
@@ -24,7 +24,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.Configure<JsonOptions>(o =>
 {
     o.SerializerOptions.PropertyNameCaseInsensitive = true;
-    o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+    UtcTimestampConverters.AddTo(o.SerializerOptions);
 });
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);

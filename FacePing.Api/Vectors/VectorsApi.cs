@@ -155,6 +155,7 @@ public static class VectorsApi
         var errors = new Dictionary<string, string[]>();
         var writes = new VectorWrite[items.Count];
         var bad = new SortedSet<int>();
+        var firstIndexOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         int? dims = group.Dimensions;
         var dimsFrom = dims is null ? null : "the group";
         for (var i = 0; i < items.Count; i++)
@@ -171,6 +172,8 @@ public static class VectorsApi
             var vector = ParseVector(item.VectorString, path + ".vectorString", errors);
             var metadata = MetadataRules.ReadForStore(item.Metadata, path + ".metadata", errors);
             if (item.Id is not null && !Names.IsValidId(item.Id)) errors[path + ".id"] = [$"Ids are {Names.IdRule}."];
+            else if (item.Id is not null && !firstIndexOfId.TryAdd(item.Id, i))
+                errors[path + ".id"] = [$"The id '{item.Id}' is also given by item {firstIndexOfId[item.Id]}; which one should win is ambiguous."];
             if (vector is not null)
             {
                 if (dims is null)

@@ -17,6 +17,9 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>Credentials are kept at most this long even if every worker is down.</summary>
     public static readonly TimeSpan SecretLifetime = TimeSpan.FromDays(3);
 
+    /// <summary>How long a finished job stays visible in <c>GET /jobs</c>.</summary>
+    public static readonly TimeSpan FinishedJobRetention = TimeSpan.FromDays(30);
+
     // KEYS: job, done, failed. ARGV: fileId, failureJson ('' = success).
     private const string RecordFileScript = """
         if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
@@ -88,6 +91,9 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>The tenant's jobs, newest first.</summary>
     public async Task<IReadOnlyList<JobView>> ListAsync(string tenant, int limit)
     {
+        // Jobs past their retention have expired; their index entries are dropped here.
+        var cutoff = time.GetUtcNow().Add(-FinishedJobRetention).ToUnixTimeMilliseconds();
+        await Db.SortedSetRemoveRangeByScoreAsync(JobKeys.Index(tenant), double.NegativeInfinity, cutoff);
         var ids = await Db.SortedSetRangeByRankAsync(JobKeys.Index(tenant), 0, limit - 1, Order.Descending);
         var views = await Task.WhenAll(ids.Select(id => GetAsync(tenant, id.ToString())));
         return views.OfType<JobView>().ToList();
@@ -128,6 +134,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         var tx = Db.CreateTransaction();
         _ = tx.HashSetAsync(JobKeys.Job(tenant, jobId), [.. entries]);
         _ = tx.KeyDeleteAsync(JobKeys.Done(tenant, jobId));
+        _ = tx.KeyExpireAsync(JobKeys.Job(tenant, jobId), FinishedJobRetention);
+        _ = tx.KeyExpireAsync(JobKeys.Failed(tenant, jobId), FinishedJobRetention);
         await tx.ExecuteAsync();
     }
 

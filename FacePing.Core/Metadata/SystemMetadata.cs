@@ -21,4 +21,6 @@ public static class VectorSources
     public const string Vector = "vector";
     public const string Drive = "drive";
     public const string Ftp = "ftp";
+
+    public static bool IsKnown(string source) => source is Image or Base64 or Vector or Drive or Ftp;
 }

@@ -13,7 +13,8 @@ namespace FacePing.Core.Storage;
 /// {t:T}:g:G:ids             ZSET  vector ids (score 0: lexicographic paging)
 /// {t:T}:g:G:m:K=V           SET   ids whose metadata has K=V (inverted index; every key but createdAt)
 /// {t:T}:g:G:mk              SET   names of the group's inverted-index keys (so deletion finds them all)
-/// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, includes source and createdAt)
+/// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, all metadata incl. system keys),
+///                                 source, createdAt (copies, so an operator reading the hash needs no JSON)
 /// </code>
 /// </summary>
 public readonly struct StoreKeys(string tenant)

@@ -35,7 +35,7 @@ internal static class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, then n × (id, float32 blob, metadata JSON, attributes JSON).
+    /// ARGV: prefix, group, dims, quantization, n, then n × (id, float32 blob, metadata JSON, attributes JSON, source, createdAt).
     /// Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch. An id that exists
     /// (in this group or another group of the tenant) is replaced: its old index entries go first.
     /// </summary>
@@ -48,12 +48,12 @@ internal static class StoreScripts
         if current and tonumber(current) ~= dims then return {2, tonumber(current)} end
         if not current then redis.call('HSET', g, 'dims', dims) end
         for i = 0, n - 1 do
-          local b = 6 + i * 4
+          local b = 6 + i * 6
           local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] then unindex(P, old[1], id, old[2]) end
-          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta)
+          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'source', ARGV[b + 4], 'createdAt', ARGV[b + 5])
           redis.call('VADD', g .. ':vs', 'FP32', blob, id, quant, 'SETATTR', attr)
           redis.call('ZADD', g .. ':ids', 0, id)
           for k, val in pairs(cjson.decode(meta)) do

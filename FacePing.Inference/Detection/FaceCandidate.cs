@@ -21,6 +21,4 @@ public readonly record struct FaceCandidate(float X1, float Y1, float X2, float 
         var i = Intersection(other);
         return i <= 0 ? 0 : i / (Area + other.Area - i);
     }
-
-    public FaceCandidate Scaled(float factor) => new(X1 * factor, Y1 * factor, X2 * factor, Y2 * factor, Score);
 }

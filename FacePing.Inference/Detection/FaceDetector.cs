@@ -47,7 +47,7 @@ public sealed class FaceDetector
             var threshold = _options.ScoreThreshold;
             RunRegion(image, 0, 0, image.Width, image.Height, input, whole, threshold, edges: default);
             passes = 1;
-            var found = whole;
+            var found = new List<FaceCandidate>(whole);
             var scale = MathF.Max((float)image.Width / InputWidth, (float)image.Height / InputHeight);
             if (scale >= _options.TilingFromScale)
             {
@@ -62,7 +62,7 @@ public sealed class FaceDetector
                 var wholeScale = (float)InputHeight / image.Height;
                 foreach (var t in tiled)
                 {
-                    if (t.Height * wholeScale < ConfirmFromInputPixels || found.Exists(w => w.IoU(t) >= 0.3f)) found.Add(t);
+                    if (t.Height * wholeScale < ConfirmFromInputPixels || whole.Exists(w => w.IoU(t) >= 0.3f)) found.Add(t);
                 }
             }
             return NonMaxSuppression.Apply(found, _options.NmsThreshold);

@@ -8,7 +8,11 @@ namespace FacePing.Inference.Imaging;
 /// </summary>
 public sealed class RgbaImage : IDisposable
 {
+    // Working images (≤ MaxDecodeSide², 16 MB) come from the pool; a rare huge full-size decode is allocated
+    // once instead, so the pool never keeps hundreds of megabytes alive.
+    private const int PooledLimit = 32 * 1024 * 1024;
     private byte[]? _pixels;
+    private readonly bool _pooled;
 
     public RgbaImage(int width, int height, int originalWidth, int originalHeight)
     {
@@ -16,7 +20,9 @@ public sealed class RgbaImage : IDisposable
         Height = height;
         OriginalWidth = originalWidth;
         OriginalHeight = originalHeight;
-        _pixels = ArrayPool<byte>.Shared.Rent(checked(width * height * 4));
+        var length = checked(width * height * 4);
+        _pooled = length <= PooledLimit;
+        _pixels = _pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
     }
 
     public int Width { get; }
@@ -26,8 +32,10 @@ public sealed class RgbaImage : IDisposable
     public int OriginalWidth { get; }
     public int OriginalHeight { get; }
 
-    /// <summary>Original pixels per decoded pixel (1 unless the codec decoded at a reduced size).</summary>
-    public float Scale => (float)OriginalWidth / Width;
+    /// <summary>Original pixels per decoded pixel (1 unless decoded at a reduced size; per axis, as sizes round).</summary>
+    public float ScaleX => (float)OriginalWidth / Width;
+
+    public float ScaleY => (float)OriginalHeight / Height;
 
     public int Stride => Width * 4;
 
@@ -38,6 +46,6 @@ public sealed class RgbaImage : IDisposable
     public void Dispose()
     {
         var pixels = Interlocked.Exchange(ref _pixels, null);
-        if (pixels is not null) ArrayPool<byte>.Shared.Return(pixels);
+        if (pixels is not null && _pooled) ArrayPool<byte>.Shared.Return(pixels);
     }
 }

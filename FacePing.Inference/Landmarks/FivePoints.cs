@@ -16,7 +16,4 @@ public static class FivePointsExtensions
         4 => p.MouthRight,
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
-
-    public static FivePoints Scaled(this in FivePoints p, float factor) =>
-        new(p.LeftEye * factor, p.RightEye * factor, p.Nose * factor, p.MouthLeft * factor, p.MouthRight * factor);
 }

@@ -91,20 +91,16 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             InferenceTelemetry.Record("embed", start);
         }
 
-        var scale = image.Scale;
+        var scale = new System.Numerics.Vector2(image.ScaleX, image.ScaleY);
         var result = new DetectedFace[faces.Count];
         for (var i = 0; i < faces.Count; i++)
         {
             var f = faces[i];
             var p = points[i];
-            var box = new FaceBox(
-                Clamp(f.X1 * scale, image.OriginalWidth), Clamp(f.Y1 * scale, image.OriginalHeight), 0, 0);
-            box = box with
-            {
-                Width = Clamp(f.X2 * scale, image.OriginalWidth) - box.X,
-                Height = Clamp(f.Y2 * scale, image.OriginalHeight) - box.Y,
-            };
-            float[][] five = new float[5][];
+            var x1 = Clamp(f.X1 * scale.X, image.OriginalWidth);
+            var y1 = Clamp(f.Y1 * scale.Y, image.OriginalHeight);
+            var box = new FaceBox(x1, y1, Clamp(f.X2 * scale.X, image.OriginalWidth) - x1, Clamp(f.Y2 * scale.Y, image.OriginalHeight) - y1);
+            var five = new float[5][];
             for (var k = 0; k < 5; k++)
             {
                 var v = p.At(k) * scale;

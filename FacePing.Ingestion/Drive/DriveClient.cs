@@ -62,15 +62,10 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         using var response = await SendAsync(request, $"download of '{file.Name}'", cancellationToken);
         if (response.Content.Headers.ContentLength > _options.MaxFileBytes) throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? file.Size ?? 64 * 1024, _options.MaxFileBytes));
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > _options.MaxFileBytes) throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
+        return await Sources.BoundedDownload.ReadAsync(
+            (memory, ct) => stream.ReadAsync(memory, ct).AsTask(),
+            response.Content.Headers.ContentLength ?? file.Size, _options.MaxFileBytes,
+            () => new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit."), cancellationToken);
     }
 
     private async Task<JsonDocument> GetJsonAsync(DriveTokenSource tokens, string path, string what, CancellationToken cancellationToken)

@@ -134,27 +134,24 @@ public sealed class FtpClient : IAsyncDisposable
         return list.Select(ParseUnixList).OfType<FtpEntry>().ToList();
     }
 
-    /// <summary>Downloads a file of the working folder into memory; larger than <paramref name="maxBytes"/> is an error.</summary>
-    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads a file of the working folder into memory; larger than <paramref name="maxBytes"/> is an error.
+    /// <paramref name="sizeHint"/> (from MLSD) lets the buffer be allocated once at the right size.
+    /// </summary>
+    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, CancellationToken cancellationToken, long? sizeHint = null)
     {
         if (!FtpNames.IsSafeFileName(fileName)) throw new FtpException($"'{fileName}' is not a plain file name.");
         await using var data = await OpenDataAsync("RETR " + fileName, cancellationToken);
         if (data.Reply is { } refusal) throw new FtpException($"FTP download of '{fileName}' failed: {refusal}", refusal.Code);
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        while (true)
-        {
-            var read = await WithReadTimeoutAsync(ct => data.Stream!.ReadAsync(chunk, ct).AsTask(), cancellationToken);
-            if (read == 0) break;
-            if (buffer.Length + read > maxBytes)
-                throw new FtpException($"'{fileName}' is larger than the {maxBytes} byte limit.");
-            buffer.Write(chunk, 0, read);
-        }
+        var stream = data.Stream!;
+        var bytes = await Sources.BoundedDownload.ReadAsync(
+            (memory, ct) => WithReadTimeoutAsync(t => stream.ReadAsync(memory, t).AsTask(), ct),
+            sizeHint, maxBytes, () => new FtpException($"'{fileName}' is larger than the {maxBytes} byte limit."), cancellationToken);
         await data.CloseAsync();
         var done = await ReadReplyAsync(cancellationToken);
         if (!done.IsSuccess) throw new FtpException($"FTP download of '{fileName}' failed: {done}", done.Code);
-        return buffer.ToArray();
+        return bytes;
     }
 
     private async Task<List<string>?> ReadListingAsync(string command, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddres
         var reusable = false;
         try
         {
-            var bytes = await client.DownloadAsync(file.FileName, options.MaxFileBytes, cancellationToken);
+            var bytes = await client.DownloadAsync(file.FileName, options.MaxFileBytes, cancellationToken, file.Size);
             reusable = true;
             return bytes;
         }

@@ -4,46 +4,31 @@ using FacePing.Tests.Infrastructure;
 
 namespace FacePing.Tests.Api;
 
-/// <summary>Own Redis and host: this test kills Redis.</summary>
-public sealed class RedisOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+/// <summary>Own Redis and host (<see cref="OwnRedisApi"/>): this test kills Redis.</summary>
+public sealed class RedisOutageTests(OwnRedisApi own, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<OwnRedisApi>
 {
-    private readonly RedisServer _redis = new();
-    private ApiFactory _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _api = new ApiFactory(_redis.ConnectionString + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Redis_down_is_503_with_retry_after_and_recovers()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var client = await _api.CreateTenantClientAsync();
+        using var client = await own.Api.CreateTenantClientAsync();
         using (var created = await client.PostAsync("/groups/g", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        _redis.Kill();
+        own.Redis.Kill();
         output.WriteLine($"killed at {watch.ElapsedMilliseconds} ms");
         using (var down = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "1,2" }))
         {
             await ProblemAssert.IsProblem(down, HttpStatusCode.ServiceUnavailable);
             Assert.NotNull(down.Headers.RetryAfter);
         }
-        using (var admin = _api.CreateAdminClient())
+        using (var admin = own.Api.CreateAdminClient())
         using (var down = await admin.GetAsync("/admin/keys"))
             await ProblemAssert.IsProblem(down, HttpStatusCode.ServiceUnavailable);
-        using (var health = await _api.CreateClient().GetAsync("/health"))
+        using (var health = await own.Api.CreateClient().GetAsync("/health"))
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
 
         output.WriteLine($"restarting at {watch.ElapsedMilliseconds} ms");
-        await _redis.StartAsync(); // same port (AOF may lose the last second of writes: this checks service, not data)
+        await own.Redis.StartAsync(); // same port (AOF may lose the last second of writes: this checks service, not data)
         var deadline = DateTime.UtcNow.AddSeconds(15);
         HttpStatusCode status;
         do

@@ -309,6 +309,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
 
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert", new { vectors = Array.Empty<object>() }), "vectors");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
+            new { vectors = new[] { new { vectorString = "1,2", id = "twice" }, new { vectorString = "2,1", id = "twice" } } }), "vectors[1].id");
+        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
             new { vectors = Enumerable.Range(0, 101).Select(_ => new { vectorString = "1,2" }) }), "vectors");
         await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/nope/vectors/upsert",
             new { vectors = new[] { new { vectorString = "1,2" } } }), HttpStatusCode.NotFound);

@@ -88,6 +88,18 @@ public sealed class DriveClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_revoked_access_token_is_a_readable_401_error()
+    {
+        var tokens = DriveTokenSource.Create(_drive.ServiceAccountKey(), _options);
+        Assert.Equal("photos", await Client.GetFolderNameAsync(tokens, FolderId, CancellationToken.None));
+        _drive.RevokeTokens();
+        var error = await Assert.ThrowsAsync<DriveException>(() => Client.ListImagesAsync(tokens, FolderId, CancellationToken.None));
+        Assert.Equal(401, error.Status);
+        Assert.Contains("Request had invalid authentication credentials", error.Message);
+        Assert.Contains("authError", error.Message);
+    }
+
+    [Fact]
     public void A_token_uri_that_is_not_googles_is_refused_unless_allow_listed()
     {
         var production = new DriveOptions { BaseUrl = _drive.BaseUrl };

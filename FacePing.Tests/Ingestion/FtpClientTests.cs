@@ -123,6 +123,19 @@ public sealed class FtpClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wrong_size_from_the_listing_does_not_corrupt_the_download()
+    {
+        await using var server = await FtpTestServer.StartAsync(_folder.Path);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
+        var photo = IngestFolder.FacePhotos[0];
+        var expected = _folder.Read(photo);
+        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length));
+        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: 10));
+        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length * 3L));
+        await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync(photo, expected.Length - 1, CancellationToken.None, sizeHint: 5));
+    }
+
+    [Fact]
     public async Task Path_traversal_and_control_characters_are_refused_before_anything_is_sent()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);

@@ -21,34 +21,13 @@ namespace FacePing.Tests.Reliability;
 /// the write is on disk, so the test can kill Redis in the middle of the load and demand that nothing acked is lost.
 /// </para>
 /// </summary>
-public sealed class RedisCrashTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) : IClassFixture<OwnRedisApi>
 {
-    private readonly RedisServer _redis = new();
-    private ApiFactory _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _api = new ApiFactory(_redis.ConnectionString + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            await _api.DisposeAsync();
-        }
-        finally
-        {
-            await _redis.DisposeAsync(); // even when the host failed to start or stop
-        }
-    }
-
     [Fact]
     public async Task Acknowledged_writes_survive_a_crash_and_the_api_recovers_by_itself()
     {
-        await _redis.Server.ConfigSetAsync("appendfsync", "always");
-        using var client = await _api.CreateTenantClientAsync("crash");
+        await own.Redis.Server.ConfigSetAsync("appendfsync", "always");
+        using var client = await own.Api.CreateTenantClientAsync("crash");
         await ApiTestData.CreateGroup(client, "load");
 
         var acked = new ConcurrentDictionary<string, string>();
@@ -88,11 +67,11 @@ public sealed class RedisCrashTests(ITestOutputHelper output) : IAsyncLifetime
         await WaitUntil(() => acked.Count >= 200, TimeSpan.FromSeconds(30));
         var ackedBeforeKill = acked.ToArray();
         Volatile.Write(ref killed, 1);
-        _redis.Kill();
+        own.Redis.Kill();
         output.WriteLine($"killed after {ackedBeforeKill.Length} acknowledged writes");
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // the writers keep going against a dead Redis
-        await _redis.StartAsync(); // same port, same data directory: Redis replays its AOF
+        await own.Redis.StartAsync(); // same port, same data directory: Redis replays its AOF
         var countAtRestart = acked.Count;
         await WaitUntil(() => acked.Count >= countAtRestart + 50, TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
@@ -123,7 +102,7 @@ public sealed class RedisCrashTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(vector, stored.GetProperty("vectorString").GetString());
         }
         var tenant = listed.Count; // the index agrees with the id list
-        var vcard = await _redis.Db.ExecuteAsync("VCARD", (await TenantPrefix(client)) + "g:load:vs");
+        var vcard = await own.Redis.Db.ExecuteAsync("VCARD", (await TenantPrefix(client)) + "g:load:vs");
         Assert.Equal(tenant, (int)vcard);
     }
 
@@ -142,7 +121,7 @@ public sealed class RedisCrashTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<string> TenantPrefix(HttpClient client)
     {
-        await foreach (var key in _redis.Server.KeysAsync(pattern: "{t:*}:g:load"))
+        await foreach (var key in own.Redis.Server.KeysAsync(pattern: "{t:*}:g:load"))
             return ((string)key!)[..^"g:load".Length];
         throw new InvalidOperationException("group key not found");
     }

@@ -84,6 +84,13 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         Assert.Equal("door", stored.Metadata["camera"]);
         Assert.True(DateTimeOffset.TryParse(stored.Metadata["createdAt"], out _));
 
+        var hash = await _connection.GetDatabase().HashGetAllAsync(new StoreKeys(tenant).Vector("drive-abc"));
+        var fields = hash.ToDictionary(e => (string)e.Name!, e => e.Value);
+        Assert.Equal(["createdAt", "group", "meta", "source", "vec"], fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("drive", (string?)fields["source"]);
+        Assert.Equal("ingest", (string?)fields["group"]);
+        Assert.Equal(12, ((byte[])fields["vec"]!).Length);
+
         var byJob = await store.FindByMetadataAsync(tenant, null, new Dictionary<string, string> { ["jobId"] = "job-1" }, 10);
         Assert.Equal("drive-abc", byJob.Single().Id);
 
@@ -91,6 +98,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
             new VectorWrite([1, 0, 0], new Dictionary<string, string> { ["jobId"] = "forged" }, VectorSources.Vector)));
         await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync(tenant, "ingest",
             new VectorWrite([1, 0, 0], null, VectorSources.Vector, "bad id")));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync(tenant, "ingest",
+            new VectorWrite([1, 0, 0], null, "webcam")));
     }
 
     [Fact]

@@ -87,4 +87,41 @@ public sealed class ResumeTests(IngestionFixture fx)
         Assert.Equal(0, (await redis.Db.StreamPendingAsync(JobKeys.Stream, JobKeys.ConsumerGroup)).PendingMessageCount);
         Assert.False(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)));
     }
+
+    [Fact]
+    public async Task Group_deleted_mid_job_fails_the_job_and_leaves_no_vectors_behind()
+    {
+        using var folder = new IngestFolder(withBadFiles: false);
+        for (var copy = 0; copy < 4; copy++)
+            foreach (var photo in IngestFolder.FacePhotos)
+                File.Copy(Path.Combine(folder.Path, photo), Path.Combine(folder.Path, $"copy{copy}-{photo}"));
+        await using var ftp = await FtpTestServer.StartAsync(folder.Path);
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var api = new ApiFactory(redis.ConnectionString, IngestionFixture.ApiSettings());
+        var key = await api.CreateTenantAsync("deleted");
+        var client = api.CreateClient(key.Key);
+        (await client.PostAsync("/groups/doomed", null)).EnsureSuccessStatusCode();
+        var settings = IngestionFixture.WorkerSettings(null, null, null);
+        settings["FacePing:Ingestion:Concurrency"] = "1";
+        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings, () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+
+        var jobId = await JobPolling.SubmitAsync(client, "/groups/doomed/process-ftp-folder", new
+        {
+            host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline
+               && (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/jobs/{jobId}")).GetProperty("successCount").GetInt32() < 1)
+            await Task.Delay(50);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await client.DeleteAsync("/groups/doomed")).StatusCode);
+
+        var job = await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
+        Assert.Equal("failed", job.GetProperty("status").GetString());
+        Assert.Contains("Group 'doomed' was deleted during the import.", job.GetProperty("error").GetString());
+        // Nothing re-created the group or left vectors behind.
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/groups/doomed/vectors")).StatusCode);
+        Assert.Empty((await client.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/groups"))!);
+        Assert.False(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)));
+    }
 }

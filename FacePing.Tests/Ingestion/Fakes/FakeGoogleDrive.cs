@@ -66,6 +66,9 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
 
     public void AddFolder(string id, string name) => _folders[id] = name;
 
+    /// <summary>Invalidates every access token handed out so far (as when Google revokes them).</summary>
+    public void RevokeTokens() => _tokens.Clear();
+
     public void AddFile(string id, string name, string mime, string parent, byte[] content, bool trashed = false) =>
         _files[id] = (name, mime, parent, content, trashed);
 

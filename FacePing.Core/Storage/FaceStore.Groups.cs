@@ -1,0 +1,59 @@
+using StackExchange.Redis;
+
+namespace FacePing.Core.Storage;
+
+// Groups: create, read, list, delete (with everything in them).
+public sealed partial class FaceStore
+{
+    /// <summary>Creates an empty group. Throws <see cref="GroupAlreadyExistsException"/> when it exists.</summary>
+    public async Task<GroupInfo> CreateGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    {
+        var keys = new StoreKeys(tenant);
+        var now = clock.GetUtcNow();
+        var created = (long)await Db.ScriptEvaluateAsync(StoreScripts.CreateGroup, [keys.Groups],
+            [keys.Prefix, group, Timestamp(now)]).WaitAsync(cancellationToken);
+        if (created == 0) throw new GroupAlreadyExistsException(group);
+        return new GroupInfo(group, Truncate(now), 0, null);
+    }
+
+    /// <summary>The group, or null when it does not exist.</summary>
+    public async Task<GroupInfo?> GetGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    {
+        var keys = new StoreKeys(tenant);
+        var db = Db;
+        var fields = db.HashGetAsync(keys.Group(group), GroupFields);
+        var count = db.SortedSetLengthAsync(keys.Ids(group));
+        return ToGroup(group, await fields.WaitAsync(cancellationToken), await count);
+    }
+
+    /// <summary>All groups of the tenant, ordered by name (ordinal).</summary>
+    public async Task<IReadOnlyList<GroupInfo>> ListGroupsAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var keys = new StoreKeys(tenant);
+        var db = Db;
+        var names = await db.SortedSetRangeByRankAsync(keys.Groups).WaitAsync(cancellationToken);
+        var fields = new Task<RedisValue[]>[names.Length];
+        var counts = new Task<long>[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            fields[i] = db.HashGetAsync(keys.Group(names[i]!), GroupFields);
+            counts[i] = db.SortedSetLengthAsync(keys.Ids(names[i]!));
+        }
+        var result = new List<GroupInfo>(names.Length);
+        for (var i = 0; i < names.Length; i++)
+        {
+            // A group deleted between the two reads is simply left out.
+            if (ToGroup(names[i]!, await fields[i], await counts[i]) is { } info) result.Add(info);
+        }
+        return result;
+    }
+
+    /// <summary>Deletes the group with all its vectors, metadata and index entries. False when it did not exist.</summary>
+    public async Task<bool> DeleteGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    {
+        var keys = new StoreKeys(tenant);
+        var deleted = (long)await Db.ScriptEvaluateAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
+            [keys.Prefix, group]).WaitAsync(cancellationToken);
+        return deleted == 1;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Runtime.InteropServices;
+using FacePing.Core.Vectors;
+using StackExchange.Redis;
+
+namespace FacePing.Core.Storage;
+
+// Similarity search: the HNSW index (or an exact scan of a small filtered set) proposes, exact cosine ranks.
+public sealed partial class FaceStore
+{
+    /// <summary>
+    /// The nearest <paramref name="topK"/> vectors of the group by exact cosine similarity, best first, optionally only
+    /// those whose metadata has every pair of <paramref name="filter"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string tenant, string group, float[] query, int topK,
+        IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        using var activity = Activity.StartActivity("store.search");
+        var keys = new StoreKeys(tenant);
+        var db = Db;
+        var blob = VectorMath.ToBytes(query);
+        var wanted = Math.Max(topK * _options.CandidateFactor, _options.MinCandidates);
+        var groupRead = db.HashGetAsync(keys.Group(group), GroupFields);
+        // Without a filter the index query goes out in the same round trip as the group check; its answer is only used
+        // once the check passed (on a missing group or wrong dimension it is an error or empty, and ignored).
+        var early = filter is not { Count: > 0 } ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken) : null;
+        var info = await groupRead.WaitAsync(cancellationToken);
+        if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
+        {
+            if (early is not null) _ = early.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            if (info[0].IsNull) throw new GroupNotFoundException(group);
+            if (info[1].IsNull) return [];
+            throw new DimensionMismatchException(group, (int)info[1], query.Length);
+        }
+
+        RedisValue[] candidates;
+        if (early is not null || filter is null)
+        {
+            candidates = await early!;
+        }
+        else
+        {
+            var sets = new RedisKey[filter.Count];
+            var i = 0;
+            foreach (var (k, v) in filter) sets[i++] = keys.Inverted(group, k, v);
+            var matching = await CountIntersection(db, sets, _options.ExactFilterScanLimit + 1).WaitAsync(cancellationToken);
+            if (matching == 0) return [];
+            activity?.SetTag("faceping.filter_matches", matching);
+            candidates = matching <= _options.ExactFilterScanLimit
+                // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
+                ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
+                : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter), cancellationToken);
+        }
+        activity?.SetTag("faceping.candidates", candidates.Length);
+        return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
+    }
+
+
+    private async Task<RedisValue[]> Similar(IDatabase db, RedisKey set, byte[] blob, int count, string? filter,
+        CancellationToken cancellationToken)
+    {
+        var args = new List<object>(12) { set, "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count) };
+        if (filter is not null)
+        {
+            args.Add("FILTER");
+            args.Add(filter);
+            // Selective filters need many more graph visits; the default (COUNT × 100) is the floor.
+            args.Add("FILTER-EF");
+            args.Add(Math.Max(count * 100, _options.ExactFilterScanLimit * 20));
+        }
+        var reply = await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken);
+        return reply.IsNull ? [] : (RedisValue[])reply!;
+    }
+
+    private static async Task<long> CountIntersection(IDatabase db, RedisKey[] sets, long limit)
+    {
+        var args = new List<object>(sets.Length + 3) { sets.Length };
+        foreach (var s in sets) args.Add(s);
+        args.Add("LIMIT");
+        args.Add(limit);
+        return (long)await db.ExecuteAsync("SINTERCARD", args);
+    }
+
+    private static async Task<IReadOnlyList<SearchHit>> Rerank(IDatabase db, StoreKeys keys, string group, float[] query,
+        RedisValue[] candidates, int topK, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken)
+    {
+        var reads = new Task<RedisValue[]>[candidates.Length];
+        for (var i = 0; i < candidates.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)candidates[i]!), VectorFields);
+        var scored = new List<(int Index, float Score)>(candidates.Length);
+        var values = new RedisValue[candidates.Length][];
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            var v = await reads[i].WaitAsync(cancellationToken);
+            // Deleted or moved since the index answered: not a hit.
+            if (v[0].IsNull || (string?)v[0] != group || v[1].IsNull) continue;
+            var stored = MemoryMarshal.Cast<byte, float>(((ReadOnlyMemory<byte>)v[1]).Span);
+            if (stored.Length != query.Length) continue;
+            values[i] = v;
+            scored.Add((i, VectorMath.Cosine(query, stored)));
+        }
+        scored.Sort((a, b) => b.Score.CompareTo(a.Score) is var c && c != 0 ? c
+            : string.CompareOrdinal((string)candidates[a.Index]!, (string)candidates[b.Index]!));
+
+        var hits = new List<SearchHit>(Math.Min(topK, scored.Count));
+        foreach (var (index, score) in scored)
+        {
+            var metadata = ParseMetadata(values[index][2]);
+            if (filter is not null && !Contains(metadata, filter)) continue;
+            hits.Add(new SearchHit((string)candidates[index]!, score, metadata));
+            if (hits.Count == topK) break;
+        }
+        return hits;
+    }
+
+    private static bool Contains(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> filter)
+    {
+        foreach (var (k, v) in filter)
+        {
+            if (!metadata.TryGetValue(k, out var actual) || actual != v) return false;
+        }
+        return true;
+    }
+}
