@@ -23,8 +23,7 @@ public static class CpuCost
         var threads = args.Length > 1 ? int.Parse(args[1]) : 0;
         var modelOptions = Options.Create(new ModelOptions { Directory = BenchmarkImages.Models, IntraOpThreads = threads });
         using var models = new FaceModels(modelOptions);
-        var pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(models, modelOptions),
-            new LandmarkDetector(models), new FaceEmbedder(models));
+        var pipeline = FacePipeline.Create(models, modelOptions);
         var bytes = BenchmarkImages.Load(BenchmarkImages.SingleFace);
         for (var i = 0; i < 5; i++) pipeline.Analyze(bytes, EmbedMode.Largest);
 

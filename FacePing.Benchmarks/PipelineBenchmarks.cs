@@ -36,8 +36,7 @@ public class PipelineBenchmarks
     {
         var modelOptions = Options.Create(new ModelOptions { Directory = BenchmarkImages.Models });
         _models = new FaceModels(modelOptions);
-        _pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(_models, modelOptions),
-            new LandmarkDetector(_models), new FaceEmbedder(_models));
+        _pipeline = FacePipeline.Create(_models, modelOptions);
         _bytes = BenchmarkImages.Load(Image);
         _image = _pipeline.Decoder.Decode(_bytes);
         _faces = _pipeline.Detector.Detect(_image, out _);

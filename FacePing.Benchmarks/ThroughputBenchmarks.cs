@@ -31,8 +31,7 @@ public class ThroughputBenchmarks
     {
         var modelOptions = Options.Create(new ModelOptions { Directory = BenchmarkImages.Models });
         _models = new FaceModels(modelOptions);
-        _pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(_models, modelOptions),
-            new LandmarkDetector(_models), new FaceEmbedder(_models));
+        _pipeline = FacePipeline.Create(_models, modelOptions);
         _bytes = BenchmarkImages.Load(BenchmarkImages.SingleFace);
     }
 

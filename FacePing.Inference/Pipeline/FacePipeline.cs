@@ -6,6 +6,9 @@ using FacePing.Inference.Detection;
 using FacePing.Inference.Embedding;
 using FacePing.Inference.Imaging;
 using FacePing.Inference.Landmarks;
+using FacePing.Inference.Models;
+using FacePing.Inference.Options;
+using Microsoft.Extensions.Options;
 using FacePing.Inference.Telemetry;
 
 namespace FacePing.Inference.Pipeline;
@@ -17,6 +20,11 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     public FaceDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
     public FaceEmbedder Embedder => embedder;
+
+    /// <summary>A pipeline outside dependency injection (tests, benchmarks), on already loaded models.</summary>
+    public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions, ImageOptions? images = null) =>
+        new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
+            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models));
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
     public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode)

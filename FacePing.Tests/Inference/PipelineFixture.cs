@@ -23,8 +23,7 @@ public sealed class PipelineFixture : IDisposable
     {
         var modelOptions = Options.Create(new ModelOptions { Directory = RepoPaths.Models });
         Models = new FaceModels(modelOptions);
-        Pipeline = new FacePipeline(new ImageDecoder(Options.Create(new ImageOptions())), new FaceDetector(Models, modelOptions),
-            new LandmarkDetector(Models), new FaceEmbedder(Models));
+        Pipeline = FacePipeline.Create(Models, modelOptions);
     }
 
     public FaceModels Models { get; }
