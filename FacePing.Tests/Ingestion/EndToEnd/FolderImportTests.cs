@@ -151,7 +151,12 @@ public sealed class FolderImportTests(IngestionFixture fx)
         Assert.Contains("completed", mail.Subject);
         Assert.False(await fx.Redis.Db.KeyExistsAsync(JobKeys.Secret(tenant, jobId)));
 
-        // Spans for the dashboard: one per job, one per file.
+        // Spans for the dashboard: one per job, one per file. The job span ends after the status is written (it covers
+        // the notifications and the stream acknowledgement), so give it a moment to be recorded.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline &&
+               !spans.Any(a => a.OperationName == "ingest.job" && (string?)a.GetTagItem("faceping.job_id") == jobId))
+            await Task.Delay(50);
         var mine = spans.Where(a => (string?)a.GetTagItem("faceping.job_id") == jobId).ToList();
         var jobSpan = Assert.Single(mine, a => a.OperationName == "ingest.job");
         Assert.Equal(6, jobSpan.GetTagItem("faceping.files"));
