@@ -31,12 +31,13 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[5 + items.Count * 6];
+        var args = new RedisValue[6 + items.Count * 6];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
         args[3] = _options.Quantization;
         args[4] = items.Count;
+        args[5] = _options.HnswLinks;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -47,7 +48,7 @@ public sealed partial class FaceStore
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 5 + i * 6;
+            var b = 6 + i * 6;
             args[b] = id;
             args[b + 1] = VectorMath.ToBytes(item.Vector);
             args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);

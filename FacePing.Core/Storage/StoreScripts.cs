@@ -35,26 +35,42 @@ internal static class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, then n × (id, float32 blob, metadata JSON, attributes JSON, source, createdAt).
-    /// Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch. An id that exists
-    /// (in this group or another group of the tenant) is replaced: its old index entries go first.
+    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), then n × (id, float32 blob, metadata JSON, attributes
+    /// JSON, source, createdAt). Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch.
+    /// An id that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
+    /// Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch), so an existing set
+    /// keeps its own: configuration changes apply to new groups.
     /// </summary>
     public const string Upsert = Unindex + """
 
-        local P, group, dims, quant, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+        local P, group, dims, quant, n, links = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 0 then return {1} end
         local current = redis.call('HGET', g, 'dims')
         if current and tonumber(current) ~= dims then return {2, tonumber(current)} end
         if not current then redis.call('HSET', g, 'dims', dims) end
+        local vs = g .. ':vs'
+        if redis.call('EXISTS', vs) == 1 then
+          -- VINFO answers simple strings, which reach Lua as {ok = text}.
+          local function text(x) if type(x) == 'table' then return x.ok or x.err end return tostring(x) end
+          local info = redis.call('VINFO', vs)
+          for j = 1, #info, 2 do
+            local field = text(info[j])
+            if field == 'hnsw-m' then links = text(info[j + 1]) end
+            if field == 'quant-type' then
+              local t = text(info[j + 1])
+              quant = (t == 'int8' and 'Q8') or (t == 'bin' and 'BIN') or 'NOQUANT'
+            end
+          end
+        end
         for i = 0, n - 1 do
-          local b = 6 + i * 6
+          local b = 7 + i * 6
           local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] then unindex(P, old[1], id, old[2]) end
           redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'source', ARGV[b + 4], 'createdAt', ARGV[b + 5])
-          redis.call('VADD', g .. ':vs', 'FP32', blob, id, quant, 'SETATTR', attr)
+          redis.call('VADD', vs, 'FP32', blob, id, quant, 'M', links, 'SETATTR', attr)
           redis.call('ZADD', g .. ':ids', 0, id)
           for k, val in pairs(cjson.decode(meta)) do
             if k ~= 'createdAt' then

@@ -17,6 +17,15 @@ public sealed class VectorStoreOptions
     [RegularExpression("^(Q8|NOQUANT|BIN)$")]
     public string Quantization { get; set; } = "Q8";
 
+    /// <summary>
+    /// HNSW links per node (VADD's M) for new groups. 32 rather than Redis's 16: on 20,000 random unit 512-d vectors
+    /// (Q8, 20 queries, 50 candidates, one run) recall@10 was 0.48 / 0.78 at EF 200 / 500 with M 16 and 0.78 / 0.95
+    /// with M 32, for ~40 % slower inserts (335 → 198 vectors/s) and more memory per vector. Existing groups keep the M
+    /// they were created with.
+    /// </summary>
+    [Range(4, 128)]
+    public int HnswLinks { get; set; } = 32;
+
     /// <summary>Candidates asked from VSIM per requested result (before the exact rerank).</summary>
     [Range(1, 100)]
     public int CandidateFactor { get; set; } = 4;
