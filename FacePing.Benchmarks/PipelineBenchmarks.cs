@@ -1,11 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using FacePing.Core.Inference;
 using FacePing.Inference.Alignment;
-using FacePing.Inference.Decoding;
 using FacePing.Inference.Detection;
-using FacePing.Inference.Embedding;
 using FacePing.Inference.Imaging;
-using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;

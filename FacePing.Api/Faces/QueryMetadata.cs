@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FacePing.Core.Metadata;
 
 namespace FacePing.Api.Faces;
@@ -29,10 +28,7 @@ public static class QueryMetadata
             }
             pairs[name[Prefix.Length..^1]] = values[0] ?? "";
         }
-        if (errors.Count > 0) return null;
-        // One set of rules for JSON and query metadata: hand the pairs to the JSON reader.
-        var element = JsonSerializer.SerializeToElement(pairs);
-        return MetadataRules.ReadForStore(element, "metadata", errors);
+        return errors.Count > 0 ? null : MetadataRules.ReadPairsForStore(pairs, "metadata", errors);
     }
 
     private static void AddError(IDictionary<string, string[]> errors, string message) =>

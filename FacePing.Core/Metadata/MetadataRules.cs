@@ -32,36 +32,8 @@ public static class MetadataRules
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var ok = true;
-        foreach (var (key, value) in pairs)
-        {
-            var keyPath = $"{path}.{key}";
-            if (!Names.IsValidName(key))
-            {
-                Add(errors, path, $"Key '{Clip(key)}' is not {Names.NameRule}.");
-                ok = false;
-            }
-            else if (SystemMetadata.IsSystemKey(key))
-            {
-                Add(errors, keyPath, $"'{key}' is system metadata set by the server; it cannot be given.");
-                ok = false;
-            }
-            else if (value.Length > MaxValueLength)
-            {
-                Add(errors, keyPath, $"The value is {value.Length} characters; at most {MaxValueLength} are allowed.");
-                ok = false;
-            }
-            else if (!result.TryAdd(key, value))
-            {
-                Add(errors, keyPath, "The key appears more than once.");
-                ok = false;
-            }
-        }
-        if (result.Count > MaxKeys)
-        {
-            Add(errors, path, $"Metadata has {result.Count} keys; at most {MaxKeys} are allowed.");
-            ok = false;
-        }
-        return ok ? result : null;
+        foreach (var (key, value) in pairs) ok &= TryAddPair(result, key, value, path, errors, allowSystemKeys: false);
+        return Finish(result, ok, path, errors);
     }
 
     private static Dictionary<string, string>? Read(JsonElement? json, string path, IDictionary<string, string[]> errors, bool allowSystemKeys)
@@ -76,45 +48,37 @@ public static class MetadataRules
         var ok = true;
         foreach (var property in element.EnumerateObject())
         {
-            var key = property.Name;
-            var keyPath = $"{path}.{key}";
-            if (!Names.IsValidName(key))
-            {
-                Add(errors, path, $"Key '{Clip(key)}' is not {Names.NameRule}.");
-                ok = false;
-                continue;
-            }
-            if (!allowSystemKeys && SystemMetadata.IsSystemKey(key))
-            {
-                Add(errors, keyPath, $"'{key}' is system metadata set by the server; it cannot be given.");
-                ok = false;
-                continue;
-            }
-            if (allowSystemKeys && key == SystemMetadata.CreatedAt)
-            {
-                // Unique per vector, so it is not indexed (an index set per vector would cost more than it serves).
-                Add(errors, keyPath, "createdAt cannot be used as a filter.");
-                ok = false;
-                continue;
-            }
-            if (!TryCanonical(property.Value, out var value))
-            {
-                Add(errors, keyPath, "Values must be a string, number or boolean.");
-                ok = false;
-                continue;
-            }
-            if (value.Length > MaxValueLength)
-            {
-                Add(errors, keyPath, $"The value is {value.Length} characters; at most {MaxValueLength} are allowed.");
-                ok = false;
-                continue;
-            }
-            if (!result.TryAdd(key, value))
-            {
-                Add(errors, keyPath, "The key appears more than once.");
-                ok = false;
-            }
+            var value = TryCanonical(property.Value, out var text) ? text : null;
+            ok &= TryAddPair(result, property.Name, value, path, errors, allowSystemKeys);
         }
+        return Finish(result, ok, path, errors);
+    }
+
+    /// <summary>The rules for one pair, whichever form it came in; a null value is one that is not a scalar.</summary>
+    private static bool TryAddPair(Dictionary<string, string> result, string key, string? value, string path,
+        IDictionary<string, string[]> errors, bool allowSystemKeys)
+    {
+        if (!Names.IsValidName(key))
+        {
+            Add(errors, path, $"Key '{Clip(key)}' is not {Names.NameRule}.");
+            return false;
+        }
+        var problem =
+            !allowSystemKeys && SystemMetadata.IsSystemKey(key) ? $"'{key}' is system metadata set by the server; it cannot be given."
+            // createdAt is unique per vector, so it is not indexed (an index set per vector would cost more than it serves).
+            : allowSystemKeys && key == SystemMetadata.CreatedAt ? "createdAt cannot be used as a filter."
+            : value is null ? "Values must be a string, number or boolean."
+            : value.Length > MaxValueLength ? $"The value is {value.Length} characters; at most {MaxValueLength} are allowed."
+            : !result.TryAdd(key, value) ? "The key appears more than once."
+            : null;
+        if (problem is null) return true;
+        Add(errors, $"{path}.{key}", problem);
+        return false;
+    }
+
+    private static Dictionary<string, string>? Finish(Dictionary<string, string> result, bool ok, string path,
+        IDictionary<string, string[]> errors)
+    {
         if (result.Count > MaxKeys)
         {
             Add(errors, path, $"Metadata has {result.Count} keys; at most {MaxKeys} are allowed.");

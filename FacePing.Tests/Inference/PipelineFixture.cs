@@ -1,7 +1,3 @@
-using FacePing.Inference.Decoding;
-using FacePing.Inference.Detection;
-using FacePing.Inference.Embedding;
-using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;
