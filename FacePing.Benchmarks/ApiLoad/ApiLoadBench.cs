@@ -13,7 +13,8 @@ namespace FacePing.Benchmarks.ApiLoad;
 /// upsert API, Redis memory per vector, vector search latency (concurrency 1) and throughput (concurrency 16),
 /// recall@10 against exact brute force, the API's latency over a raw VSIM, a raw-VSIM EF table, and face search.
 /// Usage: FacePing.Benchmarks api --api URL --admin-key KEY --redis HOST:PORT [--vectors N] [--dims D] [--queries Q]
-///        [--seconds S] [--faces true|false] [--out FILE]
+///        [--seconds S] [--warmup-seconds S] [--faces true|false] [--index-api URL] [--out FILE]
+/// --index-api: a second Api on the same Redis with the scan copies off, measured the same way for comparison.
 /// </summary>
 public static class ApiLoadBench
 {
@@ -57,7 +58,7 @@ public static class ApiLoadBench
         // ---- bulk load ----
         var random = new Random(42);
         var vectors = new float[a.Vectors][];
-        for (var i = 0; i < vectors.Length; i++) vectors[i] = RandomUnit(random, a.Dims);
+        for (var i = 0; i < vectors.Length; i++) vectors[i] = RandomVectors.Unit(random, a.Dims);
         var memoryBefore = UsedMemory(server);
         var loadWatch = Stopwatch.StartNew();
         var nextBatch = -1;
@@ -93,45 +94,63 @@ public static class ApiLoadBench
 
         // ---- queries and exact ground truth ----
         var queries = new List<(string Kind, float[] Vector)>();
-        for (var i = 0; i < a.Queries; i++) queries.Add(("random", RandomUnit(random, a.Dims)));
+        for (var i = 0; i < a.Queries; i++) queries.Add(("random", RandomVectors.Unit(random, a.Dims)));
         for (var i = 0; i < a.Queries; i++)
         {
             // A "same face, another photo" query: a stored vector plus noise (cosine ≈ 0.8 to it), as face search sees.
             var near = vectors[random.Next(vectors.Length)].ToArray();
-            var noise = RandomUnit(random, a.Dims);
+            var noise = RandomVectors.Unit(random, a.Dims);
             for (var d = 0; d < a.Dims; d++) near[d] += 0.75f * noise[d];
-            queries.Add(("near", Normalize(near)));
+            queries.Add(("near", RandomVectors.Normalize(near)));
         }
         var truth = new HashSet<int>[queries.Count];
         Parallel.For(0, queries.Count, q => truth[q] = TopK(vectors, queries[q].Vector, 10));
 
         // ---- API search, concurrency 1 ----
         var bodies = queries.Select(q => $"{{\"vectorString\":\"{AppendVector(new StringBuilder(), q.Vector)}\",\"topK\":10}}").ToArray();
-        async Task<(double Ms, string Body)> Search(int q)
+        async Task<(double Ms, string Body)> SearchOn(HttpClient client, int q)
         {
             var watch = Stopwatch.StartNew();
-            using var response = await http.PostAsync($"/groups/{group}/vectors/search", new StringContent(bodies[q], Encoding.UTF8, "application/json"));
+            using var response = await client.PostAsync($"/groups/{group}/vectors/search", new StringContent(bodies[q], Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
             watch.Stop();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"search: {(int)response.StatusCode} {text}");
             return (watch.Elapsed.TotalMilliseconds, text);
         }
-        for (var i = 0; i < 50; i++) await Search(i % queries.Count); // warm-up
-        var apiLatency = new List<double>();
-        var recall = new Dictionary<string, (int Hit, int All)> { ["random"] = (0, 0), ["near"] = (0, 0) };
-        for (var i = 0; i < Math.Max(a.LatencyRequests, queries.Count); i++)
+        Task<(double Ms, string Body)> Search(int q) => SearchOn(http, q);
+
+        // The first search makes the Api load its in-memory scan copy of the group in the background (searches go to
+        // HNSW meanwhile); the warm-up lasts long enough for that, and is the same for both Apis.
+        async Task<int> WarmUp(HttpClient client)
         {
-            var q = i % queries.Count;
-            var (ms, text) = await Search(q);
-            apiLatency.Add(ms);
-            if (i < queries.Count)
-            {
-                var ids = JsonDocument.Parse(text).RootElement.EnumerateArray().Select(h => int.Parse(h.GetProperty("id").GetString()![1..], CultureInfo.InvariantCulture));
-                var hit = ids.Count(truth[q].Contains);
-                var (h, n) = recall[queries[q].Kind];
-                recall[queries[q].Kind] = (h + hit, n + 10);
-            }
+            var until = Stopwatch.StartNew();
+            var n = 0;
+            while (until.Elapsed.TotalSeconds < a.WarmupSeconds) await SearchOn(client, n++ % queries.Count);
+            return n;
         }
+
+        async Task<(List<double> Latency, Dictionary<string, (int Hit, int All)> Recall)> Measure(HttpClient client)
+        {
+            var latency = new List<double>();
+            var found = new Dictionary<string, (int Hit, int All)> { ["random"] = (0, 0), ["near"] = (0, 0) };
+            for (var i = 0; i < Math.Max(a.LatencyRequests, queries.Count); i++)
+            {
+                var q = i % queries.Count;
+                var (ms, text) = await SearchOn(client, q);
+                latency.Add(ms);
+                if (i < queries.Count)
+                {
+                    var ids = JsonDocument.Parse(text).RootElement.EnumerateArray().Select(h => int.Parse(h.GetProperty("id").GetString()![1..], CultureInfo.InvariantCulture));
+                    var hit = ids.Count(truth[q].Contains);
+                    var (h, n) = found[queries[q].Kind];
+                    found[queries[q].Kind] = (h + hit, n + 10);
+                }
+            }
+            return (latency, found);
+        }
+
+        var warmups = await WarmUp(http);
+        var (apiLatency, recall) = await Measure(http);
 
         // ---- API search, concurrency 16 ----
         var (throughput, loadedLatency) = await Throughput(16, TimeSpan.FromSeconds(a.Seconds), async i => (await Search(i % queries.Count)).Ms);
@@ -149,7 +168,19 @@ public static class ApiLoadBench
         var vsimLatency = new List<double>();
         for (var i = 0; i < Math.Max(a.LatencyRequests, queries.Count); i++) vsimLatency.Add((await Vsim(i % queries.Count, 50, 500)).Ms);
 
+        List<double>? indexLatency = null;
+        Dictionary<string, (int Hit, int All)>? indexRecall = null;
+        if (a.IndexApi is not null)
+        {
+            using var index = new HttpClient { BaseAddress = new Uri(a.IndexApi), Timeout = TimeSpan.FromSeconds(120) };
+            index.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+            await WarmUp(index);
+            (indexLatency, indexRecall) = await Measure(index);
+        }
+
         Line("## Vector search (POST /groups/{g}/vectors/search, topK 10)");
+        Line("");
+        Line($"Warm-up: {warmups} searches in {a.WarmupSeconds} s before measuring.");
         Line("");
         Line("| measure | value | target |");
         Line("|---|---|---|");
@@ -160,6 +191,18 @@ public static class ApiLoadBench
         Line($"| raw VSIM p50 / p99 (COUNT 50, EF 500 as the store asks) | {Percentile(vsimLatency, 50):F2} ms / {Percentile(vsimLatency, 99):F2} ms | |");
         Line($"| API p50 / raw VSIM p50 | {Percentile(apiLatency, 50) / Percentile(vsimLatency, 50):F2}× | ≤ 1.5× |");
         Line("");
+        if (indexLatency is not null && indexRecall is not null)
+        {
+            Line("Search paths compared (same data, same queries, concurrency 1):");
+            Line("");
+            Line("| path | p50 | p99 | recall@10 near | recall@10 random |");
+            Line("|---|---|---|---|---|");
+            Line($"| Api, scan copy (default) | {Percentile(apiLatency, 50):F2} ms | {Percentile(apiLatency, 99):F2} ms | {Ratio(recall["near"]):F4} | {Ratio(recall["random"]):F4} |");
+            Line($"| Api, HNSW only (ScanCacheMegabytes=0) | {Percentile(indexLatency, 50):F2} ms | {Percentile(indexLatency, 99):F2} ms | {Ratio(indexRecall["near"]):F4} | {Ratio(indexRecall["random"]):F4} |");
+            Line($"| raw VSIM (COUNT 50, EF 500, no rerank, no HTTP) | {Percentile(vsimLatency, 50):F2} ms | {Percentile(vsimLatency, 99):F2} ms | | |");
+            Line($"| HNSW-only Api p50 / raw VSIM p50 | {Percentile(indexLatency, 50) / Percentile(vsimLatency, 50):F2}× | | | |");
+            Line("");
+        }
 
         // ---- raw VSIM EF table with the store's exact rerank done here ----
         Line("## Raw VSIM recall/latency by EF (COUNT 50 candidates, exact float32 rerank to the top 10, as the store does)");
@@ -248,20 +291,6 @@ public static class ApiLoadBench
 
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
-    private static float[] RandomUnit(Random random, int dims)
-    {
-        var v = new float[dims];
-        for (var i = 0; i < dims; i++) v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        return Normalize(v);
-    }
-
-    private static float[] Normalize(float[] v)
-    {
-        var norm = MathF.Sqrt(Dot(v, v));
-        for (var i = 0; i < v.Length; i++) v[i] /= norm;
-        return v;
-    }
-
     private static StringBuilder AppendVector(StringBuilder text, float[] v)
     {
         for (var i = 0; i < v.Length; i++)
@@ -288,7 +317,7 @@ public static class ApiLoadBench
     private static double Ratio((int Hit, int All) r) => r.All == 0 ? double.NaN : r.Hit / (double)r.All;
 
     private sealed record Arguments(string Api, string AdminKey, string Redis, int Vectors, int Dims, int Queries, int LatencyRequests,
-        int Seconds, bool Faces, string? Out)
+        int Seconds, bool Faces, string? Out, string? IndexApi, int WarmupSeconds)
     {
         public static Arguments Parse(string[] args)
         {
@@ -298,7 +327,8 @@ public static class ApiLoadBench
                 map.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
             return new Arguments(Get("api"), Get("admin-key"), Get("redis"), int.Parse(Get("vectors", "100000")), int.Parse(Get("dims", "512")),
                 int.Parse(Get("queries", "200")), int.Parse(Get("latency-requests", "1000")), int.Parse(Get("seconds", "10")),
-                bool.Parse(Get("faces", "true")), map.GetValueOrDefault("out"));
+                bool.Parse(Get("faces", "true")), map.GetValueOrDefault("out"), map.GetValueOrDefault("index-api"),
+                int.Parse(Get("warmup-seconds", "20")));
         }
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var now = clock.GetUtcNow();
         var created = (long)await Db.ScriptEvaluateAsync(StoreScripts.CreateGroup, [keys.Groups],
-            [keys.Prefix, group, Timestamp(now)]).WaitAsync(cancellationToken);
+            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N")]).WaitAsync(cancellationToken);
         if (created == 0) throw new GroupAlreadyExistsException(group);
         return new GroupInfo(group, Truncate(now), 0, null);
     }
@@ -54,6 +54,7 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var deleted = (long)await Db.ScriptEvaluateAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
             [keys.Prefix, group]).WaitAsync(cancellationToken);
+        scan?.Forget(tenant, group);
         return deleted == 1;
     }
 }

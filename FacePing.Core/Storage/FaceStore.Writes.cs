@@ -31,13 +31,14 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[6 + items.Count * 6];
+        var args = new RedisValue[7 + items.Count * 6];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
         args[3] = _options.Quantization;
         args[4] = items.Count;
         args[5] = _options.HnswLinks;
+        args[6] = _options.ChangeLogLength;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -48,7 +49,7 @@ public sealed partial class FaceStore
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 6 + i * 6;
+            var b = 7 + i * 6;
             args[b] = id;
             args[b + 1] = VectorMath.ToBytes(item.Vector);
             args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);
@@ -72,10 +73,11 @@ public sealed partial class FaceStore
         CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
-        var args = new RedisValue[2 + ids.Count];
+        var args = new RedisValue[3 + ids.Count];
         args[0] = keys.Prefix;
         args[1] = group;
-        for (var i = 0; i < ids.Count; i++) args[2 + i] = ids[i];
+        args[2] = _options.ChangeLogLength;
+        for (var i = 0; i < ids.Count; i++) args[3 + i] = ids[i];
         var reply = await Db.ScriptEvaluateAsync(StoreScripts.DeleteVectors, [keys.Group(group)], args).WaitAsync(cancellationToken);
         if (reply.Resp2Type == ResultType.Integer) throw new GroupNotFoundException(group);
         var parts = (RedisResult[])reply!;

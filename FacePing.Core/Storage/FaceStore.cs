@@ -2,16 +2,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FacePing.Core.Storage.Scan;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Storage;
 
 /// <summary>
-/// Groups and vectors of every tenant in Redis 8: vector sets (HNSW) find candidates, exact cosine on the stored
-/// float32 vectors ranks them. All methods are safe for concurrent use; register once (singleton).
+/// Groups and vectors of every tenant in Redis 8: an in-memory scan copy of the group (<see cref="ScanIndex"/>) or the
+/// vector set's HNSW index finds candidates, exact cosine on the stored float32 vectors ranks them. All methods are
+/// safe for concurrent use; register once (singleton). Without a <paramref name="scan"/> every search uses HNSW.
 /// </summary>
-public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, TimeProvider clock)
+public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, TimeProvider clock,
+    ScanIndex? scan = null)
 {
     public static readonly ActivitySource Activity = new("FacePing.Store");
 

@@ -20,22 +20,32 @@ internal static class StoreScripts
             end
           end
         end
+
+        -- Every change of a group's membership or vectors: one log entry and one rev step, always together, so the last
+        -- (rev - r) log entries are exactly the ids changed since rev r (the scan copies in the Api rely on it).
+        local function note(P, group, id, keep)
+          local g = P .. 'g:' .. group
+          if redis.call('EXISTS', g) == 0 then return end
+          redis.call('XADD', g .. ':log', 'MAXLEN', '~', keep, '*', 'id', id)
+          redis.call('HINCRBY', g, 'rev', 1)
+        end
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, createdAt. Returns 1 when created, 0 when it already existed.
+    /// ARGV: prefix, group, createdAt, generation (unique per creation: a group deleted and created again under the same
+    /// name is a different group to the scan copies). Returns 1 when created, 0 when it already existed.
     /// </summary>
     public const string CreateGroup = """
         local P, group = ARGV[1], ARGV[2]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 1 then return 0 end
-        redis.call('HSET', g, 'createdAt', ARGV[3])
+        redis.call('HSET', g, 'createdAt', ARGV[3], 'gen', ARGV[4])
         redis.call('ZADD', P .. 'groups', 0, group)
         return 1
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), then n × (id, float32 blob, metadata JSON, attributes
+    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, then n × (id, float32 blob, metadata JSON, attributes
     /// JSON, source, createdAt). Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch.
     /// An id that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
     /// Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch), so an existing set
@@ -43,7 +53,7 @@ internal static class StoreScripts
     /// </summary>
     public const string Upsert = Unindex + """
 
-        local P, group, dims, quant, n, links = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6]
+        local P, group, dims, quant, n, links, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 0 then return {1} end
         local current = redis.call('HGET', g, 'dims')
@@ -64,14 +74,18 @@ internal static class StoreScripts
           end
         end
         for i = 0, n - 1 do
-          local b = 7 + i * 6
+          local b = 8 + i * 6
           local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
-          if old[1] then unindex(P, old[1], id, old[2]) end
+          if old[1] then
+            unindex(P, old[1], id, old[2])
+            if old[1] ~= group then note(P, old[1], id, keep) end
+          end
           redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'source', ARGV[b + 4], 'createdAt', ARGV[b + 5])
           redis.call('VADD', vs, 'FP32', blob, id, quant, 'M', links, 'SETATTR', attr)
           redis.call('ZADD', g .. ':ids', 0, id)
+          note(P, group, id, keep)
           for k, val in pairs(cjson.decode(meta)) do
             if k ~= 'createdAt' then
               local m = g .. ':m:' .. k .. '=' .. val
@@ -83,20 +97,21 @@ internal static class StoreScripts
         return {0}
         """;
 
-    /// <summary>ARGV: prefix, group, ids... Returns -1 when the group is missing, else {deleted, notFound ids...}.</summary>
+    /// <summary>ARGV: prefix, group, change log length, ids... Returns -1 when the group is missing, else {deleted, notFound ids...}.</summary>
     public const string DeleteVectors = Unindex + """
 
-        local P, group = ARGV[1], ARGV[2]
+        local P, group, keep = ARGV[1], ARGV[2], ARGV[3]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 0 then return -1 end
         local deleted, missing = 0, {}
-        for i = 3, #ARGV do
+        for i = 4, #ARGV do
           local id = ARGV[i]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] == group then
             unindex(P, group, id, old[2])
             redis.call('DEL', v)
+            note(P, group, id, keep)
             deleted = deleted + 1
           else
             missing[#missing + 1] = id
@@ -122,8 +137,31 @@ internal static class StoreScripts
         for i = 1, #inverted, 500 do
           redis.call('UNLINK', unpack(inverted, i, math.min(i + 499, #inverted)))
         end
-        redis.call('UNLINK', g, g .. ':vs', g .. ':ids', g .. ':mk')
+        redis.call('UNLINK', g, g .. ':vs', g .. ':ids', g .. ':mk', g .. ':log')
         redis.call('ZREM', P .. 'groups', group)
         return 1
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, group, revision r, change log length. What changed in the group since revision r: {0} when the
+    /// group is missing; {1, rev, gen} when the log no longer reaches back to r (reload); else {2, rev, gen, ids...}
+    /// (newest first, an id may repeat). Read-only.
+    /// </summary>
+    public const string Changes = """
+        local P, group, since, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+        local g = P .. 'g:' .. group
+        local f = redis.call('HMGET', g, 'createdAt', 'rev', 'gen')
+        if not f[1] then return {0} end
+        local rev = tonumber(f[2] or '0')
+        local gen = f[3] or ('c:' .. f[1])
+        local behind = rev - since
+        if behind < 0 or behind > keep or redis.call('XLEN', g .. ':log') < behind then return {1, rev, gen} end
+        local result = {2, rev, gen}
+        if behind > 0 then
+          for _, entry in ipairs(redis.call('XREVRANGE', g .. ':log', '+', '-', 'COUNT', behind)) do
+            result[#result + 1] = entry[2][2]
+          end
+        end
+        return result
         """;
 }

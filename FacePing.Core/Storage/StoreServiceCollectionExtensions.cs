@@ -1,5 +1,6 @@
 using FacePing.Core.Auth;
 using FacePing.Core.Storage;
+using FacePing.Core.Storage.Scan;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,6 +19,7 @@ public static class StoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ScanIndex>();
         services.AddSingleton<FaceStore>();
         services.AddSingleton<ApiKeyStore>();
         return services;

@@ -48,4 +48,20 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(0, 100000)]
     public int ExactFilterScanLimit { get; set; } = 2000;
+
+    /// <summary>
+    /// Memory (MB) each Api process may spend on in-memory int8 copies of the groups it searches, which are scanned in
+    /// full instead of walking the HNSW graph (about 640 B a 512-d vector: 100k vectors take 64 MB). The least recently
+    /// searched copies are dropped first; a group larger than the budget is searched through the HNSW index. 0 turns
+    /// the copies off.
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int ScanCacheMegabytes { get; set; } = 1024;
+
+    /// <summary>
+    /// Changes kept in each group's change log (at least; Redis trims in whole blocks). A copy that falls further behind
+    /// than this is reloaded in the background rather than caught up.
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int ChangeLogLength { get; set; } = 10_000;
 }
