@@ -70,7 +70,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        // This handler's own result (computed once per request): the request features carry only successful ones.
+        var failure = (await HandleAuthenticateOnceAsync()).Failure;
         if (failure is AddressBlockedException blocked)
         {
             await TooManyRequests.WriteAsync(Context, blocked.RetryAfter, "Too many failed authentications from this address");
