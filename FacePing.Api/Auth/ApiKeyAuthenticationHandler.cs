@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using FacePing.Api.RateLimiting;
 using FacePing.Core.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ namespace FacePing.Api.Auth;
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>: the configured admin key gets role "admin"; a tenant key found in Redis gets
 /// the <see cref="FacePingClaims.Tenant"/> claim. Keys are looked up on every request, so a revocation is effective at once.
+/// Failed attempts are counted per client address (<see cref="FailedAuthLimiter"/>); an address over its budget is answered 429.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -18,6 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptionsMonitor<AdminKeyOptions> admin,
     ApiKeyStore keys,
+    FailedAuthLimiter failures,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -25,25 +28,35 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail("The Authorization header is not a Bearer token.");
-        var key = header.AsSpan(7).Trim().ToString();
-        if (key.Length == 0 || key.Length > 256) return AuthenticateResult.Fail("Malformed API key.");
-
-        if (IsAdminKey(key))
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsSpan(7).Trim().ToString() : null;
+        if (key is { Length: > 0 and <= 256 } && IsAdminKey(key))
         {
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, FacePingClaims.AdminRole)],
                 Scheme.Name);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
+        // A blocked address is answered before the Redis lookup, even when its key would be valid: telling good keys
+        // from bad ones needs exactly the lookup the block exists to spare. Only the admin key, checked in memory above,
+        // gets through; a tenant sharing an address with a guesser waits out the Retry-After like the guesser.
+        var address = FailedAuthLimiter.Partition(Context.Connection.RemoteIpAddress);
+        if (failures.RetryAfter(address) is { } wait) return AuthenticateResult.Fail(new AddressBlockedException(wait));
+
+        if (key is null) return Failed(address, "The Authorization header is not a Bearer token.");
+        if (key.Length == 0 || key.Length > 256) return Failed(address, "Malformed API key.");
         var found = await keys.FindAsync(key, Context.RequestAborted);
-        if (found is not { } k) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        if (found is not { } k) return Failed(address, "Unknown or revoked API key.");
         var tenant = new ClaimsIdentity([
             new Claim(ClaimTypes.Name, k.KeyId),
             new Claim(FacePingClaims.KeyId, k.KeyId),
             new Claim(FacePingClaims.Tenant, k.TenantId)], Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(tenant), Scheme.Name));
+    }
+
+    private AuthenticateResult Failed(string address, string reason)
+    {
+        failures.RecordFailure(address);
+        return AuthenticateResult.Fail(reason);
     }
 
     private bool IsAdminKey(string key)
@@ -57,9 +70,15 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // This handler's own result (computed once per request): the request features carry only successful ones.
+        var failure = (await HandleAuthenticateOnceAsync()).Failure;
+        if (failure is AddressBlockedException blocked)
+        {
+            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter, "Too many failed authentications from this address");
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
@@ -67,7 +86,7 @@ public sealed class ApiKeyAuthenticationHandler(
             {
                 Status = StatusCodes.Status401Unauthorized,
                 Title = "Unauthorized",
-                Detail = failure ?? "Send an API key as 'Authorization: Bearer <key>'.",
+                Detail = failure?.Message ?? "Send an API key as 'Authorization: Bearer <key>'.",
             },
         });
     }

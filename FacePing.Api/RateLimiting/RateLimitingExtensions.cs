@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using FacePing.Core.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +9,8 @@ namespace FacePing.Api.RateLimiting;
 /// <summary>
 /// One token bucket per tenant (all keys of a tenant share it, so minting more keys buys no extra rate) and one for the
 /// admin key. Endpoints that allow anonymous callers (health, OpenAPI, the reference UI) are never limited; requests
-/// that fail authentication are answered 401 before they get here.
+/// that fail authentication are answered 401 before they get here, and counted per client address by
+/// <see cref="FailedAuthLimiter"/>, which the authentication handler asks before it looks a key up.
 /// </summary>
 public static class RateLimitingExtensions
 {
@@ -20,6 +20,7 @@ public static class RateLimitingExtensions
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<FailedAuthLimiter>();
         services.AddRateLimiter(_ => { });
         services.AddRateLimitOpenApi();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, settings) =>
@@ -58,24 +59,8 @@ public static class RateLimitingExtensions
         return user.IsInRole(FacePingClaims.AdminRole) ? "admin" : null;
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var context = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
-            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
-            : 1;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Type = "https://tools.ietf.org/html/rfc6585#section-4",
-                Title = "Too many requests",
-                Detail = $"This API key's tenant is over its request rate; retry after {seconds} s.",
-            },
-        });
-    }
+    private static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        TooManyRequests.WriteAsync(rejected.HttpContext,
+            rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1),
+            "This API key's tenant is over its request rate");
 }

@@ -100,6 +100,8 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
     [Theory]
     [InlineData("FacePing:RateLimit:PermitsPerSecond", "0")]
     [InlineData("FacePing:RateLimit:Burst", "-5")]
+    [InlineData("FacePing:RateLimit:FailedAuthPerMinute", "0")]
+    [InlineData("FacePing:RateLimit:FailedAuthBurst", "-1")]
     public async Task Invalid_settings_stop_start_up(string key, string value)
     {
         await using var api = new ApiFactory(redis.ConnectionString, new Dictionary<string, string?> { [key] = value });
