@@ -15,7 +15,7 @@ public class ScanBenchmarks
     private float[][] _queries = null!;
     private int _next;
 
-    [Params(10_000, 100_000)]
+    [Params(10_000, 100_000, 1_000_000)]
     public int Vectors { get; set; }
 
     [GlobalSetup]

@@ -73,7 +73,7 @@ for port in "$api_port" "$index_port"; do
 done
 
 dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll api --api "http://127.0.0.1:$api_port" \
-  --index-api "http://127.0.0.1:$index_port" --admin-key "$admin_key" --redis "127.0.0.1:$redis_port" --out "$out" "${args[@]}"
+  --index-api "http://127.0.0.1:$index_port" --inference "http://127.0.0.1:$inference_port" --admin-key "$admin_key" --redis "127.0.0.1:$redis_port" --out "$out" "${args[@]}"
 {
   echo ""
   echo "Api log (scan copies):"

@@ -84,7 +84,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     internal async Task<RedisValue[]?> CandidatesAsync(GroupScan scan, string tenant, string group, string generation,
         long revision, float[] query, int count, CancellationToken cancellationToken)
     {
-        if (scan.Generation != generation || (scan.Revision < revision && !await CatchUpAsync(scan, tenant, group, cancellationToken)))
+        if (scan.Generation != generation || (scan.Revision < revision && !await CatchUpAsync(scan, tenant, group, revision, cancellationToken)))
         {
             if (_ready.TryGetValue(Key(tenant, group), out var current) && ReferenceEquals(current, scan))
                 _ready.TryRemove(Key(tenant, group), out _);
@@ -101,11 +101,13 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     /// <summary>The generation of a group from its hash fields createdAt and gen (groups made before gen existed use createdAt).</summary>
     internal static string Generation(RedisValue createdAt, RedisValue gen) => gen.IsNull ? "c:" + createdAt : (string)gen!;
 
-    private async Task<bool> CatchUpAsync(GroupScan scan, string tenant, string group, CancellationToken cancellationToken)
+    private async Task<bool> CatchUpAsync(GroupScan scan, string tenant, string group, long needed, CancellationToken cancellationToken)
     {
         await scan.SyncGate.WaitAsync(cancellationToken);
         try
         {
+            // Another search may have caught up while this one waited.
+            if (scan.Revision >= needed) return true;
             var keys = new StoreKeys(tenant);
             var since = scan.Revision;
             var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(StoreScripts.Changes, [keys.Group(group)],
