@@ -17,7 +17,9 @@ namespace FacePing.Core.Storage.Scan;
 /// </summary>
 public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, ILogger<ScanIndex> logger)
 {
-    private const int PageSize = 1000;
+    // Vectors read per round trip while loading: small enough (~0.5 MB for 512-d) that searches and writes sharing the
+    // multiplexed Redis connection are not held up behind a load for long.
+    private const int PageSize = 256;
     private static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
     private static readonly RedisValue[] VectorFields = ["group", "vec"];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
