@@ -140,6 +140,17 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>Whether the end-of-job notifications went out (a job re-delivered after a crash sends them only if not).</summary>
+    /// <summary>
+    /// Counts a deliberate hand-back of the job (shutdown, Inference or Redis unavailable): the stream entry is delivered
+    /// again later, and that delivery is not a crash.
+    /// </summary>
+    public Task RecordInterruptionAsync(string tenant, string jobId) =>
+        Db.HashIncrementAsync(JobKeys.Job(tenant, jobId), "interruptions");
+
+    /// <summary>Deliberate hand-backs recorded so far (<see cref="RecordInterruptionAsync"/>).</summary>
+    public async Task<long> GetInterruptionsAsync(string tenant, string jobId) =>
+        (long?)await Db.HashGetAsync(JobKeys.Job(tenant, jobId), "interruptions") ?? 0;
+
     public Task<bool> IsNotifiedAsync(string tenant, string jobId) => Db.HashExistsAsync(JobKeys.Job(tenant, jobId), "notifiedAt");
 
     public Task MarkNotifiedAsync(string tenant, string jobId) =>

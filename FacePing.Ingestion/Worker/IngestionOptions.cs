@@ -31,4 +31,11 @@ public sealed class IngestionOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan InferenceRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Times a job may take its worker down (claimed again from a dead worker, not counting deliberate hand-backs)
+    /// before it is given up as failed, so one poisonous job cannot crash workers for ever.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxCrashes { get; set; } = 3;
 }

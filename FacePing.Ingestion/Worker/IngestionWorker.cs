@@ -33,7 +33,11 @@ public sealed class IngestionWorker(
                 var claimed = await db.StreamAutoClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
                     (long)_options.ClaimMinIdle.TotalMilliseconds, "0-0", count: 1);
                 entries = claimed.ClaimedEntries.Where(e => !e.IsNull).ToArray();
-                if (entries.Length > 0) logger.LogInformation("Claimed job entry {EntryId} of a stalled worker", entries[0].Id);
+                if (entries.Length > 0)
+                {
+                    logger.LogInformation("Claimed job entry {EntryId} of a stalled worker", entries[0].Id);
+                    if (await GiveUpIfPoisonousAsync(db, entries[0], stoppingToken)) continue;
+                }
                 else entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer, StreamPosition.NewMessages, count: 1);
             }
             catch (RedisException e)
@@ -73,14 +77,17 @@ public sealed class IngestionWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             logger.LogInformation("Stopping during job {JobId}; it stays pending and resumes on the next worker", jobId);
+            await HandBackAsync(tenant, jobId);
         }
         catch (InferenceUnavailableException e)
         {
             logger.LogWarning("Job {JobId} paused: {Error}; it will be claimed again after {MinIdle}", jobId, e.Message, _options.ClaimMinIdle);
+            await HandBackAsync(tenant, jobId);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again", jobId, e.Message);
+            await HandBackAsync(tenant, jobId);
         }
         catch (Exception e)
         {
@@ -101,6 +108,44 @@ public sealed class IngestionWorker(
         {
             await heartbeat.CancelAsync();
             await renewing;
+        }
+    }
+
+    /// <summary>
+    /// A claimed entry was delivered before; every delivery that was not a deliberate hand-back means a worker died
+    /// with the job. Past <see cref="IngestionOptions.MaxCrashes"/> the job ends failed (and its owner is told).
+    /// </summary>
+    private async Task<bool> GiveUpIfPoisonousAsync(IDatabase db, StreamEntry entry, CancellationToken stoppingToken)
+    {
+        var tenant = entry["tenant"].ToString();
+        var jobId = entry["jobId"].ToString();
+        if (string.IsNullOrEmpty(tenant) || string.IsNullOrEmpty(jobId)) return false;
+        var pending = await db.StreamPendingMessagesAsync(JobKeys.Stream, JobKeys.ConsumerGroup, 1, _consumer, entry.Id, entry.Id);
+        if (pending.Length == 0) return false;
+        using var scope = services.CreateScope();
+        var interruptions = await scope.ServiceProvider.GetRequiredService<JobStore>().GetInterruptionsAsync(tenant, jobId);
+        // The first delivery and each hand-back's redelivery are expected; the rest followed a dead worker.
+        var crashes = pending[0].DeliveryCount - 1 - interruptions;
+        if (crashes <= _options.MaxCrashes) return false;
+        logger.LogError("Job {JobId} was interrupted by a dying worker {Crashes} times; giving it up", jobId, crashes);
+        await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId,
+            $"The import stopped its worker {crashes} times and was given up; submit it again, or ask the operator to look at the worker's logs.",
+            stoppingToken);
+        await AckAsync(db, entry.Id);
+        return true;
+    }
+
+    // Best effort: if Redis is what failed, the record fails too and the redelivery counts as a crash, well inside the cap.
+    private async Task HandBackAsync(string tenant, string jobId)
+    {
+        try
+        {
+            using var scope = services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<JobStore>().RecordInterruptionAsync(tenant, jobId);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Could not record the hand-back of job {JobId}: {Error}", jobId, e.Message);
         }
     }
 

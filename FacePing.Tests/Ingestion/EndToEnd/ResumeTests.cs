@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using FacePing.Core.Jobs;
 using FacePing.Tests.Infrastructure;
 using FacePing.Tests.Ingestion.Fakes;
+using StackExchange.Redis;
 
 namespace FacePing.Tests.Ingestion.EndToEnd;
 
@@ -66,6 +67,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         var pendingAtStop = await redis.Db.StreamPendingAsync(JobKeys.Stream, JobKeys.ConsumerGroup);
         Assert.Equal(1, pendingAtStop.PendingMessageCount);
         Assert.Equal("worker-a", pendingAtStop.Consumers.Single().Name);
+        // A stop is a deliberate hand-back: the next claim is not counted as a crash.
+        Assert.Equal(1, (long)await redis.Db.HashGetAsync(JobKeys.Job(key.TenantId, jobId), "interruptions"));
         Assert.True(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)), "credentials are kept while the job is unfinished");
 
         await using var second = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-b")).Start();
@@ -123,5 +126,50 @@ public sealed class ResumeTests(IngestionFixture fx)
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/groups/doomed/vectors")).StatusCode);
         Assert.Empty((await client.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/groups"))!);
         Assert.False(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)));
+    }
+
+    [Fact]
+    public async Task A_job_that_keeps_taking_its_worker_down_is_given_up_but_hand_backs_are_not_counted()
+    {
+        using var folder = new IngestFolder(withBadFiles: false);
+        await using var ftp = await FtpTestServer.StartAsync(folder.Path);
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var api = new ApiFactory(redis.ConnectionString, IngestionFixture.ApiSettings());
+        var key = await api.CreateTenantAsync("poison");
+        var client = api.CreateClient(key.Key);
+        (await client.PostAsync("/groups/poison", null)).EnsureSuccessStatusCode();
+        var db = redis.Db;
+        await db.StreamCreateConsumerGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "0", createStream: true);
+        var ftpJob = new { host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/" };
+
+        // Two jobs, each taken by four workers that died holding it (a delivery each, no hand-back recorded)...
+        var poisoned = await JobPolling.SubmitAsync(client, "/groups/poison/process-ftp-folder", ftpJob);
+        var handedBack = await JobPolling.SubmitAsync(client, "/groups/poison/process-ftp-folder", ftpJob);
+        var entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "dead-0", StreamPosition.NewMessages, count: 2);
+        Assert.Equal(2, entries.Length);
+        for (var i = 1; i <= 3; i++)
+            await db.StreamClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, $"dead-{i}", 0, [entries[0].Id, entries[1].Id]);
+        // ...except that the second job's workers handed it back on purpose (Inference down, shutdown) three times.
+        for (var i = 0; i < 3; i++) await db.HashIncrementAsync(JobKeys.Job(key.TenantId, handedBack), "interruptions");
+
+        var settings = IngestionFixture.WorkerSettings(null, null, null);
+        settings["FacePing:Ingestion:ClaimMinIdle"] = "00:00:00.300";
+        settings["FacePing:Ingestion:MaxCrashes"] = "3";
+        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings).Start();
+
+        // The worker's claim is the 5th delivery: 5 − the first − 0 hand-backs = 4 crashes > 3. Given up, readably,
+        // nothing imported, credentials dropped.
+        var failed = await JobPolling.WaitForEndAsync(client, poisoned, TimeSpan.FromSeconds(60));
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("given up", failed.GetProperty("error").GetString());
+        Assert.Equal(0, failed.GetProperty("processed").GetInt32());
+        Assert.False(await db.KeyExistsAsync(JobKeys.Secret(key.TenantId, poisoned)));
+
+        // 5 deliveries − the first − 3 hand-backs = 1 crash: the job runs to the end, and nothing stays pending.
+        var done = await JobPolling.WaitForEndAsync(client, handedBack, TimeSpan.FromSeconds(90));
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(IngestFolder.FacePhotos.Length, done.GetProperty("successCount").GetInt32());
+        Assert.Equal(0, (await db.StreamPendingAsync(JobKeys.Stream, JobKeys.ConsumerGroup)).PendingMessageCount);
     }
 }
