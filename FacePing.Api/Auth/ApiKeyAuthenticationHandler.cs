@@ -12,7 +12,8 @@ namespace FacePing.Api.Auth;
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>: the configured admin key gets role "admin"; a tenant key found in Redis gets
 /// the <see cref="FacePingClaims.Tenant"/> claim. Keys are looked up on every request, so a revocation is effective at once.
-/// Failed attempts are counted per client address (<see cref="FailedAuthLimiter"/>); an address over its budget is answered 429.
+/// Failed attempts are counted per client address (<see cref="FailedAuthLimiter"/>); an address over its budget is answered
+/// 429, except for keys that authenticated recently.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -36,16 +37,19 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
-        // A blocked address is answered before the Redis lookup, even when its key would be valid: telling good keys
-        // from bad ones needs exactly the lookup the block exists to spare. Only the admin key, checked in memory above,
-        // gets through; a tenant sharing an address with a guesser waits out the Retry-After like the guesser.
+        // A blocked address is answered before the Redis lookup: telling good keys from bad ones needs exactly the lookup
+        // the block exists to spare. Two kinds of key still get through, both recognised in memory: the admin key
+        // (above), and keys that authenticated in the last few minutes, so tenants sharing the address with a guesser
+        // keep working. A key it has never seen from a blocked address waits out the Retry-After like the guesser.
         var address = FailedAuthLimiter.Partition(Context.Connection.RemoteIpAddress);
-        if (failures.RetryAfter(address) is { } wait) return AuthenticateResult.Fail(new AddressBlockedException(wait));
+        if (failures.RetryAfter(address) is { } wait && !(key is { Length: > 0 and <= 256 } && failures.WasVerifiedRecently(key)))
+            return AuthenticateResult.Fail(new AddressBlockedException(wait));
 
         if (key is null) return Failed(address, "The Authorization header is not a Bearer token.");
         if (key.Length == 0 || key.Length > 256) return Failed(address, "Malformed API key.");
         var found = await keys.FindAsync(key, Context.RequestAborted);
         if (found is not { } k) return Failed(address, "Unknown or revoked API key.");
+        failures.RecordSuccess(key);
         var tenant = new ClaimsIdentity([
             new Claim(ClaimTypes.Name, k.KeyId),
             new Claim(FacePingClaims.KeyId, k.KeyId),

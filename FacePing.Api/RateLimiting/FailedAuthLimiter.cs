@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +14,8 @@ namespace FacePing.Api.RateLimiting;
 /// Once it is empty, the address's unverified keys are answered 429 before the Redis lookup, so guessing keys costs the
 /// attacker time and the Api nothing. Buckets live in a <see cref="PartitionedRateLimiter{TResource}"/>, which drops a
 /// bucket some seconds after it has filled up again: memory follows the addresses that failed recently, not all ever seen.
+/// Keys that authenticated in the last <see cref="VerifiedFor"/> still get their lookup from a blocked address, so a
+/// guesser cannot lock out the tenants behind the same address (a NAT, or a proxy whose forwarded headers are not set up).
 /// </summary>
 public sealed partial class FailedAuthLimiter : IDisposable
 {
@@ -19,6 +25,14 @@ public sealed partial class FailedAuthLimiter : IDisposable
     private readonly TimeSpan _tokenPeriod;
     private readonly int _burst;
     private readonly int _perMinute;
+
+    /// <summary>How long a successful key keeps passing blocks.</summary>
+    public static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(10);
+
+    // SHA-256 of recently verified keys → when (Environment.TickCount64): digests, not keys, so a memory dump of the
+    // process shows nothing Redis does not already hold. Bounded: pruned, and emptied past the limit.
+    private const int MaxVerified = 100_000;
+    private readonly ConcurrentDictionary<KeyDigest, long> _verified = new();
 
     public FailedAuthLimiter(IOptions<RateLimitOptions> options, ILogger<FailedAuthLimiter> logger)
     {
@@ -52,6 +66,31 @@ public sealed partial class FailedAuthLimiter : IDisposable
         if (_failures is null) return null;
         // Whole tokens only: the bucket refills in fractions, and a fraction must not buy a lookup.
         return _failures.GetStatistics(address)?.CurrentAvailablePermits >= 1 ? null : _tokenPeriod;
+    }
+
+    /// <summary>Remembers that <paramref name="key"/> authenticated (refreshed at most once a minute per key).</summary>
+    public void RecordSuccess(string key)
+    {
+        if (_failures is null) return;
+        var digest = KeyDigest.Of(key);
+        var now = Environment.TickCount64;
+        if (_verified.TryGetValue(digest, out var at) && now - at < 60_000) return;
+        if (_verified.Count >= MaxVerified) Prune(now);
+        _verified[digest] = now;
+    }
+
+    /// <summary>True when <paramref name="key"/> authenticated within <see cref="VerifiedFor"/>.</summary>
+    public bool WasVerifiedRecently(string key) =>
+        _failures is not null && _verified.TryGetValue(KeyDigest.Of(key), out var at)
+        && Environment.TickCount64 - at < (long)VerifiedFor.TotalMilliseconds;
+
+    private void Prune(long now)
+    {
+        foreach (var (digest, at) in _verified)
+        {
+            if (now - at >= (long)VerifiedFor.TotalMilliseconds) _verified.TryRemove(digest, out _);
+        }
+        if (_verified.Count >= MaxVerified) _verified.Clear();
     }
 
     /// <summary>Takes a token from <paramref name="address"/>'s bucket; warns when that was its last one.</summary>
@@ -90,4 +129,17 @@ public sealed partial class FailedAuthLimiter : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client address {Address} spent its failed-authentication budget " +
         "({Burst} at once, {PerMinute} a minute): its unverified keys are answered 429 without a lookup; next try in {RetryAfterSeconds} s")]
     private static partial void LogBlocked(ILogger logger, string address, int burst, int perMinute, int retryAfterSeconds);
+
+    private readonly record struct KeyDigest(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static KeyDigest Of(string key)
+        {
+            Span<byte> hash = stackalloc byte[32];
+            var bytes = Encoding.UTF8.GetByteCount(key) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetByteCount(key)];
+            var length = Encoding.UTF8.GetBytes(key, bytes);
+            SHA256.HashData(bytes[..length], hash);
+            var words = MemoryMarshal.Cast<byte, ulong>(hash);
+            return new KeyDigest(words[0], words[1], words[2], words[3]);
+        }
+    }
 }
