@@ -33,9 +33,11 @@ builder.Services.AddFacePingOpenApi();
 builder.AddFaces();
 builder.Services.AddFacePingRateLimiting(builder.Configuration);
 builder.Services.AddFacePingServerLimits(builder.Configuration);
+builder.Services.AddFacePingClientAddresses(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseFacePingClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -11,7 +11,8 @@ namespace FacePing.Tests.Infrastructure;
 /// <c>services:inference:http:0</c> pointing at an inference server) is applied as host settings, so it is visible
 /// while Program.cs builds its services.
 /// </summary>
-public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<ApiEntryPoint>
 {
     public const string AdminKey = "test-admin-key-5f0c2a9e8d7b6c4a";
@@ -21,6 +22,7 @@ public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
         builder.UseSetting("FacePing:AdminKey", AdminKey);
+        configure?.Invoke(builder);
         if (settings is null) return;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
