@@ -42,14 +42,16 @@ public sealed class ApiKeyAuthenticationHandler(
         // (above), and keys that authenticated in the last few minutes, so tenants sharing the address with a guesser
         // keep working. A key it has never seen from a blocked address waits out the Retry-After like the guesser.
         var address = FailedAuthLimiter.Partition(Context.Connection.RemoteIpAddress);
-        if (failures.RetryAfter(address) is { } wait && !(key is { Length: > 0 and <= 256 } && failures.WasVerifiedRecently(key)))
+        // Hashed once: the lookup and the limiter's memory of recently verified keys both go by the digest.
+        var digest = key is { Length: > 0 and <= 256 } ? ApiKeyStore.Hash(key) : null;
+        if (failures.RetryAfter(address) is { } wait && !(digest is not null && failures.WasVerifiedRecently(digest)))
             return AuthenticateResult.Fail(new AddressBlockedException(wait));
 
         if (key is null) return Failed(address, "The Authorization header is not a Bearer token.");
-        if (key.Length == 0 || key.Length > 256) return Failed(address, "Malformed API key.");
-        var found = await keys.FindAsync(key, Context.RequestAborted);
+        if (digest is null) return Failed(address, "Malformed API key.");
+        var found = await keys.FindByHashAsync(digest, Context.RequestAborted);
         if (found is not { } k) return Failed(address, "Unknown or revoked API key.");
-        failures.RecordSuccess(key);
+        failures.RecordSuccess(digest);
         var tenant = new ClaimsIdentity([
             new Claim(ClaimTypes.Name, k.KeyId),
             new Claim(FacePingClaims.KeyId, k.KeyId),

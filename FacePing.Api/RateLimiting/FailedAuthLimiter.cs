@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -29,10 +26,10 @@ public sealed partial class FailedAuthLimiter : IDisposable
     /// <summary>How long a successful key keeps passing blocks.</summary>
     public static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(10);
 
-    // SHA-256 of recently verified keys → when (Environment.TickCount64): digests, not keys, so a memory dump of the
-    // process shows nothing Redis does not already hold. Bounded: pruned, and emptied past the limit.
+    // Key hashes (ApiKeyStore.Hash) of recently verified keys → when (Environment.TickCount64): digests, not keys, so a
+    // memory dump of the process shows nothing Redis does not already hold. Bounded: pruned, and emptied past the limit.
     private const int MaxVerified = 100_000;
-    private readonly ConcurrentDictionary<KeyDigest, long> _verified = new();
+    private readonly ConcurrentDictionary<string, long> _verified = new(StringComparer.Ordinal);
 
     public FailedAuthLimiter(IOptions<RateLimitOptions> options, ILogger<FailedAuthLimiter> logger)
     {
@@ -68,20 +65,22 @@ public sealed partial class FailedAuthLimiter : IDisposable
         return _failures.GetStatistics(address)?.CurrentAvailablePermits >= 1 ? null : _tokenPeriod;
     }
 
-    /// <summary>Remembers that <paramref name="key"/> authenticated (refreshed at most once a minute per key).</summary>
-    public void RecordSuccess(string key)
+    /// <summary>
+    /// Remembers that the key with hash <paramref name="keyHash"/> (<c>ApiKeyStore.Hash</c>) authenticated (refreshed at
+    /// most once a minute per key).
+    /// </summary>
+    public void RecordSuccess(string keyHash)
     {
         if (_failures is null) return;
-        var digest = KeyDigest.Of(key);
         var now = Environment.TickCount64;
-        if (_verified.TryGetValue(digest, out var at) && now - at < 60_000) return;
+        if (_verified.TryGetValue(keyHash, out var at) && now - at < 60_000) return;
         if (_verified.Count >= MaxVerified) Prune(now);
-        _verified[digest] = now;
+        _verified[keyHash] = now;
     }
 
-    /// <summary>True when <paramref name="key"/> authenticated within <see cref="VerifiedFor"/>.</summary>
-    public bool WasVerifiedRecently(string key) =>
-        _failures is not null && _verified.TryGetValue(KeyDigest.Of(key), out var at)
+    /// <summary>True when the key with hash <paramref name="keyHash"/> authenticated within <see cref="VerifiedFor"/>.</summary>
+    public bool WasVerifiedRecently(string keyHash) =>
+        _failures is not null && _verified.TryGetValue(keyHash, out var at)
         && Environment.TickCount64 - at < (long)VerifiedFor.TotalMilliseconds;
 
     private void Prune(long now)
@@ -129,17 +128,4 @@ public sealed partial class FailedAuthLimiter : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client address {Address} spent its failed-authentication budget " +
         "({Burst} at once, {PerMinute} a minute): its unverified keys are answered 429 without a lookup; next try in {RetryAfterSeconds} s")]
     private static partial void LogBlocked(ILogger logger, string address, int burst, int perMinute, int retryAfterSeconds);
-
-    private readonly record struct KeyDigest(ulong A, ulong B, ulong C, ulong D)
-    {
-        public static KeyDigest Of(string key)
-        {
-            Span<byte> hash = stackalloc byte[32];
-            var bytes = Encoding.UTF8.GetByteCount(key) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetByteCount(key)];
-            var length = Encoding.UTF8.GetBytes(key, bytes);
-            SHA256.HashData(bytes[..length], hash);
-            var words = MemoryMarshal.Cast<byte, ulong>(hash);
-            return new KeyDigest(words[0], words[1], words[2], words[3]);
-        }
-    }
 }

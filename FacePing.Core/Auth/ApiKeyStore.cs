@@ -52,9 +52,13 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
     }
 
     /// <summary>The tenant and key id of a presented key, or null when it is unknown or revoked.</summary>
-    public async Task<(string KeyId, string TenantId)?> FindAsync(string presentedKey, CancellationToken cancellationToken = default)
+    public Task<(string KeyId, string TenantId)?> FindAsync(string presentedKey, CancellationToken cancellationToken = default) =>
+        FindByHashAsync(Hash(presentedKey), cancellationToken);
+
+    /// <summary><see cref="FindAsync"/> for a key already hashed with <see cref="Hash"/> (callers that need the digest too).</summary>
+    public async Task<(string KeyId, string TenantId)?> FindByHashAsync(string keyHash, CancellationToken cancellationToken = default)
     {
-        var values = await redis.GetDatabase().HashGetAsync(HashKey(Hash(presentedKey)), LookupFields).WaitAsync(cancellationToken);
+        var values = await redis.GetDatabase().HashGetAsync(HashKey(keyHash), LookupFields).WaitAsync(cancellationToken);
         if (values[0].IsNull || values[1].IsNull) return null;
         return ((string)values[0]!, (string)values[1]!);
     }

@@ -8,8 +8,6 @@ namespace FacePing.Core.Storage;
 // Similarity search: the scan copy, the HNSW index or an exact scan of a small filtered set proposes, exact cosine ranks.
 public sealed partial class FaceStore
 {
-    private static readonly RedisValue[] SearchGroupFields = ["createdAt", "dims", "rev", "gen"];
-
     /// <summary>
     /// The nearest <paramref name="topK"/> vectors of the group by exact cosine similarity, best first, optionally only
     /// those whose metadata has every pair of <paramref name="filter"/>.
@@ -25,7 +23,7 @@ public sealed partial class FaceStore
         var wanted = Math.Max(topK * _options.CandidateFactor, _options.MinCandidates);
         var unfiltered = filter is not { Count: > 0 };
         var copy = unfiltered ? scan?.Find(tenant, group) : null;
-        var groupRead = db.HashGetAsync(keys.Group(group), SearchGroupFields);
+        var groupRead = db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields);
         // Without a filter or a scan copy the index query goes out in the same round trip as the group check; its
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and ignored).
         var early = unfiltered && copy is null ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken) : null;
@@ -43,8 +41,9 @@ public sealed partial class FaceStore
         {
             // The copy ranks by int8 scores (error ~1e-3, far below the gap between the 10th and 20th best of 100k
             // random vectors), so fewer candidates than HNSW needs: every one is a read from Redis in the rerank.
-            candidates = await scan!.CandidatesAsync(copy, tenant, group, ScanIndex.Generation(info[0], info[3]),
-                info[2].IsNull ? 0 : (long)info[2], query, Math.Max(2 * topK, topK + 10), cancellationToken);
+            var (generation, revision) = ScanIndex.Version(info);
+            candidates = await scan!.CandidatesAsync(copy, tenant, group, generation, revision, query,
+                Math.Max(2 * topK, topK + 10), cancellationToken);
             activity?.SetTag("faceping.search_path", candidates is null ? "hnsw" : "scan");
         }
         if (candidates is null && unfiltered)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using FacePing.Core.Vectors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,7 +20,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     // Vectors read per round trip while loading: small enough (~0.5 MB for 512-d) that searches and writes sharing the
     // multiplexed Redis connection are not held up behind a load for long.
     private const int PageSize = 256;
-    private static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
+    /// <summary>The group hash fields a search and a load read: createdAt, dims, then what <see cref="Version"/> needs.</summary>
+    internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
     private static readonly RedisValue[] VectorFields = ["group", "vec"];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
 
@@ -100,8 +101,12 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         return values;
     }
 
-    /// <summary>The generation of a group from its hash fields createdAt and gen (groups made before gen existed use createdAt).</summary>
-    internal static string Generation(RedisValue createdAt, RedisValue gen) => gen.IsNull ? "c:" + createdAt : (string)gen!;
+    /// <summary>
+    /// Generation and revision of a group from its <see cref="HeadFields"/> (groups made before gen existed use
+    /// createdAt; before rev existed, 0).
+    /// </summary>
+    internal static (string Generation, long Revision) Version(RedisValue[] head) =>
+        (head[3].IsNull ? "c:" + head[0] : (string)head[3]!, head[2].IsNull ? 0 : (long)head[2]);
 
     private async Task<bool> CatchUpAsync(GroupScan scan, string tenant, string group, long needed, CancellationToken cancellationToken)
     {
@@ -148,7 +153,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         }
         MakeRoom(estimate, key);
 
-        var scan = new GroupScan(Generation(head[0], head[3]), head[2].IsNull ? 0 : (long)head[2]);
+        var (generation, revision) = Version(head);
+        var scan = new GroupScan(generation, revision);
         scan.Reserve((int)count, dims);
         RedisValue after = default;
         var exclude = Exclude.None;
@@ -180,7 +186,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         {
             var v = await reads[i].WaitAsync(cancellationToken);
             var inGroup = !v[0].IsNull && (string?)v[0] == group && !v[1].IsNull;
-            changes.Add((ids[i], inGroup ? MemoryMarshal.Cast<byte, float>(((ReadOnlyMemory<byte>)v[1]).Span).ToArray() : null));
+            changes.Add((ids[i], inGroup ? VectorMath.FromBytes(((ReadOnlyMemory<byte>)v[1]).Span) : null));
         }
         return changes;
     }
