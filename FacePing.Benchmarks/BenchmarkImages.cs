@@ -2,13 +2,12 @@ using SkiaSharp;
 
 namespace FacePing.Benchmarks;
 
-/// <summary>Benchmark inputs, made at set-up from the shared fixture photos (no binaries in the repository).</summary>
+/// <summary>Benchmark inputs: the repository's fixture photos, and a 640×480 single-face image made from one of them.</summary>
 public static class BenchmarkImages
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Faces => Environment.GetEnvironmentVariable("FACEPING_FIXTURES")
-        ?? Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "faces"));
+    public static string Faces => Path.Combine(Root, "fixtures", "faces");
 
     public static string Models => Environment.GetEnvironmentVariable("FACEPING_MODELS_DIR") ?? Path.Combine(Root, ".cache", "models");
 

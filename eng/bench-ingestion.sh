@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-photo="$root/../shared/fixtures/faces/Tom_Cruise_avp_2014_4.jpg"
+photo="$root/fixtures/faces/Tom_Cruise_avp_2014_4.jpg"
 mkdir -p "$work/ftp"
 for i in $(seq -w 1 "$files"); do cp "$photo" "$work/ftp/face-$i.jpg"; done
 

@@ -1,6 +1,6 @@
 namespace FacePing.Tests.Infrastructure;
 
-/// <summary>Where the repository, its provisioned tools and the shared fixtures are, wherever the tests run from.</summary>
+/// <summary>Where the repository, its provisioned tools and the face fixtures are, wherever the tests run from.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -9,9 +9,8 @@ public static class RepoPaths
 
     public static string Models => Environment.GetEnvironmentVariable("FACEPING_MODELS_DIR") ?? Path.Combine(Root, ".cache", "models");
 
-    /// <summary>The labelled photos live in the steering repo's shared/ folder, beside the clone.</summary>
-    public static string Faces => Environment.GetEnvironmentVariable("FACEPING_FIXTURES")
-        ?? Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "faces"));
+    /// <summary>The labelled photos, in the repository (<c>fixtures/faces</c>, origin and licence in its README).</summary>
+    public static string Faces { get; } = Path.Combine(Root, "fixtures", "faces");
 
     public static string Face(string fileName) => Path.Combine(Faces, fileName);
 
