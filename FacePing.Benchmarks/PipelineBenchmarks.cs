@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using FacePing.Core.Inference;
-using FacePing.Inference.Alignment;
+using FacePing.Inference.Landmarks;
 using FacePing.Inference.Detection;
 using FacePing.Inference.Imaging;
 using FacePing.Inference.Models;
@@ -23,7 +23,7 @@ public class PipelineBenchmarks
     private byte[] _bytes = null!;
     private RgbaImage _image = null!;
     private List<FaceCandidate> _faces = null!;
-    private AffineMap[] _alignments = null!;
+    private FaceLandmarks[] _landmarks = null!;
 
     [Params(BenchmarkImages.SingleFace, BenchmarkImages.Group)]
     public string Image { get; set; } = BenchmarkImages.SingleFace;
@@ -38,7 +38,7 @@ public class PipelineBenchmarks
         _image = _pipeline.Decoder.Decode(_bytes);
         _faces = _pipeline.Detector.Detect(_image, out _);
         _faces.Sort(static (a, b) => b.Area.CompareTo(a.Area));
-        _alignments = [.. _pipeline.Landmarks.Detect(_image, _faces).Select(p => FaceAligner.Estimate(p))];
+        _landmarks = _pipeline.Landmarks.Detect(_image, _faces);
         if (_faces.Count == 0) throw new InvalidOperationException($"no face in {Image}");
     }
 
@@ -59,17 +59,11 @@ public class PipelineBenchmarks
     [Benchmark(Description = "detect")]
     public int Detect() => _pipeline.Detector.Detect(_image, out _).Count;
 
-    [Benchmark(Description = "landmarks+align (all faces)")]
-    public float LandmarksAlign()
-    {
-        var points = _pipeline.Landmarks.Detect(_image, _faces);
-        var sum = 0f;
-        foreach (var p in points) sum += FaceAligner.Estimate(p).A;
-        return sum;
-    }
+    [Benchmark(Description = "landmarks (all faces)")]
+    public int Landmarks() => _pipeline.Landmarks.Detect(_image, _faces).Length;
 
     [Benchmark(Description = "embed (largest face)")]
-    public float[] EmbedLargest() => _pipeline.Embedder.Embed(_image, [_alignments[0]])[0];
+    public float[] EmbedLargest() => _pipeline.Embedder.Embed(_image, [_landmarks[0]])[0];
 
     [Benchmark(Description = "end-to-end, embed largest")]
     public int EndToEndLargest() => _pipeline.Analyze(_bytes, EmbedMode.Largest).FaceCount;

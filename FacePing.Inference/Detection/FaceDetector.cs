@@ -21,6 +21,8 @@ public sealed class FaceDetector
     private const float TileOverlap = 0.25f;
     // Tile detections at least this tall once squeezed into the whole-image input must be confirmed by that pass.
     private const float ConfirmFromInputPixels = 24f;
+    // Largest aspect distortion a region may get by being stretched onto the detector input; beyond it, it is padded.
+    private const float MaxSqueeze = 1.5f;
     // A tile detection this close (input pixels) to an inner tile edge is likely cut; the neighbour sees it whole.
     private const float EdgeMargin = 2f;
 
@@ -59,7 +61,7 @@ public sealed class FaceDetector
                 // Tiles see faces without their context and then take bodies or animals for faces (a torso scored 0.99,
                 // a dog 1.0). So tiles only add faces too small for the whole-image pass; a bigger one counts only where
                 // the whole-image pass found it too (the tile then may refine its box).
-                var wholeScale = (float)InputHeight / image.Height;
+                var wholeScale = (float)InputHeight / PadToInputAspect(0, 0, image.Width, image.Height).H;
                 foreach (var t in tiled)
                 {
                     if (t.Height * wholeScale < ConfirmFromInputPixels || whole.Exists(w => w.IoU(t) >= 0.3f)) found.Add(t);
@@ -112,26 +114,42 @@ public sealed class FaceDetector
 
     private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input, List<FaceCandidate> found, float threshold, InnerEdges edges)
     {
-        var map = AffineMap.FromRect(x, y, w, h, InputWidth, InputHeight);
+        var (px, py, pw, ph) = PadToInputAspect(x, y, w, h);
+        var map = AffineMap.FromRect(px, py, pw, ph, InputWidth, InputHeight);
         Sampler.SampleRgb(image, map, InputWidth, InputHeight, input.AsSpan(0, 3 * InputWidth * InputHeight), 127f, 1f / 128f);
         using var outputs = TensorRunner.Run(_model, input, [1, 3, InputHeight, InputWidth]);
         var scores = outputs[_scoresOutput].GetTensorDataAsSpan<float>();
         var boxes = outputs[_boxesOutput].GetTensorDataAsSpan<float>();
         var count = scores.Length / 2;
-        const float marginX = EdgeMargin / InputWidth;
-        const float marginY = EdgeMargin / InputHeight;
+        var marginX = EdgeMargin * pw / InputWidth;
+        var marginY = EdgeMargin * ph / InputHeight;
         for (var a = 0; a < count; a++)
         {
             var score = scores[2 * a + 1];
             if (score < threshold) continue;
-            var x1 = boxes[4 * a];
-            var y1 = boxes[4 * a + 1];
-            var x2 = boxes[4 * a + 2];
-            var y2 = boxes[4 * a + 3];
-            if ((edges.Left && x1 < marginX) || (edges.Top && y1 < marginY)
-                || (edges.Right && x2 > 1 - marginX) || (edges.Bottom && y2 > 1 - marginY)) continue;
-            found.Add(new FaceCandidate(x + x1 * w, y + y1 * h, x + x2 * w, y + y2 * h, score));
+            var x1 = px + boxes[4 * a] * pw;
+            var y1 = py + boxes[4 * a + 1] * ph;
+            var x2 = px + boxes[4 * a + 2] * pw;
+            var y2 = py + boxes[4 * a + 3] * ph;
+            if ((edges.Left && x1 < x + marginX) || (edges.Top && y1 < y + marginY)
+                || (edges.Right && x2 > x + w - marginX) || (edges.Bottom && y2 > y + h - marginY)) continue;
+            found.Add(new FaceCandidate(x1, y1, x2, y2, score));
         }
+    }
+
+    /// <summary>
+    /// The detector sees 4:3 inputs. Squeezing a square photo into them (1.33× wider faces) is within what it was
+    /// trained on, and pads would make it see dogs and torsos as faces more readily; a tall portrait squeezed 2.4×
+    /// gives boxes that cover two thirds of the face. So regions distorted by more than <see cref="MaxSqueeze"/> are
+    /// padded to 4:3 around their centre instead (outside the image reads as black).
+    /// </summary>
+    private static (float X, float Y, float W, float H) PadToInputAspect(float x, float y, float w, float h)
+    {
+        const float aspect = (float)InputWidth / InputHeight;
+        var distortion = MathF.Max(w / (h * aspect), h * aspect / w);
+        if (distortion <= MaxSqueeze) return (x, y, w, h);
+        if (w > h * aspect) return (x, y - (w / aspect - h) / 2, w, w / aspect);
+        return (x - (h * aspect - w) / 2, y, h * aspect, h);
     }
 
     private static int IndexOf(OnnxModel model, string name, int fallback)

@@ -1,58 +1,42 @@
-using FacePing.Inference.Alignment;
 using FacePing.Inference.Imaging;
+using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 
 namespace FacePing.Inference.Embedding;
 
-/// <summary>MobileFaceNet on aligned 112×112 RGB crops, (p − 127)/128; the 512-d output is L2-normalised.</summary>
+/// <summary>
+/// The face vector: each ensemble member's L2-normalised embedding scaled by the square root of its weight, one after
+/// the other. The result has unit length, and the cosine of two such vectors is the weighted mean of the members'
+/// cosines, so every store and search in the system works on it unchanged.
+/// </summary>
 public sealed class FaceEmbedder(FaceModels models)
 {
-    public const string ModelName = "mobilefacenet-512";
-    private const int Tensor = 3 * FaceAligner.Size * FaceAligner.Size;
-    private readonly OnnxModel _model = models.Feature;
+    public string ModelName => models.RecognitionName;
+
+    public int Dimensions { get; } = models.Embedders.Sum(m => m.Dimensions);
 
     /// <summary>
-    /// Aligns each face (map from crop to image pixels) and embeds it. The model's batch size is fixed at 1, so
-    /// several faces run side by side: small 14×14 convolutions split poorly over threads, whole faces split well.
+    /// Embeds each face. Models have a batch size of 1, so work runs side by side: the members of one face, or several
+    /// faces (small convolutions split poorly over threads, whole inferences split well).
     /// </summary>
-    public float[][] Embed(RgbaImage image, IReadOnlyList<AffineMap> alignments)
+    public float[][] Embed(RgbaImage image, IReadOnlyList<FaceLandmarks> faces)
     {
-        var result = new float[alignments.Count][];
-        if (alignments.Count == 1)
+        var result = new float[faces.Count][];
+        for (var i = 0; i < faces.Count; i++) result[i] = new float[Dimensions];
+        var members = models.Embedders;
+        var work = faces.Count * members.Count;
+        if (work == 1)
         {
-            result[0] = EmbedOne(image, alignments[0]);
+            members[0].Embed(image, faces[0], result[0]);
+            return result;
         }
-        else if (alignments.Count > 1)
+        var offsets = new int[members.Count];
+        for (var m = 1; m < members.Count; m++) offsets[m] = offsets[m - 1] + members[m - 1].Dimensions;
+        Parallel.For(0, work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
         {
-            Parallel.For(0, alignments.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => result[i] = EmbedOne(image, alignments[i]));
-        }
+            var (face, m) = Math.DivRem(k, members.Count);
+            members[m].Embed(image, faces[face], result[face].AsSpan(offsets[m], members[m].Dimensions));
+        });
         return result;
-    }
-
-    private float[] EmbedOne(RgbaImage image, in AffineMap alignment)
-    {
-        var input = TensorRunner.Rent(Tensor);
-        try
-        {
-            Sampler.SampleRgb(image, alignment, FaceAligner.Size, FaceAligner.Size, input.AsSpan(0, Tensor), 127f, 1f / 128f);
-            using var outputs = TensorRunner.Run(_model, input, [1, 3, FaceAligner.Size, FaceAligner.Size]);
-            return Normalise(outputs[0].GetTensorDataAsSpan<float>());
-        }
-        finally
-        {
-            TensorRunner.Return(input);
-        }
-    }
-
-    private static float[] Normalise(ReadOnlySpan<float> feature)
-    {
-        var vector = feature.ToArray();
-        var sum = 0f;
-        foreach (var v in vector) sum += v * v;
-        if (sum <= 0) return vector;
-        var inv = 1 / MathF.Sqrt(sum);
-        for (var i = 0; i < vector.Length; i++) vector[i] *= inv;
-        return vector;
     }
 }

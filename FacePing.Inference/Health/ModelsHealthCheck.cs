@@ -12,8 +12,8 @@ internal sealed class ModelsHealthCheck(FaceModels models) : IHealthCheck
         {
             ["detector"] = $"{models.Detector.FileName} {models.Detector.DescribeInput()}",
             ["landmarks"] = $"{models.Landmarks.FileName} {models.Landmarks.DescribeInput()}",
-            ["embedding"] = $"{models.Feature.FileName} {models.Feature.DescribeInput()}",
-            ["embeddingModel"] = Embedding.FaceEmbedder.ModelName,
+            ["embedding"] = string.Join("; ", models.Embedders.Select(e => $"{e.Model.FileName} {e.Model.DescribeInput()}")),
+            ["embeddingModel"] = models.RecognitionName,
         };
         return Task.FromResult(HealthCheckResult.Healthy("Face models loaded.", data));
     }

@@ -7,6 +7,8 @@ public readonly record struct FivePoints(Vector2 LeftEye, Vector2 RightEye, Vect
 
 public static class FivePointsExtensions
 {
+    public static Vector2[] ToArray(this in FivePoints p) => [p.LeftEye, p.RightEye, p.Nose, p.MouthLeft, p.MouthRight];
+
     public static Vector2 At(this in FivePoints p, int index) => index switch
     {
         0 => p.LeftEye,

@@ -6,8 +6,7 @@ using FacePing.Inference.Models;
 namespace FacePing.Inference.Landmarks;
 
 /// <summary>
-/// The 68-point (iBUG order) landmark model on a 64×64 grey crop: the detector box made square on its height,
-/// centred. The 68 points are reduced to the five the ArcFace alignment template uses.
+/// The 68-point (iBUG order) landmark model on a 64×64 grey crop: the detector box made square on its height, centred.
 /// </summary>
 public sealed class LandmarkDetector(FaceModels models)
 {
@@ -15,9 +14,11 @@ public sealed class LandmarkDetector(FaceModels models)
     private const int Plane = Size * Size;
     private readonly OnnxModel _model = models.Landmarks;
 
-    public FivePoints[] Detect(RgbaImage image, IReadOnlyList<FaceCandidate> faces)
+    public FaceLandmarks Detect(RgbaImage image, in FaceCandidate face) => Detect(image, [face])[0];
+
+    public FaceLandmarks[] Detect(RgbaImage image, IReadOnlyList<FaceCandidate> faces)
     {
-        var result = new FivePoints[faces.Count];
+        var result = new FaceLandmarks[faces.Count];
         if (faces.Count == 0) return result;
         var batch = _model.AcceptsBatch ? faces.Count : 1;
         var input = TensorRunner.Rent(batch * Plane);
@@ -38,7 +39,7 @@ public sealed class LandmarkDetector(FaceModels models)
                 for (var i = 0; i < n; i++)
                 {
                     var (x, y, side) = Crop(faces[start + i]);
-                    result[start + i] = ToFive(points.Slice(i * stride, stride), x, y, side);
+                    result[start + i] = ToImage(points.Slice(i * stride, stride), x, y, side);
                 }
             }
         }
@@ -55,16 +56,11 @@ public sealed class LandmarkDetector(FaceModels models)
         return (face.CentreX - side / 2, face.CentreY - side / 2, side);
     }
 
-    private static FivePoints ToFive(ReadOnlySpan<float> p, float x, float y, float side)
+    /// <summary>The model answers in [0, 1] of the crop.</summary>
+    private static FaceLandmarks ToImage(ReadOnlySpan<float> p, float x, float y, float side)
     {
-        return new FivePoints(Mean(p, 36, 41, x, y, side), Mean(p, 42, 47, x, y, side), Mean(p, 30, 30, x, y, side),
-            Mean(p, 48, 48, x, y, side), Mean(p, 54, 54, x, y, side));
-    }
-
-    private static Vector2 Mean(ReadOnlySpan<float> p, int from, int to, float x, float y, float side)
-    {
-        var sum = Vector2.Zero;
-        for (var i = from; i <= to; i++) sum += new Vector2(x + p[2 * i] * side, y + p[2 * i + 1] * side);
-        return sum / (to - from + 1);
+        var points = new Vector2[FaceLandmarks.Count];
+        for (var i = 0; i < points.Length; i++) points[i] = new Vector2(x + p[2 * i] * side, y + p[2 * i + 1] * side);
+        return new FaceLandmarks(points);
     }
 }

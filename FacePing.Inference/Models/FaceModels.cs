@@ -1,4 +1,5 @@
 using FacePing.Inference.Options;
+using FacePing.Inference.Embedding;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
@@ -18,12 +19,15 @@ public sealed class FaceModels : IDisposable
             ?? throw new InvalidOperationException("No model directory configured.");
         var threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
         // Measured per model (CPU time per run, 1 thread): the full optimisation level's NCHWc layout makes the
-        // detector 3x and the landmark model 2.7x faster, but MobileFaceNet (depthwise convolutions + PReLU)
-        // 2.3x slower, so the embedding model stops at the extended level.
+        // detector 3x and the landmark model 2.7x faster.
         Detector = Load(directory, ModelOptions.DetectorFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
         Landmarks = Load(directory, ModelOptions.LandmarkFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
-        Feature = Load(directory, ModelOptions.FeatureFile, GraphOptimizationLevel.ORT_ENABLE_EXTENDED, threads);
+        Embedders = [.. RecognitionModels.Ensemble.Select(spec => new EmbeddingModel(spec, Load(directory, spec.File, LevelFor(spec.File), threads)))];
     }
+
+    // MobileFaceNet's depthwise convolutions and PReLU run 2.3x slower in the full level's NCHWc layout.
+    private static GraphOptimizationLevel LevelFor(string file) =>
+        file == ModelOptions.FeatureFile ? GraphOptimizationLevel.ORT_ENABLE_EXTENDED : GraphOptimizationLevel.ORT_ENABLE_ALL;
 
     private static OnnxModel Load(string directory, string file, GraphOptimizationLevel level, int threads)
     {
@@ -43,14 +47,15 @@ public sealed class FaceModels : IDisposable
 
     public OnnxModel Detector { get; }
     public OnnxModel Landmarks { get; }
-    public OnnxModel Feature { get; }
+    /// <summary>The recognition ensemble's networks, in the order their vectors are joined.</summary>
+    public IReadOnlyList<EmbeddingModel> Embedders { get; }
 
-    public IEnumerable<OnnxModel> All => [Detector, Landmarks, Feature];
+    public string RecognitionName => RecognitionModels.Name;
+
+    public IEnumerable<OnnxModel> All => [Detector, Landmarks, .. Embedders.Select(e => e.Model)];
 
     public void Dispose()
     {
-        Detector.Dispose();
-        Landmarks.Dispose();
-        Feature.Dispose();
+        foreach (var model in All) model.Dispose();
     }
 }

@@ -13,7 +13,12 @@ public sealed class OnnxModel : IDisposable
         InputName = input.Key;
         InputShape = input.Value.Dimensions;
         OutputNames = [.. Session.OutputMetadata.Keys];
+        var output = Session.OutputMetadata.First().Value.Dimensions;
+        OutputDimensions = output.Length > 0 ? output[^1] : 0;
     }
+
+    /// <summary>Size of the first output's last axis (an embedding's length).</summary>
+    public int OutputDimensions { get; }
 
     public string Path { get; }
     public string FileName => System.IO.Path.GetFileName(Path);

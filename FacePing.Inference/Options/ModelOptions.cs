@@ -11,6 +11,10 @@ public sealed class ModelOptions
     public const string LandmarkFile = "fr_landmark.onnx";
     public const string FeatureFile = "fr_feature.onnx";
 
+    /// <summary>Every file the pipeline loads: detector, landmarks and the recognition ensemble's networks.</summary>
+    public static IEnumerable<string> RequiredFiles =>
+        [DetectorFile, LandmarkFile, .. Embedding.RecognitionModels.Ensemble.Select(m => m.File)];
+
     /// <summary>Folder holding the three model files; empty means the repository's .cache/models.</summary>
     public string? Directory { get; set; }
 
@@ -21,6 +25,13 @@ public sealed class ModelOptions
     /// <summary>Detector score a face must reach (0.8: a dog's face in the fixtures scores 0.74, human faces there ≥ 0.95).</summary>
     [Range(0.05, 0.99)]
     public float ScoreThreshold { get; set; } = 0.8f;
+
+    /// <summary>
+    /// Detector score a face needs to be preferred as the face the API uses (with all its landmarks inside the photo);
+    /// weaker faces are used only when no face qualifies.
+    /// </summary>
+    [Range(0.05, 1.0)]
+    public float PreferredScore { get; set; } = 0.95f;
 
     /// <summary>Overlap (IoU) above which the weaker of two detections is dropped.</summary>
     [Range(0.05, 0.95)]

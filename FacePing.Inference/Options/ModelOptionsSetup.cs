@@ -17,7 +17,7 @@ internal sealed class ModelOptionsSetup : IPostConfigureOptions<ModelOptions>, I
             return ValidateOptionsResult.Fail(
                 $"{ModelOptions.Section}:Directory is not set and no FacePing.sln was found above {AppContext.BaseDirectory} to default to .cache/models.");
         }
-        var missing = new[] { ModelOptions.DetectorFile, ModelOptions.LandmarkFile, ModelOptions.FeatureFile }
+        var missing = ModelOptions.RequiredFiles
             .Where(f => !File.Exists(Path.Combine(options.Directory, f)))
             .ToArray();
         return missing.Length == 0

@@ -14,8 +14,11 @@ using FacePing.Inference.Telemetry;
 namespace FacePing.Inference.Pipeline;
 
 /// <summary>decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.</summary>
-public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks, FaceEmbedder embedder)
+public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks, FaceEmbedder embedder,
+    IOptions<ModelOptions> modelOptions)
 {
+    private readonly ModelOptions options = modelOptions.Value;
+
     public ImageDecoder Decoder => decoder;
     public FaceDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
@@ -24,7 +27,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     /// <summary>A pipeline outside dependency injection (tests, benchmarks), on already loaded models.</summary>
     public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions, ImageOptions? images = null) =>
         new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
-            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models));
+            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models), modelOptions);
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
     public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode)
@@ -63,7 +66,6 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
         using (var span = InferenceTelemetry.Source.StartActivity("detect"))
         {
             faces = detector.Detect(image, out var passes);
-            // Largest first: the public API uses the first face.
             faces.Sort(static (a, b) => b.Area.CompareTo(a.Area));
             span?.SetTag("detector.passes", passes);
             span?.SetTag("face.count", faces.Count);
@@ -72,30 +74,28 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
         InferenceTelemetry.Images.Add(1);
         InferenceTelemetry.Faces.Add(faces.Count);
 
-        FivePoints[] points;
+        FaceLandmarks?[] marks;
+        start = Stopwatch.GetTimestamp();
+        using (var span = InferenceTelemetry.Source.StartActivity("landmarks"))
+        {
+            marks = mode == EmbedMode.Largest ? PrimaryFirst(image, faces) : AllFirst(image, faces);
+            span?.SetTag("face.count", marks.Count(l => l is not null));
+        }
+        InferenceTelemetry.Record("landmarks", start);
+
         var toEmbed = mode switch
         {
             EmbedMode.None => 0,
             EmbedMode.Largest => Math.Min(1, faces.Count),
             _ => faces.Count,
         };
-        var maps = new AffineMap[toEmbed];
-        start = Stopwatch.GetTimestamp();
-        using (var span = InferenceTelemetry.Source.StartActivity("landmarks_align"))
-        {
-            span?.SetTag("face.count", faces.Count);
-            points = landmarks.Detect(image, faces);
-            for (var i = 0; i < maps.Length; i++) maps[i] = FaceAligner.Estimate(points[i]);
-        }
-        InferenceTelemetry.Record("landmarks_align", start);
-
         float[][] embeddings = [];
         if (toEmbed > 0)
         {
             start = Stopwatch.GetTimestamp();
             using var span = InferenceTelemetry.Source.StartActivity("embed");
             span?.SetTag("face.count", toEmbed);
-            embeddings = embedder.Embed(image, maps);
+            embeddings = embedder.Embed(image, [.. marks.Take(toEmbed).Select(l => l!)]);
             InferenceTelemetry.Record("embed", start);
         }
 
@@ -104,19 +104,64 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
         for (var i = 0; i < faces.Count; i++)
         {
             var f = faces[i];
-            var p = points[i];
             var x1 = Clamp(f.X1 * scale.X, image.OriginalWidth);
             var y1 = Clamp(f.Y1 * scale.Y, image.OriginalHeight);
             var box = new FaceBox(x1, y1, Clamp(f.X2 * scale.X, image.OriginalWidth) - x1, Clamp(f.Y2 * scale.Y, image.OriginalHeight) - y1);
-            var five = new float[5][];
-            for (var k = 0; k < 5; k++)
+            float[][] five = [];
+            if (marks[i] is { } l)
             {
-                var v = p.At(k) * scale;
-                five[k] = [v.X, v.Y];
+                var points = l.Five.ToArray();
+                five = [.. points.Select(p => new[] { p.X * scale.X, p.Y * scale.Y })];
             }
             result[i] = new DetectedFace(box, f.Score, five, i < embeddings.Length ? embeddings[i] : null);
         }
-        return new FaceAnalysis(image.OriginalWidth, image.OriginalHeight, FaceEmbedder.ModelName, faces.Count, result);
+        return new FaceAnalysis(image.OriginalWidth, image.OriginalHeight, embedder.ModelName, faces.Count, result);
+    }
+
+    /// <summary>
+    /// Finds the face the API uses — the largest whole, confident one — and moves it to the front (the rest stay largest
+    /// first). Faces are examined largest first and only until one qualifies, so a crowd costs one landmark run, not
+    /// one per face. Faces cut by the border or scored low by the detector are used only when nothing better exists:
+    /// in photos of several people they are bystanders or background more often than the subject.
+    /// </summary>
+    private FaceLandmarks?[] PrimaryFirst(RgbaImage image, List<FaceCandidate> faces)
+    {
+        var found = new FaceLandmarks?[faces.Count];
+        var primary = -1;
+        for (var i = 0; i < faces.Count && primary < 0; i++)
+        {
+            found[i] = landmarks.Detect(image, faces[i]);
+            if (IsWhole(faces[i], found[i]!, image)) primary = i;
+        }
+        MoveToFront(faces, found, Math.Max(primary, 0));
+        return found;
+    }
+
+    /// <summary>Every face's landmarks; the face the API would use goes first.</summary>
+    private FaceLandmarks?[] AllFirst(RgbaImage image, List<FaceCandidate> faces)
+    {
+        FaceLandmarks?[] found = landmarks.Detect(image, faces);
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (!IsWhole(faces[i], found[i]!, image)) continue;
+            MoveToFront(faces, found, i);
+            break;
+        }
+        return found;
+    }
+
+    private bool IsWhole(in FaceCandidate face, FaceLandmarks points, RgbaImage image) =>
+        face.Score >= options.PreferredScore && points.WithinImage(image.Width, image.Height);
+
+    private static void MoveToFront(List<FaceCandidate> faces, FaceLandmarks?[] found, int index)
+    {
+        if (index <= 0) return;
+        var face = faces[index];
+        var points = found[index];
+        faces.RemoveAt(index);
+        faces.Insert(0, face);
+        Array.Copy(found, 0, found, 1, index);
+        found[0] = points;
     }
 
     private static float Clamp(float v, int max) => Math.Clamp(v, 0, max);

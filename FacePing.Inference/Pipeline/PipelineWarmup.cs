@@ -14,8 +14,7 @@ internal sealed class PipelineWarmup(FacePipeline pipeline, ILogger<PipelineWarm
         pipeline.Analyze(image, EmbedMode.All);
         // A blank image has no face, so the later stages are warmed on a made-up box.
         var faces = new List<Detection.FaceCandidate> { new(200, 100, 400, 350, 1) };
-        var points = pipeline.Landmarks.Detect(image, faces);
-        pipeline.Embedder.Embed(image, [Alignment.FaceAligner.Estimate(points[0])]);
+        pipeline.Embedder.Embed(image, pipeline.Landmarks.Detect(image, faces));
         logger.LogInformation("Face models loaded and warmed up in {Elapsed} ms",
             (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Task.CompletedTask;

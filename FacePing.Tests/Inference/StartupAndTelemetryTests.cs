@@ -49,7 +49,7 @@ public sealed class StartupAndTelemetryTests(PipelineFixture fixture)
         fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face("2008_001322.jpg")), EmbedMode.All);
 
         var mine = spans.Where(s => s.TraceId == parent.TraceId).ToDictionary(s => s.OperationName);
-        Assert.Equal(["decode", "detect", "embed", "landmarks_align"], mine.Keys.Order());
+        Assert.Equal(["decode", "detect", "embed", "landmarks"], mine.Keys.Order());
         Assert.Equal(500, mine["decode"].GetTagItem("image.width"));
         Assert.Equal(375, mine["decode"].GetTagItem("image.height"));
         Assert.Equal(3, mine["detect"].GetTagItem("face.count"));
