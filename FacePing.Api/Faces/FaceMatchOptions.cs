@@ -1,18 +1,37 @@
 using System.ComponentModel.DataAnnotations;
+using FacePing.Core.Inference;
 
 namespace FacePing.Api.Faces;
 
-/// <summary>Section <c>FacePing:Faces</c>: the calibrated threshold behind <c>isMatch</c>.</summary>
-public sealed class FaceMatchOptions
+/// <summary>Section <c>FacePing:Faces</c>: the threshold behind <c>isMatch</c>.</summary>
+public sealed class FaceMatchOptions : IValidatableObject
 {
     public const string Section = "FacePing:Faces";
 
     /// <summary>
-    /// Cosine similarity at or above which two faces are the same person. Calibrated on the labelled fixtures
-    /// (docs/calibration.md): the midpoint of the gap between the lowest genuine and the highest impostor score.
+    /// Share of pairs of different people that may be called a match (default 0.1 %); the threshold comes from the
+    /// model's calibration on LFW (<see cref="FaceModelCalibration"/>, docs/accuracy.md).
     /// </summary>
-    [Range(-1.0, 1.0)]
-    public double MatchThreshold { get; set; } = DefaultMatchThreshold;
+    public double FalseAcceptRate { get; set; } = FaceModelCalibration.DefaultFalseAcceptRate;
 
-    public const double DefaultMatchThreshold = 0.39;
+    /// <summary>A cosine similarity to use instead of the calibrated one (for a model or data of your own).</summary>
+    [Range(-1.0, 1.0)]
+    public double? MatchThreshold { get; set; }
+
+    /// <summary>Two faces are the same person when their cosine similarity is at least this.</summary>
+    public double Threshold => MatchThreshold ?? FaceModelCalibration.ThresholdAt(FalseAcceptRate);
+
+    /// <summary>The threshold users get without configuration.</summary>
+    public static double DefaultThreshold => FaceModelCalibration.ThresholdAt(FaceModelCalibration.DefaultFalseAcceptRate);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MatchThreshold is null && (FalseAcceptRate < FaceModelCalibration.MinFalseAcceptRate || FalseAcceptRate > FaceModelCalibration.MaxFalseAcceptRate))
+        {
+            yield return new ValidationResult(
+                $"{Section}:FalseAcceptRate must lie within the calibrated range {FaceModelCalibration.MinFalseAcceptRate:0.#####}–" +
+                $"{FaceModelCalibration.MaxFalseAcceptRate}; set {Section}:MatchThreshold to use a threshold of your own.",
+                [nameof(FalseAcceptRate)]);
+        }
+    }
 }

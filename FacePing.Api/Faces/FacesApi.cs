@@ -74,7 +74,7 @@ public static class FacesApi
             }
             var (a, b) = (results[0].Face!, results[1].Face!);
             var similarity = VectorMath.Cosine(a.Embedding, b.Embedding);
-            var threshold = match.Value.MatchThreshold;
+            var threshold = match.Value.Threshold;
             return TypedResults.Ok(new CompareFacesResponse(similarity, similarity >= threshold, threshold,
                 new ComparedFace(a.Box, a.Face.Confidence, a.FaceCount), new ComparedFace(b.Box, b.Face.Confidence, b.FaceCount)));
         }
@@ -132,13 +132,18 @@ public static class FacesApi
         var k = topK ?? VectorsApi.DefaultTopK;
         if (k is < 1 or > VectorsApi.MaxTopK)
             return Problems.Validation("topK", $"topK must be between 1 and {VectorsApi.MaxTopK}.");
-        if (await GroupProblemAsync(groupName, user, store, cancellationToken) is { } missing) return missing;
+        if (!Names.IsValidName(groupName))
+            return Problems.Validation("groupName", $"Group names are {Names.NameRule}.");
+        if (await store.GetGroupAsync(user.Tenant(), groupName, cancellationToken) is not { } group)
+            return Problems.GroupNotFound(groupName);
 
         var read = await ReadFormImageAsync(context, "queryImage", limits.Value.MaxUploadBytes, cancellationToken);
         using var image = read.Upload;
         if (read.Problem is not null) return read.Problem;
         var result = await analyzer.LargestFaceAsync(image!, "queryImage", context, cancellationToken);
         if (result.Problem is not null) return result.Problem;
+        if (group.Model is { } held && held != result.Face!.Model)
+            throw new ModelMismatchException(groupName, held, result.Face.Model);
 
         var hits = await store.SearchAsync(user.Tenant(), groupName, result.Face!.Embedding, k, filter: null, cancellationToken);
         return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
@@ -151,9 +156,10 @@ public static class FacesApi
         var result = await analyzer.LargestFaceAsync(image, field, context, cancellationToken);
         if (result.Problem is not null) return result.Problem;
         var face = result.Face!;
-        // The store raises GroupNotFound (deleted meanwhile) and DimensionMismatch (a group of another model's
-        // vectors); the exception handler answers those as 404 and 400.
-        var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(face.Embedding, metadata, source), cancellationToken);
+        // The store raises GroupNotFound (deleted meanwhile), ModelMismatch (a group of another model's faces) and
+        // DimensionMismatch (a group of raw vectors of another length); the exception handler answers 404, 409 and 400.
+        var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(face.Embedding, metadata, source), cancellationToken,
+            face.Model);
         return TypedResults.Created($"/vectors/{id}", new StoredFaceResponse(id, groupName, face.Summary, face.FaceCount));
     }
 

@@ -33,6 +33,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 problem.Extensions["expectedDimensions"] = e.Expected;
                 problem.Extensions["actualDimensions"] = e.Actual;
                 break;
+            case ModelMismatchException e:
+                (problem.Status, problem.Title, problem.Detail) = (409, "Model mismatch", e.Message);
+                problem.Extensions["groupModel"] = e.GroupModel;
+                problem.Extensions["model"] = e.Model;
+                break;
             case BadHttpRequestException { InnerException: JsonException json }:
                 problem = JsonProblem(json);
                 break;

@@ -6,7 +6,7 @@ namespace FacePing.Benchmarks.Accuracy;
 /// <summary>
 /// <c>accuracy</c>: LFW face verification through the Inference service (eng/bench-accuracy.sh starts it).
 /// Usage: FacePing.Benchmarks accuracy --inference URL --lfw DIR --pairs pairs.txt --threshold T
-///        [--dev pairsDevTrain.txt --dev pairsDevTest.txt] [--concurrency 2] [--out FILE]
+///        [--dev pairsDevTrain.txt --dev pairsDevTest.txt] [--concurrency 2] [--out FILE] [--cache FILE]
 /// Prints the 10-fold accuracy, the accuracy at the configured threshold, TAR at FAR 1 % and 0.1 % and the failures by
 /// cause. With --dev (LFW View 1, the development split) it also calibrates: thresholds for a set of false-accept
 /// rates over every impostor pair among the View 1 photos, so the shipped threshold never comes from the pairs it is
@@ -24,7 +24,7 @@ public static class LfwAccuracyBench
         var view2 = LfwPairs.ReadView2(options.Pairs);
         var view1 = options.Dev.SelectMany(LfwPairs.ReadView1).ToArray();
         var images = await LfwEmbeddings.FetchAsync(options.Inference, options.Lfw,
-            view2.Concat(view1).SelectMany(p => new[] { p.First, p.Second }), options.Concurrency);
+            view2.Concat(view1).SelectMany(p => new[] { p.First, p.Second }), options.Concurrency, options.Cache);
 
         var report = new StringBuilder();
         void Line(string text = "")
@@ -136,11 +136,12 @@ public static class LfwAccuracyBench
 
     private static string Percent(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
 
-    private sealed record Options(Uri Inference, string Lfw, string Pairs, double Threshold, string[] Dev, int Concurrency, string? Out);
+    private sealed record Options(Uri Inference, string Lfw, string Pairs, double Threshold, string[] Dev, int Concurrency, string? Out,
+        string? Cache);
 
     private static Options Parse(string[] args)
     {
-        string? inference = null, lfw = null, pairs = null, output = null;
+        string? inference = null, lfw = null, pairs = null, output = null, cache = null;
         double? threshold = null;
         var dev = new List<string>();
         var concurrency = 2;
@@ -156,13 +157,14 @@ public static class LfwAccuracyBench
                 case "--dev": dev.Add(Next()); break;
                 case "--concurrency": concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--out": output = Next(); break;
+                case "--cache": cache = Next(); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
         if (inference is null || lfw is null || pairs is null || threshold is null)
         {
-            throw new ArgumentException("usage: accuracy --inference URL --lfw DIR --pairs pairs.txt --threshold T [--dev FILE]... [--concurrency N] [--out FILE]");
+            throw new ArgumentException("usage: accuracy --inference URL --lfw DIR --pairs pairs.txt --threshold T [--dev FILE]... [--concurrency N] [--out FILE] [--cache FILE]");
         }
-        return new Options(new Uri(inference), lfw, pairs, threshold.Value, [.. dev], concurrency, output);
+        return new Options(new Uri(inference), lfw, pairs, threshold.Value, [.. dev], concurrency, output, cache);
     }
 }

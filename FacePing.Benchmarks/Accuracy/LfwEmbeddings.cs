@@ -35,14 +35,22 @@ public static class LfwEmbeddings
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<Dictionary<string, LfwImage>> FetchAsync(Uri inference, string lfwFolder, IEnumerable<string> paths, int concurrency)
+    /// <param name="cache">
+    /// Optional JSON-lines file of earlier answers: photos already there (from the same model) are not sent again, so a
+    /// re-run with another threshold costs seconds. New answers are appended.
+    /// </param>
+    public static async Task<Dictionary<string, LfwImage>> FetchAsync(Uri inference, string lfwFolder, IEnumerable<string> paths,
+        int concurrency, string? cache = null)
     {
-        var todo = paths.Distinct().ToArray();
+        var known = cache is not null && File.Exists(cache)
+            ? File.ReadLines(cache).Select(l => JsonSerializer.Deserialize<LfwImage>(l, Json)!).ToDictionary(i => i.Path)
+            : [];
+        var todo = paths.Distinct().Where(p => !known.ContainsKey(p)).ToArray();
         var missing = todo.Where(p => !File.Exists(Path.Combine(lfwFolder, p))).Take(3).ToArray();
         if (missing.Length > 0) throw new FileNotFoundException($"Not in {lfwFolder}: {string.Join(", ", missing)}");
 
         using var http = new HttpClient { BaseAddress = inference, Timeout = TimeSpan.FromMinutes(2) };
-        var result = new ConcurrentDictionary<string, LfwImage>();
+        var result = new ConcurrentDictionary<string, LfwImage>(known);
         var progress = new ProgressBar("embedding", todo.Length);
         await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (path, ct) =>
         {
@@ -50,6 +58,12 @@ public static class LfwEmbeddings
             progress.Advance();
         });
         progress.Done();
+        var models = result.Values.Select(i => i.Model).Distinct().ToArray();
+        if (models.Length > 1) throw new InvalidDataException($"{cache} holds answers of other models ({string.Join(", ", models)}); delete it.");
+        if (cache is not null && todo.Length > 0)
+        {
+            await File.AppendAllLinesAsync(cache, todo.Select(p => JsonSerializer.Serialize(result[p], Json)));
+        }
         return new Dictionary<string, LfwImage>(result);
     }
 

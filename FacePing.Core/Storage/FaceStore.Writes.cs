@@ -9,19 +9,22 @@ namespace FacePing.Core.Storage;
 public sealed partial class FaceStore
 {
     /// <summary>Stores one vector under a new (or the given) id and returns the id.</summary>
-    public async Task<string> AddAsync(string tenant, string group, VectorWrite item, CancellationToken cancellationToken = default) =>
-        (await UpsertAsync(tenant, group, [item], cancellationToken))[0];
+    public async Task<string> AddAsync(string tenant, string group, VectorWrite item, CancellationToken cancellationToken = default,
+        string? model = null) =>
+        (await UpsertAsync(tenant, group, [item], cancellationToken, model))[0];
 
     /// <summary>
     /// Stores all items atomically (all or none) and returns their ids in input order. An existing id is replaced,
     /// even when it was in another group of the tenant. Throws <see cref="GroupNotFoundException"/> and
     /// <see cref="DimensionMismatchException"/>; <see cref="ArgumentException"/> for items the caller should have
     /// validated (bad id, system key in <see cref="VectorWrite.Metadata"/>, mixed dimensions).
+    /// Face vectors pass the <paramref name="model"/> that made them: the group's first face records it, and a face of
+    /// another model is refused with <see cref="ModelMismatchException"/> (their similarities would mean nothing).
     /// One Lua script does the whole call, and Redis serves nobody else while it inserts into the HNSW graph (about 1–5 ms
     /// a vector, growing slowly with the group): bulk writers should send batches of about 20 to keep search latency low.
     /// </summary>
     public async Task<IReadOnlyList<string>> UpsertAsync(string tenant, string group, IReadOnlyList<VectorWrite> items,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? model = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(items.Count);
         using var activity = Activity.StartActivity("store.upsert");
@@ -31,7 +34,7 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[7 + items.Count * 6];
+        var args = new RedisValue[8 + items.Count * 6];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
@@ -39,6 +42,7 @@ public sealed partial class FaceStore
         args[4] = items.Count;
         args[5] = _options.HnswLinks;
         args[6] = _options.ChangeLogLength;
+        args[7] = model ?? "";
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -49,7 +53,7 @@ public sealed partial class FaceStore
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 7 + i * 6;
+            var b = 8 + i * 6;
             args[b] = id;
             args[b + 1] = VectorMath.ToBytes(item.Vector);
             args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);
@@ -64,6 +68,7 @@ public sealed partial class FaceStore
         {
             case 1: throw new GroupNotFoundException(group);
             case 2: throw new DimensionMismatchException(group, (int)reply[1], dims);
+            case 3: throw new ModelMismatchException(group, (string)reply[1]!, model!);
         }
         return ids;
     }

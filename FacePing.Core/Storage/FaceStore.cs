@@ -26,7 +26,7 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
 
     private static readonly RedisValue[] VectorFields = ["group", "vec", "meta"];
     private static readonly RedisValue[] MetaFields = ["group", "meta"];
-    private static readonly RedisValue[] GroupFields = ["createdAt", "dims"];
+    private static readonly RedisValue[] GroupFields = ["createdAt", "dims", "model"];
 
     private readonly VectorStoreOptions _options = options.Value;
 
@@ -41,7 +41,7 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
     {
         if (fields[0].IsNull) return null;
         var createdAt = DateTimeOffset.Parse((string)fields[0]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        return new GroupInfo(name, createdAt, count, fields[1].IsNull ? null : (int)fields[1]);
+        return new GroupInfo(name, createdAt, count, fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString());
     }
 
     private static string[] Strings(RedisValue[] values)

@@ -15,8 +15,11 @@ public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, str
     public string? JobId { get; init; }
 }
 
-/// <summary>A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector.</summary>
-public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions);
+/// <summary>
+/// A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector; <see cref="Model"/> is the
+/// face model of its first stored face, null for groups of raw vectors.
+/// </summary>
+public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions, string? Model = null);
 
 /// <summary>A nearest neighbour with its exact cosine similarity.</summary>
 public sealed record SearchHit(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);

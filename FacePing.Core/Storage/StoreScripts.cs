@@ -45,8 +45,10 @@ internal static class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, then n × (id, float32 blob, metadata JSON, attributes
-    /// JSON, source, createdAt). Returns {0} on success, {1} when the group is missing, {2, dims} on a dimension mismatch.
+    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, model ('' for raw vectors), then n × (id,
+    /// float32 blob, metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the group is missing,
+    /// {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's vectors.
+    /// The first face write into an empty group records its model; raw vectors record none and are checked by dimension only.
     /// An id that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
     /// Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch), so an existing set
     /// keeps its own: configuration changes apply to new groups.
@@ -58,6 +60,12 @@ internal static class StoreScripts
         if redis.call('EXISTS', g) == 0 then return {1} end
         local current = redis.call('HGET', g, 'dims')
         if current and tonumber(current) ~= dims then return {2, tonumber(current)} end
+        local model = ARGV[8]
+        if model ~= '' then
+          local held = redis.call('HGET', g, 'model')
+          if held and held ~= model then return {3, held} end
+          if not held and not current then redis.call('HSET', g, 'model', model) end
+        end
         if not current then redis.call('HSET', g, 'dims', dims) end
         local vs = g .. ':vs'
         if redis.call('EXISTS', vs) == 1 then
@@ -74,7 +82,7 @@ internal static class StoreScripts
           end
         end
         for i = 0, n - 1 do
-          local b = 8 + i * 6
+          local b = 9 + i * 6
           local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')

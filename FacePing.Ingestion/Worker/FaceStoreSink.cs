@@ -8,16 +8,21 @@ public sealed class FaceStoreSink(FaceStore store) : IFaceSink
     public async Task<bool> GroupExistsAsync(string tenant, string groupName, CancellationToken cancellationToken) =>
         await store.GetGroupAsync(tenant, groupName, cancellationToken) is not null;
 
-    public async Task UpsertAsync(string tenant, string groupName, string id, float[] vector, IngestedFile file, CancellationToken cancellationToken)
+    public async Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model, IngestedFile file,
+        CancellationToken cancellationToken)
     {
         var write = new VectorWrite(vector, null, file.Source, id) { FileName = file.FileName, FileId = file.FileId, JobId = file.JobId };
         try
         {
-            await store.UpsertAsync(tenant, groupName, [write], cancellationToken);
+            await store.UpsertAsync(tenant, groupName, [write], cancellationToken, model);
         }
         catch (GroupNotFoundException e)
         {
             throw new JobAbortedException($"Group '{groupName}' was deleted during the import.", e);
+        }
+        catch (ModelMismatchException e)
+        {
+            throw new JobAbortedException(e.Message, e);
         }
         catch (DimensionMismatchException e)
         {

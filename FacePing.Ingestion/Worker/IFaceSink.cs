@@ -5,8 +5,11 @@ public interface IFaceSink
 {
     Task<bool> GroupExistsAsync(string tenant, string groupName, CancellationToken cancellationToken);
 
-    /// <summary>Stores or replaces the vector <paramref name="id"/>; throws <see cref="JobAbortedException"/> when the group is gone.</summary>
-    Task UpsertAsync(string tenant, string groupName, string id, float[] vector, IngestedFile file, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores or replaces the vector <paramref name="id"/> made by face model <paramref name="model"/>; throws
+    /// <see cref="JobAbortedException"/> when the group is gone or holds another model's (or length's) vectors.
+    /// </summary>
+    Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model, IngestedFile file, CancellationToken cancellationToken);
 }
 
 /// <summary>The system metadata of an ingested face.</summary>

@@ -150,7 +150,8 @@ public sealed class JobProcessor(
         if (face?.Embedding is not { Length: > 0 } embedding) return Fail("no face found");
 
         var id = IngestedVectorId.For(job.Tenant, job.GroupName, job.Source, file.FileId);
-        await faces.UpsertAsync(job.Tenant, job.GroupName, id, embedding, new IngestedFile(file.FileName, file.FileId, job.Source, job.JobId), cancellationToken);
+        await faces.UpsertAsync(job.Tenant, job.GroupName, id, embedding, analysis.Model,
+            new IngestedFile(file.FileName, file.FileId, job.Source, job.JobId), cancellationToken);
         activity?.SetTag("faceping.vector_id", id);
         activity?.SetTag("faceping.face_count", analysis.FaceCount);
         return null;

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using FacePing.Core.Metadata;
+using FacePing.Core.Storage;
 using FacePing.Core.Vectors;
+using Microsoft.Extensions.DependencyInjection;
 using FacePing.Tests.Api;
 using FacePing.Tests.Infrastructure;
 using static FacePing.Tests.Faces.FaceRequests;
@@ -87,17 +90,17 @@ public sealed class FacesApiTests(FacesFixture fixture)
     }
 
     [Fact]
-    public async Task Generate_returns_a_unit_512_vector_of_the_largest_face()
+    public async Task Generate_returns_a_unit_vector_of_the_model_for_the_largest_face()
     {
         using var client = await fixture.Api.CreateTenantClientAsync();
         using var response = await client.PostAsync("/vector/generate", Form(("image", GroupPhoto)));
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(512, json.GetProperty("dimensions").GetInt32());
-        Assert.False(string.IsNullOrEmpty(json.GetProperty("model").GetString()));
+        Assert.Equal(FaceModel.Dimensions, json.GetProperty("dimensions").GetInt32());
+        Assert.Equal(FaceModel.Name, json.GetProperty("model").GetString());
         Assert.True(json.GetProperty("faceCount").GetInt32() >= 20, json.GetProperty("faceCount").ToString());
         Assert.True(VectorText.TryParse(json.GetProperty("embedding").GetString(), out var vector, out var error), error);
-        Assert.Equal(512, vector.Length);
+        Assert.Equal(FaceModel.Dimensions, vector.Length);
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
 
         // The largest face of the group photo is Johnson's top-right portrait (x1=1472, y1=62 in labels.json).
@@ -135,7 +138,7 @@ public sealed class FacesApiTests(FacesFixture fixture)
         var metadata = vector.GetProperty("metadata");
         Assert.Equal("Statham", metadata.GetProperty("name").GetString());
         Assert.Equal("image", metadata.GetProperty("source").GetString());
-        Assert.Equal(512, vector.GetProperty("dimensions").GetInt32());
+        Assert.Equal(FaceModel.Dimensions, vector.GetProperty("dimensions").GetInt32());
         var dieselMeta = (await client.GetFromJsonAsync<JsonElement>($"/vectors/{dieselId}")).GetProperty("metadata");
         Assert.Equal("base64", dieselMeta.GetProperty("source").GetString());
         Assert.Equal("2", dieselMeta.GetProperty("n").GetString());
@@ -223,6 +226,42 @@ public sealed class FacesApiTests(FacesFixture fixture)
         {
             await ProblemAssert.IsProblem(unauthorised, HttpStatusCode.Unauthorized);
         }
+    }
+
+    [Fact]
+    public async Task A_group_keeps_the_model_of_its_first_face_and_refuses_faces_of_another()
+    {
+        var tenant = await fixture.Api.CreateTenantAsync();
+        using var client = fixture.Api.CreateClient(tenant.Key);
+        (await client.PostAsync("/groups/current", null)).EnsureSuccessStatusCode();
+        using (var stored = await client.PostAsync("/groups/current/face", Form(("image", StathamA))))
+            Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+
+        // A group filled by an earlier model (same length, so only the recorded model tells them apart).
+        (await client.PostAsync("/groups/legacy", null)).EnsureSuccessStatusCode();
+        var store = fixture.Api.Services.GetRequiredService<FaceStore>();
+        var old = new float[FaceModel.Dimensions];
+        old[0] = 1;
+        await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image), default, "older-model-v0");
+
+        var groups = await client.GetFromJsonAsync<JsonElement>("/groups");
+        Assert.Equal(FaceModel.Name, groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "current").GetProperty("model").GetString());
+        Assert.Equal("older-model-v0", groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "legacy").GetProperty("model").GetString());
+
+        using (var write = await client.PostAsync("/groups/legacy/face", Form(("image", StathamB))))
+        {
+            var problem = await ProblemAssert.IsProblem(write, HttpStatusCode.Conflict);
+            Assert.Equal("older-model-v0", problem.GetProperty("groupModel").GetString());
+            Assert.Equal(FaceModel.Name, problem.GetProperty("model").GetString());
+            Assert.Contains("re-embed", problem.GetProperty("detail").GetString());
+        }
+        using (var search = await client.PostAsync("/groups/legacy/faces/search", Form(("queryImage", StathamB))))
+            await ProblemAssert.IsProblem(search, HttpStatusCode.Conflict);
+        Assert.Equal(1, (await store.GetGroupAsync(tenant.TenantId, "legacy"))!.VectorCount);
+
+        // Raw vectors record no model: a vector of the right length still goes into a face group.
+        using (var raw = await client.PostAsJsonAsync("/groups/current/vector", new { vectorString = string.Join(",", old) }))
+            Assert.Equal(HttpStatusCode.Created, raw.StatusCode);
     }
 
     private static async Task<JsonElement> CompareAsync(HttpClient client, HttpContent content)

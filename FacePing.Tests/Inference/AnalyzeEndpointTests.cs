@@ -46,10 +46,10 @@ public sealed class AnalyzeEndpointTests(InferenceAppFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, json.GetProperty("faceCount").GetInt32());
-        Assert.Equal("mobilefacenet-512", json.GetProperty("model").GetString());
+        Assert.Equal(FaceModel.Name, json.GetProperty("model").GetString());
         var face = json.GetProperty("faces")[0];
         Assert.True(face.GetProperty("box").GetProperty("width").GetSingle() > 100);
-        Assert.Equal(512, face.GetProperty("embedding").GetArrayLength());
+        Assert.Equal(FaceModel.Dimensions, face.GetProperty("embedding").GetArrayLength());
         Assert.Equal(5, face.GetProperty("landmarks").GetArrayLength());
         var analysis = json.Deserialize<FaceAnalysis>(Json)!;
         Assert.Equal((565, 800), (analysis.Width, analysis.Height));

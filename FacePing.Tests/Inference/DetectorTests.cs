@@ -53,7 +53,7 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
         // Eyes above the nose, the nose above the mouth, left eye on the left.
         Assert.True(face.Landmarks[0][0] < face.Landmarks[1][0]);
         Assert.True(face.Landmarks[0][1] < face.Landmarks[2][1] && face.Landmarks[2][1] < face.Landmarks[3][1]);
-        Assert.Equal(512, face.Embedding!.Length);
+        Assert.Equal(FaceModel.Dimensions, face.Embedding!.Length);
         Assert.Equal(1f, MathF.Sqrt(face.Embedding.Sum(v => v * v)), 3);
     }
 

@@ -13,7 +13,7 @@ public sealed class PipelineFixture : IDisposable
     /// Face-match threshold calibrated on the labelled fixtures (docs/calibration.md): the Api's default, so the
     /// calibration tests guard the value users get.
     /// </summary>
-    public const float MatchThreshold = (float)FacePing.Api.Faces.FaceMatchOptions.DefaultMatchThreshold;
+    public static readonly float MatchThreshold = (float)FacePing.Api.Faces.FaceMatchOptions.DefaultThreshold;
 
     public PipelineFixture()
     {

@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace FacePing.Tests.Inference;
 
 /// <summary>
-/// Verification and identification on the 24 labelled faces of bald_guys.jpg, and the calibration of the
-/// match threshold (method and numbers in docs/calibration.md).
+/// Verification and identification on the 24 labelled faces of bald_guys.jpg at the shipped threshold, and a guard on
+/// recognition quality (LFW figures and method in docs/accuracy.md).
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper output)
@@ -78,20 +78,35 @@ public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper 
         Assert.Equal(faces.Count, hits);
     }
 
+    /// <summary>
+    /// A CI-sized guard on recognition quality: on the fixtures' 60 genuine and 240 impostor pairs (Tom Cruise against
+    /// each bald man included), the separation d′ = (mean genuine − mean impostor) / pooled sd and the gap around the
+    /// shipped threshold must stay where the shipped model puts them (measured values in docs/accuracy.md). A pipeline
+    /// change that blurs alignment, swaps a model or breaks a template moves them long before LFW is re-run.
+    /// </summary>
     [Fact]
-    public void Calibrated_threshold_lies_in_the_gap_between_genuine_and_impostor_scores()
+    public void Recognition_quality_on_the_fixtures_has_not_dropped()
     {
         var (faces, tom) = Embed();
         var (genuine, impostor) = Pairs(faces);
         impostor.AddRange(faces.Select(f => FaceLabels.Cosine(f.Embedding, tom)));
-        genuine.Sort();
-        impostor.Sort();
-        var midpoint = (genuine[0] + impostor[^1]) / 2;
-        output.WriteLine($"genuine n={genuine.Count} min {genuine[0]:F3} median {genuine[genuine.Count / 2]:F3} max {genuine[^1]:F3}");
-        output.WriteLine($"impostor n={impostor.Count} min {impostor[0]:F3} median {impostor[impostor.Count / 2]:F3} max {impostor[^1]:F3}");
-        output.WriteLine($"gap midpoint {midpoint:F3}; configured threshold {PipelineFixture.MatchThreshold}");
+        var (gm, gv) = MeanVariance(genuine);
+        var (im, iv) = MeanVariance(impostor);
+        var separation = (gm - im) / Math.Sqrt((gv + iv) / 2);
+        output.WriteLine($"genuine n={genuine.Count} min {genuine.Min():F3} mean {gm:F3}; impostor n={impostor.Count} max {impostor.Max():F3} mean {im:F3}");
+        output.WriteLine($"d' {separation:F2}; shipped threshold {PipelineFixture.MatchThreshold:F4}");
 
-        Assert.True(impostor[^1] < genuine[0], "genuine and impostor scores overlap");
-        Assert.InRange(PipelineFixture.MatchThreshold, impostor[^1] + 0.02f, genuine[0] - 0.02f);
+        Assert.True(separation >= SeparationFloor, $"d' {separation:F2} fell below {SeparationFloor}");
+        Assert.True(genuine.Min() >= PipelineFixture.MatchThreshold, $"a genuine pair scored {genuine.Min():F3}");
+        Assert.True(impostor.Max() < PipelineFixture.MatchThreshold, $"an impostor pair scored {impostor.Max():F3}");
+    }
+
+    // The shipped ensemble measures 5.11 on these pairs; a drop of ~10 % fails the test.
+    private const double SeparationFloor = 4.6;
+
+    private static (double Mean, double Variance) MeanVariance(IReadOnlyCollection<float> values)
+    {
+        var mean = values.Average(v => (double)v);
+        return (mean, values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }
