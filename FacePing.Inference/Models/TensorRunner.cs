@@ -12,6 +12,7 @@ internal static class TensorRunner
     /// <summary>Runs <paramref name="model"/>; the caller reads the outputs (in the model's output order) and disposes them.</summary>
     public static IDisposableReadOnlyCollection<OrtValue> Run(OnnxModel model, float[] input, long[] shape)
     {
+        DenormalFlush.OnThisThread();
         var length = 1L;
         foreach (var d in shape) length *= d;
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, (int)length), shape);

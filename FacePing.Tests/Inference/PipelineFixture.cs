@@ -10,7 +10,7 @@ namespace FacePing.Tests.Inference;
 public sealed class PipelineFixture : IDisposable
 {
     /// <summary>
-    /// Face-match threshold calibrated on the labelled fixtures (docs/calibration.md): the Api's default, so the
+    /// Face-match threshold calibrated for a false-accept rate on LFW (docs/accuracy.md): the Api's default, so the
     /// calibration tests guard the value users get.
     /// </summary>
     public static readonly float MatchThreshold = (float)FacePing.Api.Faces.FaceMatchOptions.DefaultThreshold;
