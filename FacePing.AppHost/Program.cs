@@ -1,13 +1,16 @@
 using FacePing.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
+var publishing = builder.ExecutionContext.IsPublishMode;
 
 var adminKey = builder.AddParameter("admin-key", secret: true);
 var redis = builder.AddFacePingRedis();
 
+// Run mode reads the provisioned models from the repository; a published Inference carries them in its own folder
+// (FacePing.Inference.csproj copies .cache/models into the publish output), so its container needs no download.
 var inference = builder.AddProject<Projects.FacePing_Inference>("inference")
-    .WithEnvironment("FacePing__Models__Directory", Path.Combine(builder.RepositoryRoot(), ".cache", "models"))
     .WithHttpHealthCheck("/health");
+if (!publishing) inference.WithEnvironment("FacePing__Models__Directory", Path.Combine(builder.RepositoryRoot(), ".cache", "models"));
 
 var api = builder.AddProject<Projects.FacePing_Api>("api")
     .WithRedis(redis)
@@ -21,7 +24,17 @@ var ingestion = builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
     .WithReference(inference).WaitFor(inference)
     .WithHttpHealthCheck("/health");
 
-if (builder.AddSmtpCatcher() is { } mail)
+if (publishing)
+{
+    // A deployment sends its e-mails through a real relay, asked for at deploy time.
+    ingestion
+        .WithEnvironment("FacePing__Smtp__Host", builder.AddParameter("smtp-host"))
+        .WithEnvironment("FacePing__Smtp__Port", builder.AddParameter("smtp-port", "587", publishValueAsDefault: true))
+        .WithEnvironment("FacePing__Smtp__From", builder.AddParameter("smtp-from"))
+        .WithEnvironment("FacePing__Smtp__Username", builder.AddParameter("smtp-username"))
+        .WithEnvironment("FacePing__Smtp__Password", builder.AddParameter("smtp-password", secret: true));
+}
+else if (builder.AddSmtpCatcher() is { } mail)
 {
     ingestion
         .WithEnvironment("FacePing__Smtp__Host", "127.0.0.1")

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace FacePing.AppHost;
 
 /// <summary>
-/// Redis 8 (vector sets) for FacePing: the official container where a container runtime answers,
-/// otherwise the provisioned local redis-server, so the AppHost also runs on machines without Docker.
+/// Redis 8 (vector sets) for FacePing: the official container where a container runtime answers and always when
+/// publishing (azd), otherwise the provisioned local redis-server, so the AppHost also runs on machines without Docker.
+/// Both run with the shipped deploy/redis/redis.conf.
 /// </summary>
 internal static class RedisResourceExtensions
 {
@@ -19,17 +20,26 @@ internal static class RedisResourceExtensions
 
     public static IResourceBuilder<IResource> AddFacePingRedis(this IDistributedApplicationBuilder builder)
     {
-        var mode = builder.Configuration["FacePing:RedisMode"] ?? (ContainerRuntimeAnswers() ? "container" : "local");
+        var root = builder.RepositoryRoot();
+        var settings = RedisConfigFile.Arguments(RedisConfigFile.PathIn(root));
+        var mode = builder.ExecutionContext.IsPublishMode
+            ? "container"
+            : builder.Configuration["FacePing:RedisMode"] ?? (ContainerRuntimeAnswers() ? "container" : "local");
         if (mode == "container")
         {
+            // Aspire starts the image as `sh -c "redis-server --requirepass $REDIS_PASSWORD …"`; arguments added after
+            // that would go to the shell, so the settings go into the same command line.
             return builder.AddRedis("redis")
                 .WithImageTag(RedisImageTag)
                 .WithDataVolume("faceping-redis-data")
-                .WithPersistence()
-                .WithArgs("--appendonly", "yes", "--appendfsync", "everysec");
+                .WithArgs(context =>
+                {
+                    context.Args.Clear();
+                    context.Args.Add("-c");
+                    context.Args.Add("redis-server --requirepass \"$REDIS_PASSWORD\" " + RedisConfigFile.ShellWords(settings));
+                });
         }
 
-        var root = builder.RepositoryRoot();
         var port = int.Parse(builder.Configuration["FacePing:LocalRedisPort"] ?? "6390");
         var dataDir = Path.Combine(root, ".cache", "redis-data");
         Directory.CreateDirectory(dataDir);
@@ -39,8 +49,7 @@ internal static class RedisResourceExtensions
             : HealthCheckResult.Unhealthy($"redis-server is not answering on 127.0.0.1:{port}"));
 
         return builder.AddExecutable("redis", Path.Combine(root, ".cache", "redis", "bin", "redis-server"), dataDir,
-                "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDir,
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes")
+                [.. settings, "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDir, "--protected-mode", "yes"])
             .WithEnvironment("FACEPING_REDIS_PORT", port.ToString())
             .WithHealthCheck("redis-local");
     }

@@ -15,7 +15,10 @@ public sealed class ModelOptions
     public static IEnumerable<string> RequiredFiles =>
         [DetectorFile, LandmarkFile, .. Embedding.RecognitionModels.Ensemble.Select(m => m.File)];
 
-    /// <summary>Folder holding the three model files; empty means the repository's .cache/models.</summary>
+    /// <summary>
+    /// Folder holding the model files; empty means the repository's .cache/models when running from a clone, else the
+    /// models/ folder a published Inference carries beside its assembly.
+    /// </summary>
     public string? Directory { get; set; }
 
     /// <summary>Threads one model run may use; 0 = one per core.</summary>
@@ -47,6 +50,7 @@ public sealed class ModelOptions
         {
             if (File.Exists(Path.Combine(dir.FullName, "FacePing.sln"))) return Path.Combine(dir.FullName, ".cache", "models");
         }
-        return null;
+        var published = Path.Combine(AppContext.BaseDirectory, "models");
+        return System.IO.Directory.Exists(published) ? published : null;
     }
 }
