@@ -3,30 +3,25 @@ using FacePing.Core.Inference;
 namespace FacePing.Api.Faces;
 
 /// <summary>
-/// Turns an uploaded image into its largest face (box, confidence, embedding) through the Inference service, and every
-/// way that can fail into the problem the caller sees: 413/415 from the image, 422 without a face, 503 without inference.
+/// Turns an uploaded image into the face the API uses (box, confidence, embedding) through the Inference service.
+/// Failures propagate as exceptions ProblemExceptionHandler answers: <see cref="NoFaceException"/> (422),
+/// <see cref="ImageRejectedException"/> naming the field (413/415), <see cref="InferenceUnavailableException"/> (503).
 /// </summary>
 public sealed class FaceAnalyzer(InferenceClient inference)
 {
-    public async Task<FaceResult> LargestFaceAsync(ImageUpload image, string field, HttpContext context, CancellationToken cancellationToken)
+    public async Task<LargestFace> LargestFaceAsync(ImageUpload image, string field, CancellationToken cancellationToken)
     {
         FaceAnalysis analysis;
         try
         {
             analysis = await inference.AnalyzeAsync(image.Bytes, EmbedMode.Largest, cancellationToken);
         }
-        catch (ImageRejectedException ex)
+        catch (ImageRejectedException ex) when (ex.Field is null)
         {
-            return FaceResult.Fail(ImageProblems.Rejected(ex, field));
+            throw ex.ForField(field);
         }
-        catch (InferenceUnavailableException)
-        {
-            return FaceResult.Fail(ImageProblems.InferenceDown(context));
-        }
-
-        if (analysis.Faces.Count == 0 || analysis.Faces[0].Embedding is not { Length: > 0 })
-            return FaceResult.Fail(ImageProblems.NoFace(field));
-        return FaceResult.Ok(new LargestFace(analysis.Faces[0], analysis.FaceCount, analysis.Model));
+        if (analysis.Faces.Count == 0 || analysis.Faces[0].Embedding is not { Length: > 0 }) throw new NoFaceException(field);
+        return new LargestFace(analysis.Faces[0], analysis.FaceCount, analysis.Model);
     }
 }
 
@@ -34,16 +29,7 @@ public sealed record LargestFace(DetectedFace Face, int FaceCount, string Model)
 {
     public float[] Embedding => Face.Embedding!;
 
-    public FaceBoxResponse Box => new(
-        (int)MathF.Round(Face.Box.X), (int)MathF.Round(Face.Box.Y),
-        (int)MathF.Round(Face.Box.Width), (int)MathF.Round(Face.Box.Height));
+    public FaceBoxResponse Box => FaceBoxResponse.From(Face.Box);
 
     public FaceResponse Summary => new(Box, Face.Confidence);
-}
-
-public readonly record struct FaceResult(LargestFace? Face, IResult? Problem)
-{
-    public static FaceResult Ok(LargestFace face) => new(face, null);
-
-    public static FaceResult Fail(IResult problem) => new(null, problem);
 }

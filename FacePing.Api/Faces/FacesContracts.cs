@@ -19,4 +19,8 @@ public sealed record StoredFaceResponse(string Id, string GroupName, FaceRespons
 public sealed record FaceResponse(FaceBoxResponse Box, float Confidence);
 
 /// <summary>Pixel box of a face in the (EXIF-oriented) image, rounded to whole pixels.</summary>
-public sealed record FaceBoxResponse(int X, int Y, int Width, int Height);
+public sealed record FaceBoxResponse(int X, int Y, int Width, int Height)
+{
+    public static FaceBoxResponse From(FacePing.Core.Inference.FaceBox box) => new(
+        (int)MathF.Round(box.X), (int)MathF.Round(box.Y), (int)MathF.Round(box.Width), (int)MathF.Round(box.Height));
+}

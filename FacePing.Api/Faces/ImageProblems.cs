@@ -1,43 +1,33 @@
-using FacePing.Api.Infrastructure;
-using FacePing.Core.Inference;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FacePing.Api.Faces;
 
-/// <summary>The problem+json answers of the image endpoints, in one place so every endpoint words them alike.</summary>
+/// <summary>
+/// Problems of reading an image out of a request, worded once. All are <see cref="ProblemHttpResult"/> (validation
+/// ones carry <c>errors</c> like any validation problem), so image handlers keep one typed result for them.
+/// </summary>
 public static class ImageProblems
 {
-    public static IResult Missing(string field) => Problems.Validation(field, $"An image is required in '{field}'.");
+    public static ProblemHttpResult Missing(string field) => Invalid(field, $"An image is required in '{field}'.");
 
-    public static IResult BadBase64(string field, string detail) => Problems.Validation(field, $"'{field}': {detail}");
+    public static ProblemHttpResult BadBase64(string field, string detail) => Invalid(field, $"'{field}': {detail}");
 
-    public static IResult TooLarge(string field, long maxBytes) => TypedResults.Problem(
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Invalid request",
+            Detail = message,
+        });
+
+    public static ProblemHttpResult TooLarge(string field, long maxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Image too large",
         detail: $"'{field}' is larger than the limit of {maxBytes} bytes.");
 
-    public static IResult UnsupportedContentType(string expected) => TypedResults.Problem(
+    public static ProblemHttpResult UnsupportedContentType(string expected) => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported content type",
         detail: $"Send {expected}.");
-
-    public static IResult NoFace(string field) => TypedResults.Problem(
-        statusCode: StatusCodes.Status422UnprocessableEntity,
-        title: "No face found",
-        detail: $"No usable face was found in '{field}'.",
-        extensions: new Dictionary<string, object?> { ["image"] = field });
-
-    public static IResult Rejected(ImageRejectedException ex, string field) => TypedResults.Problem(
-        statusCode: ex.Status,
-        title: ex.Title,
-        detail: $"'{field}': {ex.Detail ?? ex.Title}",
-        extensions: new Dictionary<string, object?> { ["image"] = field });
-
-    public static IResult InferenceDown(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = "5";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Face inference unavailable",
-            detail: "The face inference service is not reachable; try again shortly.");
-    }
 }

@@ -100,9 +100,9 @@ public sealed class ImageUpload : IDisposable
     }
 }
 
-public readonly record struct ImageReadResult(ImageUpload? Upload, IResult? Problem)
+public readonly record struct ImageReadResult(ImageUpload? Upload, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)
 {
     public static ImageReadResult Ok(ImageUpload upload) => new(upload, null);
 
-    public static ImageReadResult Fail(IResult problem) => new(null, problem);
+    public static ImageReadResult Fail(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) => new(null, problem);
 }

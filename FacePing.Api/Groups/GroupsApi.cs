@@ -42,15 +42,9 @@ public static class GroupsApi
         string groupName, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
     {
         if (InvalidName(groupName) is { } invalid) return invalid;
-        try
-        {
-            var group = await store.CreateGroupAsync(user.Tenant(), groupName, cancellationToken);
-            return TypedResults.Created($"/groups/{groupName}", GroupResponse.From(group));
-        }
-        catch (GroupAlreadyExistsException)
-        {
-            return Problems.Conflict($"Group '{groupName}' already exists.");
-        }
+        // An existing group throws GroupAlreadyExists: ProblemExceptionHandler answers 409.
+        var group = await store.CreateGroupAsync(user.Tenant(), groupName, cancellationToken);
+        return TypedResults.Created($"/groups/{groupName}", GroupResponse.From(group));
     }
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteGroup(
@@ -75,14 +69,7 @@ public static class GroupsApi
         var take = limit ?? DefaultPageSize;
         if (take is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
         if (after is { Length: 0 }) after = null;
-        try
-        {
-            return TypedResults.Ok(await store.ListIdsAsync(user.Tenant(), groupName, take, after, cancellationToken));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName);
-        }
+        return TypedResults.Ok(await store.ListIdsAsync(user.Tenant(), groupName, take, after, cancellationToken));
     }
 
     public static async Task<Results<Ok<DeleteVectorsResponse>, ValidationProblem, ProblemHttpResult>> DeleteVectors(
@@ -97,17 +84,10 @@ public static class GroupsApi
             if (string.IsNullOrEmpty(ids[i])) errors[$"ids[{i}]"] = ["The id is empty."];
         }
         if (errors.Count > 0) return Problems.Validation(errors);
-        try
-        {
-            // Ids that cannot exist (bad characters) are simply not found: nothing to validate against.
-            var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
-            var result = await store.DeleteVectorsAsync(user.Tenant(), groupName, distinct, cancellationToken);
-            return TypedResults.Ok(new DeleteVectorsResponse(result.Deleted, result.NotFound));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName);
-        }
+        // Ids that cannot exist (bad characters) are simply not found: nothing to validate against.
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
+        var result = await store.DeleteVectorsAsync(user.Tenant(), groupName, distinct, cancellationToken);
+        return TypedResults.Ok(new DeleteVectorsResponse(result.Deleted, result.NotFound));
     }
 
     /// <summary>A 400 for a malformed group name, or null when it is fine.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FacePing.Api.Faces;
 using FacePing.Core.Inference;
 using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -8,59 +9,59 @@ using StackExchange.Redis;
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// Turns exceptions into problem+json: store outcomes (404/409/400), unreadable requests (400/413), an unreachable
-/// Redis or inference service (503 with Retry-After) and images the inference service rejected (its 400/413/415).
-/// Anything else is a 500 without internals. Endpoints may therefore let these exceptions propagate.
+/// The one place that turns exceptions into problem+json, with the wording of <see cref="Problems"/>: store outcomes
+/// (404/409/400), images without a face or refused by the Inference service (422 and its 400/413/415), unreadable
+/// requests (400/413), and an unreachable Redis or Inference service (503 with Retry-After). Handlers let these
+/// propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    public const int RetryAfterSeconds = 5;
-
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = new ProblemDetails();
+        ProblemDetails problem;
         switch (exception)
         {
             case GroupNotFoundException e:
-                (problem.Status, problem.Title, problem.Detail) = (404, "Not found", e.Message);
+                problem = Problems.GroupNotFoundDetails(e.Group);
                 break;
             case GroupAlreadyExistsException e:
-                (problem.Status, problem.Title, problem.Detail) = (409, "Conflict", e.Message);
+                problem = Problems.GroupExistsDetails(e.Group);
                 break;
             case DimensionMismatchException e:
-                problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["vector"] = [e.Message] });
-                (problem.Status, problem.Title, problem.Detail) = (400, "Dimension mismatch", e.Message);
-                problem.Extensions["expectedDimensions"] = e.Expected;
-                problem.Extensions["actualDimensions"] = e.Actual;
+                problem = Problems.DimensionMismatchDetails(e);
                 break;
             case ModelMismatchException e:
-                (problem.Status, problem.Title, problem.Detail) = (409, "Model mismatch", e.Message);
-                problem.Extensions["groupModel"] = e.GroupModel;
-                problem.Extensions["model"] = e.Model;
+                problem = Problems.ModelMismatchDetails(e);
+                break;
+            case NoFaceException e:
+                problem = Problems.NoFaceDetails(e);
+                break;
+            case ImageRejectedException e:
+                problem = Problems.ImageRejectedDetails(e);
                 break;
             case BadHttpRequestException { InnerException: JsonException json }:
                 problem = JsonProblem(json);
                 break;
             case BadHttpRequestException e:
-                problem.Status = e.StatusCode;
-                problem.Title = e.StatusCode == 413 ? "Request body too large" : "Bad request";
-                problem.Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts." : e.Message;
+                problem = new ProblemDetails
+                {
+                    Status = e.StatusCode,
+                    Title = e.StatusCode == 413 ? "Request body too large" : "Bad request",
+                    Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts." : e.Message,
+                };
                 break;
             case JsonException e:
                 problem = JsonProblem(e);
                 break;
             case RedisConnectionException or RedisTimeoutException:
                 logger.LogWarning(exception, "Redis unavailable");
-                (problem.Status, problem.Title, problem.Detail) = (503, "Service unavailable", "The data store is unreachable; retry shortly.");
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+                problem = Problems.StoreUnavailableDetails();
+                context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString();
                 break;
             case InferenceUnavailableException:
                 logger.LogWarning(exception, "Inference unavailable");
-                (problem.Status, problem.Title, problem.Detail) = (503, "Service unavailable", "The face inference service is unreachable; retry shortly.");
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
-                break;
-            case ImageRejectedException e:
-                (problem.Status, problem.Title, problem.Detail) = (e.Status, e.Title, e.Detail);
+                problem = Problems.InferenceUnavailableDetails();
+                context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString();
                 break;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true; // The client left; nobody reads an answer.

@@ -1,22 +1,76 @@
+using FacePing.Api.Faces;
+using FacePing.Core.Inference;
+using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace FacePing.Api.Infrastructure;
 
-/// <summary>Problem results with the API's wording, so every handler answers the same way.</summary>
+/// <summary>
+/// Every problem the API answers, worded once. Handlers return them as typed results; ProblemExceptionHandler writes the
+/// same details for the exceptions handlers let propagate (store and inference outcomes), so an error reads alike
+/// whichever path produced it.
+/// </summary>
 public static class Problems
 {
+    public const int RetryAfterSeconds = 5;
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
         TypedResults.ValidationProblem(errors, detail ?? "One or more fields are invalid; see errors.", title: "Invalid request");
 
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] }, message);
 
-    public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    public static ProblemHttpResult NotFound(string detail) => TypedResults.Problem(Details(404, "Not found", detail));
 
-    public static ProblemHttpResult GroupNotFound(string group) =>
-        NotFound($"Group '{group}' does not exist. Create it with POST /groups/{group}.");
+    public static ProblemHttpResult GroupNotFound(string group) => TypedResults.Problem(GroupNotFoundDetails(group));
 
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+    public static ProblemDetails GroupNotFoundDetails(string group) =>
+        Details(404, "Not found", $"Group '{group}' does not exist. Create it with POST /groups/{group}.");
+
+    public static ProblemDetails GroupExistsDetails(string group) => Details(409, "Conflict", $"Group '{group}' already exists.");
+
+    /// <summary>A vector (or face vector) whose length is not the group's; the field is the request's <c>vectorString</c>.</summary>
+    public static ProblemDetails DimensionMismatchDetails(DimensionMismatchException e)
+    {
+        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["vectorString"] = [e.Message] })
+        {
+            Status = 400,
+            Title = "Dimension mismatch",
+            Detail = e.Message,
+        };
+        details.Extensions["expectedDimensions"] = e.Expected;
+        details.Extensions["actualDimensions"] = e.Actual;
+        return details;
+    }
+
+    public static ProblemDetails ModelMismatchDetails(ModelMismatchException e)
+    {
+        var details = Details(409, "Model mismatch", e.Message);
+        details.Extensions["groupModel"] = e.GroupModel;
+        details.Extensions["model"] = e.Model;
+        return details;
+    }
+
+    public static ProblemDetails NoFaceDetails(NoFaceException e) =>
+        WithImage(Details(422, "No face found", $"No usable face was found in '{e.Field}'."), e.Field);
+
+    /// <summary>The Inference service refused the image (400 empty, 413 too many pixels, 415 undecodable).</summary>
+    public static ProblemDetails ImageRejectedDetails(ImageRejectedException e) => e.Field is { } field
+        ? WithImage(Details(e.Status, e.Title, $"'{field}': {e.Detail ?? e.Title}"), field)
+        : Details(e.Status, e.Title, e.Detail ?? e.Title);
+
+    public static ProblemDetails StoreUnavailableDetails() =>
+        Details(503, "Service unavailable", "The data store is unreachable; retry shortly.");
+
+    public static ProblemDetails InferenceUnavailableDetails() =>
+        Details(503, "Service unavailable", "The face inference service is unreachable; retry shortly.");
+
+    private static ProblemDetails Details(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+
+    private static ProblemDetails WithImage(ProblemDetails details, string field)
+    {
+        details.Extensions["image"] = field;
+        return details;
+    }
 }

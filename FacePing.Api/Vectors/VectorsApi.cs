@@ -81,15 +81,8 @@ public static class VectorsApi
         if (take is < 1 or > MaxMetadataLimit) errors["limit"] = [$"limit must be between 1 and {MaxMetadataLimit}."];
         var filter = MetadataRules.ReadFilter(request?.Metadata, "metadata", errors);
         if (filter is null || errors.Count > 0) return Problems.Validation(errors);
-        try
-        {
-            var matches = await store.FindByMetadataAsync(user.Tenant(), groupName, filter, take, cancellationToken);
-            return TypedResults.Ok(matches.Select(m => new MetadataMatchResponse(m.Id, m.GroupName, m.Metadata)));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName!);
-        }
+        var matches = await store.FindByMetadataAsync(user.Tenant(), groupName, filter, take, cancellationToken);
+        return TypedResults.Ok(matches.Select(m => new MetadataMatchResponse(m.Id, m.GroupName, m.Metadata)));
     }
 
     public static async Task<Results<Created<StoredVectorResponse>, ValidationProblem, ProblemHttpResult>> StoreVector(
@@ -100,19 +93,8 @@ public static class VectorsApi
         var vector = ParseVector(request.VectorString, "vectorString", errors);
         var metadata = MetadataRules.ReadForStore(request.Metadata, "metadata", errors);
         if (vector is null || metadata is null) return Problems.Validation(errors);
-        try
-        {
-            var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector), cancellationToken);
-            return TypedResults.Created($"/vectors/{id}", new StoredVectorResponse(id, groupName));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName);
-        }
-        catch (DimensionMismatchException e)
-        {
-            return Problems.Validation("vectorString", e.Message);
-        }
+        var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector), cancellationToken);
+        return TypedResults.Created($"/vectors/{id}", new StoredVectorResponse(id, groupName));
     }
 
     public static async Task<Results<Ok<IEnumerable<SearchHitResponse>>, ValidationProblem, ProblemHttpResult>> Search(
@@ -125,19 +107,8 @@ public static class VectorsApi
         if (topK is < 1 or > MaxTopK) errors["topK"] = [$"topK must be between 1 and {MaxTopK}."];
         var filter = MetadataRules.ReadFilter(request.Metadata, "metadata", errors);
         if (vector is null || filter is null || errors.Count > 0) return Problems.Validation(errors);
-        try
-        {
-            var hits = await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
-            return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName);
-        }
-        catch (DimensionMismatchException e)
-        {
-            return Problems.Validation("vectorString", e.Message);
-        }
+        var hits = await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
+        return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
     }
 
     public static async Task<Results<Ok<UpsertVectorsResponse>, ValidationProblem, ProblemHttpResult>> Upsert(
@@ -196,20 +167,9 @@ public static class VectorsApi
         if (bad.Count > 0)
             return Problems.Validation(errors, $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.");
 
-        try
-        {
-            var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken);
-            return TypedResults.Ok(new UpsertVectorsResponse(ids));
-        }
-        catch (GroupNotFoundException)
-        {
-            return Problems.GroupNotFound(groupName);
-        }
-        catch (DimensionMismatchException e)
-        {
-            // The group got its dimension from a concurrent write after we looked.
-            return Problems.Validation("vectors", e.Message + " Nothing was written.");
-        }
+        // A group deleted, or given its dimension by a concurrent write, since it was read throws; nothing is written.
+        var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken);
+        return TypedResults.Ok(new UpsertVectorsResponse(ids));
     }
 
     internal static float[]? ParseVector(string? text, string field, IDictionary<string, string[]> errors)

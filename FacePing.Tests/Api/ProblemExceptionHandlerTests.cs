@@ -10,7 +10,7 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Api;
 
-/// <summary>The exception mapping other endpoint groups (faces, jobs) rely on when they let store/inference exceptions propagate.</summary>
+/// <summary>The one exception mapping every endpoint group relies on when it lets store and inference outcomes propagate.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
 {
@@ -19,6 +19,9 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         { new GroupNotFoundException("g"), 404, false },
         { new GroupAlreadyExistsException("g"), 409, false },
         { new DimensionMismatchException("g", 512, 128), 400, false },
+        { new ModelMismatchException("g", "old-model", "new-model"), 409, false },
+        { new FacePing.Api.Faces.NoFaceException("image"), 422, false },
+        { new ImageRejectedException(413, "Image too large", "too many pixels").ForField("Face2"), 413, false },
         { new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown), 503, true },
         { new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent), 503, true },
         { new InferenceUnavailableException("down"), 503, true },
@@ -47,6 +50,16 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
             var detail = json.RootElement.GetProperty("detail").GetString()!;
             Assert.Contains("512", detail);
             Assert.Contains("128", detail);
+            Assert.True(json.RootElement.GetProperty("errors").TryGetProperty("vectorString", out _));
+        }
+        if (exception is GroupNotFoundException)
+        {
+            // The wording handlers use for the same outcome (Problems.GroupNotFound), not a second one.
+            Assert.Equal("Group 'g' does not exist. Create it with POST /groups/g.", json.RootElement.GetProperty("detail").GetString());
+        }
+        if (exception is FacePing.Api.Faces.NoFaceException or ImageRejectedException { Field: not null })
+        {
+            Assert.True(json.RootElement.TryGetProperty("image", out _), "the problem names the image field");
         }
     }
 
