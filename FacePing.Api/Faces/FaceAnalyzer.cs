@@ -23,6 +23,20 @@ public sealed class FaceAnalyzer(InferenceClient inference)
         if (analysis.Faces.Count == 0 || analysis.Faces[0].Embedding is not { Length: > 0 }) throw new NoFaceException(field);
         return new LargestFace(analysis.Faces[0], analysis.FaceCount, analysis.Model);
     }
+
+    /// <summary>Every face with landmarks and quality; the first <paramref name="embedded"/> faces also embedded.</summary>
+    public async Task<FaceAnalysis> AllFacesAsync(ImageUpload image, string field, int embedded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inference.AnalyzeAsync(image.Bytes, embedded > 0 ? EmbedMode.All : EmbedMode.None, cancellationToken,
+                embedded > 0 ? embedded : null);
+        }
+        catch (ImageRejectedException ex) when (ex.Field is null)
+        {
+            throw ex.ForField(field);
+        }
+    }
 }
 
 public sealed record LargestFace(DetectedFace Face, int FaceCount, string Model)
@@ -31,5 +45,5 @@ public sealed record LargestFace(DetectedFace Face, int FaceCount, string Model)
 
     public FaceBoxResponse Box => FaceBoxResponse.From(Face.Box);
 
-    public FaceResponse Summary => new(Box, Face.Confidence);
+    public FaceResponse Summary => new(Box, Face.Confidence, Face.Quality);
 }

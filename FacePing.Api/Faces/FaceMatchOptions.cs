@@ -3,7 +3,7 @@ using FacePing.Core.Inference;
 
 namespace FacePing.Api.Faces;
 
-/// <summary>Section <c>FacePing:Faces</c>: the threshold behind <c>isMatch</c>.</summary>
+/// <summary>Section <c>FacePing:Faces</c>: the threshold behind <c>isMatch</c> and the quality bars.</summary>
 public sealed class FaceMatchOptions : IValidatableObject
 {
     public const string Section = "FacePing:Faces";
@@ -17,6 +17,27 @@ public sealed class FaceMatchOptions : IValidatableObject
     /// <summary>A cosine similarity to use instead of the calibrated one (for a model or data of your own).</summary>
     [Range(-1.0, 1.0)]
     public double? MatchThreshold { get; set; }
+
+    /// <summary>
+    /// Quality score (0–1) a face needs to be stored (face uploads and folder imports; a request's own <c>minQuality</c>
+    /// wins). 0 = off, as the original service.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinEnrolQuality { get; set; }
+
+    /// <summary>
+    /// Below this quality score <c>/faces/identify</c> does not search a face and lists it with no matches: on LFW
+    /// photos blurred or shrunk to this level most genuine pairs fail (docs/quality.md).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinIdentifyQuality { get; set; } = 0.1;
+
+    /// <summary>The quality bar of one enrolment: the request's <c>minQuality</c> (0–1), else <see cref="MinEnrolQuality"/>.</summary>
+    public double EnrolBar(double? requested, IDictionary<string, string[]> errors)
+    {
+        if (requested is < 0 or > 1 or double.NaN) errors["minQuality"] = ["minQuality must be between 0 and 1."];
+        return requested ?? MinEnrolQuality;
+    }
 
     /// <summary>Two faces are the same person when their cosine similarity is at least this.</summary>
     public double Threshold => MatchThreshold ?? FaceModelCalibration.ThresholdAt(FalseAcceptRate);

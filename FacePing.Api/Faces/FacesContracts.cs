@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FacePing.Core.Inference;
 
 namespace FacePing.Api.Faces;
 
@@ -12,11 +13,32 @@ public sealed record GenerateVectorRequest(string? Image);
 
 public sealed record GenerateVectorResponse(string Embedding, int Dimensions, string Model, FaceResponse Face, int FaceCount);
 
-public sealed record StoreFaceBase64Request(string? Base64Image, JsonElement? Metadata);
+public sealed record StoreFaceBase64Request(string? Base64Image, JsonElement? Metadata, double? MinQuality = null);
 
 public sealed record StoredFaceResponse(string Id, string GroupName, FaceResponse Face, int FaceCount);
 
-public sealed record FaceResponse(FaceBoxResponse Box, float Confidence);
+/// <param name="Quality">Fitness of the face for recognition (docs/quality.md).</param>
+public sealed record FaceResponse(FaceBoxResponse Box, float Confidence, FaceQuality? Quality = null);
+
+public sealed record DetectFacesRequest(string? Image);
+
+public sealed record DetectFacesResponse(int FaceCount, IReadOnlyList<DetectedFaceResponse> Faces);
+
+public sealed record DetectedFaceResponse(FaceBoxResponse Box, float Confidence, FaceLandmarksResponse? Landmarks, FaceQuality? Quality);
+
+/// <summary>The five landmarks as [x, y] pixels of the (EXIF-oriented) image.</summary>
+public sealed record FaceLandmarksResponse(float[] LeftEye, float[] RightEye, float[] Nose, float[] MouthLeft, float[] MouthRight)
+{
+    public static FaceLandmarksResponse? From(float[][] points) =>
+        points.Length == 5 ? new(points[0], points[1], points[2], points[3], points[4]) : null;
+}
+
+public sealed record IdentifyFacesResponse(int FaceCount, IReadOnlyList<IdentifiedFaceResponse> Faces);
+
+/// <param name="Matches">Best stored vectors first (up to topK, or topK identities with groupBy); empty when the face is too poor to recognise.</param>
+public sealed record IdentifiedFaceResponse(FaceBoxResponse Box, float Confidence, FaceQuality? Quality, IReadOnlyList<IdentityMatchResponse> Matches);
+
+public sealed record IdentityMatchResponse(string Id, float Score, bool IsMatch, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>Pixel box of a face in the (EXIF-oriented) image, rounded to whole pixels.</summary>
 public sealed record FaceBoxResponse(int X, int Y, int Width, int Height)

@@ -36,6 +36,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             case NoFaceException e:
                 problem = Problems.NoFaceDetails(e);
                 break;
+            case LowQualityException e:
+                problem = Problems.LowQualityDetails(e);
+                break;
             case ImageRejectedException e:
                 problem = Problems.ImageRejectedDetails(e);
                 break;

@@ -55,6 +55,15 @@ public static class Problems
     public static ProblemDetails NoFaceDetails(NoFaceException e) =>
         WithImage(Details(422, "No face found", $"No usable face was found in '{e.Field}'."), e.Field);
 
+    public static ProblemDetails LowQualityDetails(LowQualityException e)
+    {
+        var details = WithImage(Details(422, "Face quality too low", e.Message), e.Field);
+        details.Extensions["quality"] = e.Quality;
+        details.Extensions["reasons"] = e.Reasons;
+        details.Extensions["minQuality"] = e.Minimum;
+        return details;
+    }
+
     /// <summary>The Inference service refused the image (400 empty, 413 too many pixels, 415 undecodable).</summary>
     public static ProblemDetails ImageRejectedDetails(ImageRejectedException e) => e.Field is { } field
         ? WithImage(Details(e.Status, e.Title, $"'{field}': {e.Detail ?? e.Title}"), field)

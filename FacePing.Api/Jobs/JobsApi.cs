@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using FacePing.Api.Auth;
+using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Core.Auth;
@@ -55,7 +56,7 @@ public static class JobsApi
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> ProcessDriveFolder(
         string groupName, DriveFolderRequest request, ClaimsPrincipal user, FaceStore store, JobStore jobs,
-        OutboundAddressGuard guard, TimeProvider time, CancellationToken cancellationToken)
+        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces, CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
@@ -69,16 +70,17 @@ public static class JobsApi
         };
         if (ServiceAccountKeyShape.Check(key) is { } keyError) errors["serviceAccountKey"] = [keyError];
         await JobRequestValidation.CheckNotificationsAsync(request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
+        var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Drive, time.GetUtcNow(),
-            request.CallbackUrl, request.NotificationEmailAddress, DriveFolderId: request.FolderId);
+            request.CallbackUrl, request.NotificationEmailAddress, DriveFolderId: request.FolderId, MinQuality: minQuality);
         return await EnqueueAsync(definition, new JobSecret(ServiceAccountKey: key), store, jobs, cancellationToken);
     }
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> ProcessFtpFolder(
         string groupName, FtpFolderRequest request, ClaimsPrincipal user, FaceStore store, JobStore jobs,
-        OutboundAddressGuard guard, TimeProvider time, CancellationToken cancellationToken)
+        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces, CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var endpoint = FtpEndpoint.TryCreate(request.Host, request.Port, request.Username, request.Password, out var fieldErrors);
@@ -86,11 +88,13 @@ public static class JobsApi
         var folderPath = request.FolderPath ?? "";
         if (!FtpNames.IsValidFolderPath(folderPath)) errors["folderPath"] = ["folderPath must be at most 1024 characters without control characters."];
         await JobRequestValidation.CheckNotificationsAsync(request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
+        var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Ftp, time.GetUtcNow(),
             request.CallbackUrl, request.NotificationEmailAddress,
-            FtpHost: endpoint!.Host, FtpPort: endpoint.Port, FtpUsername: endpoint.Username, FtpFolderPath: folderPath);
+            FtpHost: endpoint!.Host, FtpPort: endpoint.Port, FtpUsername: endpoint.Username, FtpFolderPath: folderPath,
+            MinQuality: minQuality);
         return await EnqueueAsync(definition, new JobSecret(FtpPassword: endpoint.Password), store, jobs, cancellationToken);
     }
 

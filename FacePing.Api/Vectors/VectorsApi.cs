@@ -106,8 +106,11 @@ public static class VectorsApi
         var topK = request.TopK ?? DefaultTopK;
         if (topK is < 1 or > MaxTopK) errors["topK"] = [$"topK must be between 1 and {MaxTopK}."];
         var filter = MetadataRules.ReadFilter(request.Metadata, "metadata", errors);
+        if (request.GroupBy is { } key && !Names.IsValidName(key)) errors["groupBy"] = [$"groupBy is a metadata key: {Names.NameRule}."];
         if (vector is null || filter is null || errors.Count > 0) return Problems.Validation(errors);
-        var hits = await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
+        var hits = request.GroupBy is { } groupBy
+            ? await store.SearchIdentitiesAsync(user.Tenant(), groupName, vector, topK, groupBy, filter, cancellationToken)
+            : await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
         return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
     }
 

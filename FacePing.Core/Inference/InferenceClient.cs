@@ -18,7 +18,9 @@ public sealed class InferenceClient(HttpClient http)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
 
-    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed, CancellationToken cancellationToken)
+    /// <param name="maxEmbedded">With <see cref="EmbedMode.All"/>: embed at most this many faces (the used face, then the largest).</param>
+    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed, CancellationToken cancellationToken,
+        int? maxEmbedded = null)
     {
         using var content = new ReadOnlyMemoryContent(image);
         content.Headers.ContentType = OctetStream;
@@ -26,7 +28,7 @@ public sealed class InferenceClient(HttpClient http)
         {
             EmbedMode.Largest => "/v1/analyze?embed=largest",
             EmbedMode.None => "/v1/analyze?embed=none",
-            _ => "/v1/analyze?embed=all",
+            _ => maxEmbedded is { } max ? $"/v1/analyze?embed=all&max={max}" : "/v1/analyze?embed=all",
         };
 
         HttpResponseMessage response;

@@ -2,7 +2,8 @@ namespace FacePing.Core.Jobs;
 
 /// <summary>
 /// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job ends).
-/// FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>.
+/// FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>. Faces below <see cref="MinQuality"/> (0 = off)
+/// are not stored but listed as failed files with the reasons.
 /// </summary>
 public sealed record JobDefinition(
     string JobId,
@@ -16,7 +17,8 @@ public sealed record JobDefinition(
     int? FtpPort = null,
     string? FtpUsername = null,
     string? FtpFolderPath = null,
-    string? DriveFolderId = null);
+    string? DriveFolderId = null,
+    double MinQuality = 0);
 
 /// <summary>The credentials of a job: the FTP password or the service-account key JSON.</summary>
 public sealed record JobSecret(string? FtpPassword = null, string? ServiceAccountKey = null)

@@ -68,6 +68,33 @@ public sealed partial class FaceStore
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
     }
 
+    /// <summary>
+    /// The nearest <paramref name="topK"/> identities: one hit per distinct value of the metadata key
+    /// <paramref name="groupBy"/> (its best-scoring vector), so a person enrolled with many photos appears once; vectors
+    /// without the key are left out. Asks for several vectors per identity and widens the search until it has
+    /// <paramref name="topK"/> identities, the group is exhausted, or <see cref="MaxGroupByVectors"/> were ranked.
+    /// </summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query, int topK,
+        string groupBy, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken = default)
+    {
+        for (var vectors = Math.Min(Math.Max(topK * 4, 40), MaxGroupByVectors); ; vectors = Math.Min(vectors * 4, MaxGroupByVectors))
+        {
+            var hits = await SearchAsync(tenant, group, query, vectors, filter, cancellationToken);
+            var best = new List<SearchHit>(topK);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var hit in hits)
+            {
+                if (!hit.Metadata.TryGetValue(groupBy, out var identity) || !seen.Add(identity)) continue;
+                best.Add(hit);
+                if (best.Count == topK) break;
+            }
+            if (best.Count == topK || hits.Count < vectors || vectors == MaxGroupByVectors) return best;
+        }
+    }
+
+    /// <summary>Most vectors one grouped search ranks exactly (a bound on its cost: each is a read from Redis).</summary>
+    public const int MaxGroupByVectors = 2000;
+
     private async Task<RedisValue[]> Similar(IDatabase db, RedisKey set, byte[] blob, int count, string? filter,
         CancellationToken cancellationToken)
     {

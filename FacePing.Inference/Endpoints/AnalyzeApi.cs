@@ -25,8 +25,13 @@ public static class AnalyzeApi
     }
 
     public static async Task<Results<Ok<FaceAnalysis>, ValidationProblem, ProblemHttpResult>> Analyze(
-        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null)
+        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null, int? max = null)
     {
+        if (max is < 0)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["max"] = ["max must be 0 or more."] }, title: "Invalid query");
+        }
         if (!TryParseMode(embed, out var mode))
         {
             return TypedResults.ValidationProblem(
@@ -44,7 +49,7 @@ public static class AnalyzeApi
             (body, length) = await ReadBodyAsync(context, limit);
             if (length < 0) return TooLarge(null, limit);
             if (length == 0) return Problem(400, "Empty image", "The request body must hold the image bytes.");
-            var analysis = pipeline.Analyze(body.AsSpan(0, length), mode);
+            var analysis = pipeline.Analyze(body.AsSpan(0, length), mode, max ?? int.MaxValue);
             return TypedResults.Ok(analysis);
         }
         catch (ImageDecodeException e)

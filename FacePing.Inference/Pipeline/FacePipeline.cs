@@ -8,6 +8,7 @@ using FacePing.Inference.Imaging;
 using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
+using FacePing.Inference.Quality;
 using Microsoft.Extensions.Options;
 using FacePing.Inference.Telemetry;
 
@@ -30,7 +31,8 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models), modelOptions);
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
-    public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode)
+    /// <param name="maxEmbedded">With <see cref="EmbedMode.All"/>, embed only this many faces (the used face, then the largest).</param>
+    public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode, int maxEmbedded = int.MaxValue)
     {
         RgbaImage image;
         var start = Stopwatch.GetTimestamp();
@@ -55,11 +57,11 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
         InferenceTelemetry.Record("decode", start);
         using (image)
         {
-            return Analyze(image, mode);
+            return Analyze(image, mode, maxEmbedded);
         }
     }
 
-    public FaceAnalysis Analyze(RgbaImage image, EmbedMode mode)
+    public FaceAnalysis Analyze(RgbaImage image, EmbedMode mode, int maxEmbedded = int.MaxValue)
     {
         List<FaceCandidate> faces;
         var start = Stopwatch.GetTimestamp();
@@ -87,7 +89,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
         {
             EmbedMode.None => 0,
             EmbedMode.Largest => Math.Min(1, faces.Count),
-            _ => faces.Count,
+            _ => Math.Min(Math.Max(maxEmbedded, 0), faces.Count),
         };
         float[][] embeddings = [];
         if (toEmbed > 0)
@@ -108,12 +110,14 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             var y1 = Clamp(f.Y1 * scale.Y, image.OriginalHeight);
             var box = new FaceBox(x1, y1, Clamp(f.X2 * scale.X, image.OriginalWidth) - x1, Clamp(f.Y2 * scale.Y, image.OriginalHeight) - y1);
             float[][] five = [];
+            FaceQuality? quality = null;
             if (marks[i] is { } l)
             {
                 var points = l.Five.ToArray();
                 five = [.. points.Select(p => new[] { p.X * scale.X, p.Y * scale.Y })];
+                quality = QualityEstimator.Estimate(image, f, l, MathF.Min(scale.X, scale.Y));
             }
-            result[i] = new DetectedFace(box, f.Score, five, i < embeddings.Length ? embeddings[i] : null);
+            result[i] = new DetectedFace(box, f.Score, five, i < embeddings.Length ? embeddings[i] : null, quality);
         }
         return new FaceAnalysis(image.OriginalWidth, image.OriginalHeight, embedder.ModelName, faces.Count, result);
     }

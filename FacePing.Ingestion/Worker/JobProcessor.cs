@@ -148,6 +148,11 @@ public sealed class JobProcessor(
 
         var face = analysis.Faces.Count > 0 ? analysis.Faces[0] : null;
         if (face?.Embedding is not { Length: > 0 } embedding) return Fail("no face found");
+        if (face.Quality is { } quality && quality.Score < job.MinQuality)
+        {
+            var reasons = quality.Issues.Count > 0 ? string.Join(", ", quality.Issues) : "quality";
+            return Fail($"face quality {quality.Score:0.###} is below {job.MinQuality:0.###} ({reasons})");
+        }
 
         var id = IngestedVectorId.For(job.Tenant, job.GroupName, job.Source, file.FileId);
         await faces.UpsertAsync(job.Tenant, job.GroupName, id, embedding, analysis.Model,

@@ -129,6 +129,14 @@ public sealed class AuthTests(ApiFixture fixture)
         var createGroup = paths.GetProperty("/groups/{groupName}").GetProperty("post");
         Assert.Equal("CreateGroup", createGroup.GetProperty("operationId").GetString());
         Assert.True(createGroup.GetProperty("responses").TryGetProperty("409", out _));
+        // The additions beyond the original carry example answers.
+        foreach (var path in new[] { "/faces/detect", "/groups/{groupName}/faces/identify" })
+        {
+            var ok = paths.GetProperty(path).GetProperty("post").GetProperty("responses").GetProperty("200");
+            var example = ok.GetProperty("content").GetProperty("application/json").GetProperty("example");
+            Assert.True(example.GetProperty("faces")[0].TryGetProperty("quality", out var quality), path);
+            Assert.True(quality.GetProperty("score").GetDouble() > 0, path);
+        }
         using (var scalar = await client.GetAsync("/scalar/v1")) Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
     }
 

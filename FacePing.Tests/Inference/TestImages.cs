@@ -13,6 +13,14 @@ public static class TestImages
         return data.ToArray();
     }
 
+    /// <summary>An encoded photo scaled down by <paramref name="scale"/> (at least 16 px a side), as JPEG quality 92.</summary>
+    public static byte[] Shrink(byte[] image, float scale)
+    {
+        using var bitmap = SKBitmap.Decode(image);
+        using var small = Resize(bitmap, Math.Max(16, (int)(bitmap.Width * scale)), Math.Max(16, (int)(bitmap.Height * scale)));
+        return Encode(small, SKEncodedImageFormat.Jpeg, 92);
+    }
+
     public static SKBitmap Resize(SKBitmap bitmap, int width, int height) =>
         bitmap.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
         ?? throw new InvalidOperationException("resize failed");

@@ -110,6 +110,31 @@ public sealed class FolderImportTests(IngestionFixture fx)
     }
 
     [Fact]
+    public async Task Faces_below_the_jobs_quality_bar_are_listed_as_failed_with_the_reasons()
+    {
+        var (client, tenant, group) = await TenantWithGroupAsync();
+        var folder = Directory.CreateTempSubdirectory("faceping-quality-");
+        var sharp = Faces.FacesFixture.Crop("Willis", 2);
+        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "sharp.jpg"), sharp);
+        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "tiny.jpg"), Inference.TestImages.Shrink(sharp, 0.12f));
+        await using var ftp = await FtpTestServer.StartAsync(folder.FullName);
+
+        var request = new { host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/", minQuality = 0.6 };
+        var jobId = await JobPolling.SubmitAsync(client, $"/groups/{group}/process-ftp-folder", request);
+        var job = await JobPolling.WaitForEndAsync(client, jobId, JobTimeout);
+
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.Equal(1, job.GetProperty("successCount").GetInt32());
+        var failure = Assert.Single(job.GetProperty("failed").EnumerateArray());
+        Assert.Equal("tiny.jpg", failure.GetProperty("fileName").GetString());
+        Assert.StartsWith("face quality", failure.GetProperty("error").GetString());
+        Assert.Contains("small", failure.GetProperty("error").GetString());
+        var ids = await client.GetFromJsonAsync<string[]>($"/groups/{group}/vectors");
+        Assert.Equal([IngestedVectorId.For(tenant, group, "ftp", "/sharp.jpg")], ids!);
+        folder.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task Ftps_folder_import_over_tls_stores_the_faces()
     {
         var (client, tenant, group) = await TenantWithGroupAsync();

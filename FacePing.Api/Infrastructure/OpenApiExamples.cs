@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+
+namespace FacePing.Api.Infrastructure;
+
+/// <summary>Example bodies in the OpenAPI document, serialised as the API writes them (camelCase).</summary>
+public static class OpenApiExamples
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Sets the example of the response with <paramref name="status"/> (application/json).</summary>
+    public static TBuilder WithResponseExample<TBuilder>(this TBuilder builder, int status, object example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue(status.ToString(), out var response) == true
+                && response.Content?.TryGetValue("application/json", out var media) == true)
+            {
+                media.Example = JsonSerializer.SerializeToNode(example, Web);
+            }
+            return Task.CompletedTask;
+        });
+}
