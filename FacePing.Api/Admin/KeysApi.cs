@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
 using FacePing.Core.Auth;
 using FacePing.Core.Metadata;
@@ -7,7 +9,10 @@ namespace FacePing.Api.Admin;
 
 public sealed record CreateKeyRequest(string? Name, string? TenantId = null);
 
-public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key);
+/// <param name="WebhookSecret">The tenant's callback signing secret, shown only when this key created the tenant's secret.</param>
+public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key, string? WebhookSecret);
+
+public sealed record WebhookSecretResponse(string TenantId, string WebhookSecret);
 
 public sealed record KeyResponse(string Id, string Name, string TenantId, DateTime CreatedAt, bool Revoked);
 
@@ -29,11 +34,18 @@ public static class KeysApi
         api.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("All tenant keys (never the keys themselves)");
         api.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/webhook-secret", RotateWebhookSecret).WithName("RotateWebhookSecret")
+            .WithSummary("Give the key's tenant a new callback signing secret, shown only in this answer")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/webhook-secret", RotateOwnWebhookSecret).WithTags("Jobs").RequireAuthorization(FacePingPolicies.Tenant)
+            .WithName("RotateOwnWebhookSecret")
+            .WithSummary("Give your tenant a new callback signing secret (Standard Webhooks), shown only in this answer")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
     public static async Task<Results<Created<CreateKeyResponse>, ValidationProblem>> CreateKey(
-        CreateKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
+        CreateKeyRequest request, ApiKeyStore keys, WebhookSecrets secrets, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim();
@@ -43,14 +55,30 @@ public static class KeysApi
             errors["tenantId"] = [$"Tenant ids are {Names.NameRule}."];
         if (errors.Count > 0) return Problems.Validation(errors);
         var created = await keys.CreateAsync(name!, request.TenantId, cancellationToken);
+        var secret = await secrets.CreateIfMissingAsync(created.TenantId, cancellationToken);
         return TypedResults.Created($"/admin/keys/{created.Id}",
-            new CreateKeyResponse(created.Id, created.Name, created.TenantId, created.Key));
+            new CreateKeyResponse(created.Id, created.Name, created.TenantId, created.Key, secret));
     }
 
     public static async Task<Ok<IEnumerable<KeyResponse>>> ListKeys(ApiKeyStore keys, CancellationToken cancellationToken)
     {
         var all = await keys.ListAsync(cancellationToken);
         return TypedResults.Ok(all.Select(k => new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt.UtcDateTime, k.Revoked)));
+    }
+
+    public static async Task<Results<Ok<WebhookSecretResponse>, ProblemHttpResult>> RotateWebhookSecret(
+        string id, ApiKeyStore keys, WebhookSecrets secrets, CancellationToken cancellationToken)
+    {
+        var key = (await keys.ListAsync(cancellationToken)).FirstOrDefault(k => k.Id == id);
+        if (key is null) return Problems.NotFound($"Key '{id}' does not exist.");
+        return TypedResults.Ok(new WebhookSecretResponse(key.TenantId, await secrets.RotateAsync(key.TenantId, cancellationToken)));
+    }
+
+    public static async Task<Ok<WebhookSecretResponse>> RotateOwnWebhookSecret(
+        ClaimsPrincipal user, WebhookSecrets secrets, CancellationToken cancellationToken)
+    {
+        var tenant = user.Tenant();
+        return TypedResults.Ok(new WebhookSecretResponse(tenant, await secrets.RotateAsync(tenant, cancellationToken)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>

@@ -23,12 +23,13 @@ public static class JobsApi
     public const int DefaultListLimit = 100;
     public const int MaxListLimit = 1000;
 
-    /// <summary>Job storage and the callback guard, for Program.cs.</summary>
+    /// <summary>Job storage, the callback guard and the callback signing secrets, for Program.cs.</summary>
     public static IServiceCollection AddFacePingJobs(this IServiceCollection services)
     {
         services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JobStore>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton(sp => new OutboundAddressGuard(sp.GetRequiredService<IOptions<CallbackOptions>>().Value.AllowedHosts));
         return services;
     }

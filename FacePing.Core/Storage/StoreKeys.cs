@@ -8,13 +8,16 @@ namespace FacePing.Core.Storage;
 /// Group names, metadata keys and ids cannot contain ':' or '=', so the separators below are unambiguous.
 /// <code>
 /// {t:T}:groups              ZSET  group names (all score 0: lexicographic order)
-/// {t:T}:g:G                 HASH  createdAt, dims (dims set by the first vector)
+/// {t:T}:g:G                 HASH  createdAt, gen (changes when the group is re-created), dims (set by the first vector),
+///                                 model (of its first face), rev (bumped by every write, for the scan copies)
+/// {t:T}:g:G:log             STREAM one entry (id) per changed vector, capped: the change log scan copies catch up from
 /// {t:T}:g:G:vs              VSET  HNSW index: element = vector id, attributes = {"h":[filter tokens]}
 /// {t:T}:g:G:ids             ZSET  vector ids (score 0: lexicographic paging)
 /// {t:T}:g:G:m:K=V           SET   ids whose metadata has K=V (inverted index; every key but createdAt)
 /// {t:T}:g:G:mk              SET   names of the group's inverted-index keys (so deletion finds them all)
 /// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, all metadata incl. system keys),
 ///                                 source, createdAt (copies, so an operator reading the hash needs no JSON)
+/// {t:T}:webhook-secret      STRING the tenant's callback signing secret (FacePing.Core/Auth/WebhookSecrets.cs)
 /// </code>
 /// </summary>
 public readonly struct StoreKeys(string tenant)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using FacePing.Core.Auth;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
 using Microsoft.Extensions.Options;
@@ -10,8 +11,10 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Ingestion.Notifications;
 
 /// <summary>
-/// POSTs a job's summary to the client's callback URL. Retries 5xx, 408, 429 and transport failures with exponential
-/// backoff. Every connection goes to an address the <see cref="OutboundAddressGuard"/> approved at connect time
+/// POSTs a job's summary to the client's callback URL: a buffered JSON body with a Content-Length (plain receivers read
+/// it), signed the Standard Webhooks way when the tenant has a secret (<c>webhook-id</c>, stable across retries;
+/// <c>webhook-timestamp</c>, per attempt; <c>webhook-signature</c> = <c>v1,</c> base64 HMAC-SHA256 of
+/// <c>id.timestamp.body</c>). Retries 5xx, 408, 429 and transport failures with exponential backoff. Every connection goes to an address the <see cref="OutboundAddressGuard"/> approved at connect time
 /// (ConnectCallback), so a host that re-resolves to an internal address after validation (DNS rebinding) is refused.
 /// </summary>
 public sealed class CallbackSender : IDisposable
@@ -20,9 +23,11 @@ public sealed class CallbackSender : IDisposable
     private readonly HttpClient _http;
     private readonly CallbackOptions _options;
     private readonly ILogger<CallbackSender> _logger;
+    private readonly TimeProvider _time;
 
-    public CallbackSender(IOptions<CallbackOptions> options, ILogger<CallbackSender> logger)
+    public CallbackSender(IOptions<CallbackOptions> options, ILogger<CallbackSender> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _options = options.Value;
         _logger = logger;
         Guard = new OutboundAddressGuard(_options.AllowedHosts);
@@ -42,10 +47,13 @@ public sealed class CallbackSender : IDisposable
     public OutboundAddressGuard Guard { get; }
 
     /// <summary>Sends the summary; returns true when the receiver answered 2xx. Never throws for the receiver's faults.</summary>
-    public async Task<bool> SendAsync(Uri url, JobSummary summary, CancellationToken cancellationToken)
+    /// <param name="secret">The tenant's signing secret (<c>whsec_…</c>), or null to send unsigned.</param>
+    public async Task<bool> SendAsync(Uri url, JobSummary summary, string? secret, CancellationToken cancellationToken)
     {
         using var activity = IngestionTelemetry.Source.StartActivity("callback");
         activity?.SetTag("faceping.job_id", summary.JobId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(summary, Json);
+        var messageId = "job_" + summary.JobId;
         var delay = _options.FirstRetryDelay;
         for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
         {
@@ -55,7 +63,13 @@ public sealed class CallbackSender : IDisposable
                 timeout.CancelAfter(_options.Timeout);
                 try
                 {
-                    using var response = await _http.PostAsJsonAsync(url, summary, Json, timeout.Token);
+                    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                    var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+                    request.Headers.Add("webhook-id", messageId);
+                    request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    if (secret is not null) request.Headers.Add("webhook-signature", WebhookSecrets.Sign(secret, messageId, timestamp, body));
+                    using var response = await _http.SendAsync(request, timeout.Token);
                     var status = (int)response.StatusCode;
                     if (response.IsSuccessStatusCode)
                     {

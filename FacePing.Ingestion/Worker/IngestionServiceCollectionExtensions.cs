@@ -1,3 +1,4 @@
+using FacePing.Core.Auth;
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
@@ -32,6 +33,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddHttpClient<DriveClient>();
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<EmailSender>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<JobNotifier>();
         services.AddTransient<FolderSourceFactory>();
         services.AddTransient<JobProcessor>();

@@ -52,7 +52,7 @@ public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary
         CreateClient((await CreateTenantAsync(name)).Key);
 }
 
-public sealed record TenantKey(string Id, string Name, string TenantId, string Key);
+public sealed record TenantKey(string Id, string Name, string TenantId, string Key, string? WebhookSecret = null);
 
 /// <summary>One Redis 8 and one Api host shared by a test collection (start-up costs once, not per test).</summary>
 public sealed class ApiFixture : IAsyncLifetime

@@ -30,7 +30,7 @@ public sealed class CallbackSenderTests
         await using var receiver = await CallbackReceiver.StartAsync();
         using var sender = Sender(["127.0.0.1"]);
 
-        Assert.True(await sender.SendAsync(receiver.Url, Summary, CancellationToken.None));
+        Assert.True(await sender.SendAsync(receiver.Url, Summary, null, CancellationToken.None));
 
         var body = Assert.Single(receiver.Received).RootElement;
         Assert.Equal(5, body.GetProperty("totalFiles").GetInt32());
@@ -46,13 +46,36 @@ public sealed class CallbackSenderTests
     }
 
     [Fact]
+    public async Task A_signed_callback_verifies_with_the_tenants_secret_and_keeps_its_id_across_retries()
+    {
+        const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        await using var receiver = await CallbackReceiver.StartAsync(secret);
+        receiver.FailFirst = 1;
+        using var sender = Sender(["127.0.0.1"]);
+
+        Assert.True(await sender.SendAsync(receiver.Url, Summary, secret, CancellationToken.None));
+
+        // The receiver refuses bodies without Content-Length (411) and wrong signatures (401): this one passed both.
+        var delivery = Assert.Single(receiver.Deliveries);
+        Assert.Equal("job_job-1", delivery.Id);
+        Assert.Equal(2, receiver.Ids.Count);
+        Assert.All(receiver.Ids, id => Assert.Equal("job_job-1", id));
+        Assert.InRange(delivery.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        // Signed with another secret, the same receiver refuses it.
+        await using var strict = await CallbackReceiver.StartAsync("whsec_" + Convert.ToBase64String(new byte[32]));
+        Assert.False(await sender.SendAsync(strict.Url, Summary, secret, CancellationToken.None));
+        Assert.Empty(strict.Deliveries);
+    }
+
+    [Fact]
     public async Task Retries_after_503_with_backoff_until_delivered()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
         receiver.FailFirst = 2;
         using var sender = Sender(["127.0.0.0/8"]);
 
-        Assert.True(await sender.SendAsync(receiver.Url, Summary, CancellationToken.None));
+        Assert.True(await sender.SendAsync(receiver.Url, Summary, null, CancellationToken.None));
         Assert.Equal(3, receiver.Requests);
         Assert.Single(receiver.Received);
     }
@@ -65,7 +88,7 @@ public sealed class CallbackSenderTests
         using var sender = Sender(["127.0.0.1"], timeout: TimeSpan.FromMilliseconds(500));
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Assert.True(await sender.SendAsync(receiver.Url, Summary, CancellationToken.None));
+        Assert.True(await sender.SendAsync(receiver.Url, Summary, null, CancellationToken.None));
         Assert.True(receiver.Requests >= 2);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), started.Elapsed.ToString());
     }
@@ -76,7 +99,7 @@ public sealed class CallbackSenderTests
         await using var receiver = await CallbackReceiver.StartAsync();
         receiver.FailFirst = 100;
         using var sender = Sender(["127.0.0.1"], attempts: 3);
-        Assert.False(await sender.SendAsync(receiver.Url, Summary, CancellationToken.None));
+        Assert.False(await sender.SendAsync(receiver.Url, Summary, null, CancellationToken.None));
         Assert.Equal(3, receiver.Requests);
     }
 
@@ -85,7 +108,7 @@ public sealed class CallbackSenderTests
     {
         await using var receiver = await CallbackReceiver.StartAsync();
         using var sender = Sender([]);
-        Assert.False(await sender.SendAsync(receiver.Url, Summary, CancellationToken.None));
+        Assert.False(await sender.SendAsync(receiver.Url, Summary, null, CancellationToken.None));
         Assert.Equal(0, receiver.Requests);
     }
 
@@ -96,7 +119,7 @@ public sealed class CallbackSenderTests
         await using var receiver = await CallbackReceiver.StartAsync();
         using var sender = Sender([]);
         var rebound = new UriBuilder(receiver.Url) { Host = "localhost" }.Uri;
-        Assert.False(await sender.SendAsync(rebound, Summary, CancellationToken.None));
+        Assert.False(await sender.SendAsync(rebound, Summary, null, CancellationToken.None));
         Assert.Equal(0, receiver.Requests);
     }
 

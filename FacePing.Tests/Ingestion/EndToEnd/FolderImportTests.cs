@@ -12,11 +12,18 @@ public sealed class FolderImportTests(IngestionFixture fx)
 
     private async Task<(HttpClient Client, string Tenant, string Group)> TenantWithGroupAsync()
     {
+        var (client, tenant, group, _) = await TenantWithSecretAsync();
+        return (client, tenant, group);
+    }
+
+    private async Task<(HttpClient Client, string Tenant, string Group, string Secret)> TenantWithSecretAsync()
+    {
         var key = await fx.Api.CreateTenantAsync("ingest");
         var client = fx.Api.CreateClient(key.Key);
         var group = "g-" + Guid.NewGuid().ToString("N")[..8];
         (await client.PostAsync($"/groups/{group}", null)).EnsureSuccessStatusCode();
-        return (client, key.TenantId, group);
+        Assert.StartsWith("whsec_", key.WebhookSecret);
+        return (client, key.TenantId, group, key.WebhookSecret!);
     }
 
     private object FtpRequest(FtpTestServer server, string? callbackUrl = null, string? email = null, string? password = null) => new
@@ -67,8 +74,9 @@ public sealed class FolderImportTests(IngestionFixture fx)
     [Fact]
     public async Task Ftp_folder_import_stores_exactly_the_faces_reports_failures_calls_back_after_503_and_mails()
     {
-        var (client, tenant, group) = await TenantWithGroupAsync();
-        await using var receiver = await CallbackReceiver.StartAsync();
+        var (client, tenant, group, secret) = await TenantWithSecretAsync();
+        // The receiver verifies the tenant's signature and needs a Content-Length, as a plain webhook receiver does.
+        await using var receiver = await CallbackReceiver.StartAsync(secret);
         receiver.FailFirst = 1; // the first delivery gets a 503 and must be retried
         var email = $"owner-{group}@example.com";
 
