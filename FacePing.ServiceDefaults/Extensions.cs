@@ -17,19 +17,21 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
-    /// <summary>Activity source names of FacePing's own spans, exported alongside the framework's.</summary>
-    public static readonly string[] FacePingSources = ["FacePing.Api", "FacePing.Inference", "FacePing.Ingestion", "FacePing.Store"];
+    /// <summary>
+    /// FacePing's own activity sources and meters (FacePing.Inference also has a meter; the others only spans), exported
+    /// alongside the framework's.
+    /// </summary>
+    public static readonly string[] FacePingSources = ["FacePing.Inference", "FacePing.Ingestion", "FacePing.Store"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        // No resilience handler for every client: retries belong to one layer, chosen per client (the Inference client
+        // has none and its callers decide; the Drive client has the standard one). A default handler would retry
+        // inside the callers' own retry loops.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         return builder;
     }
 

@@ -30,6 +30,6 @@ public sealed class InferenceHealthCheck(IHttpClientFactory clients) : IHealthCh
     {
         if (string.IsNullOrWhiteSpace(builder.Configuration[ConfigKey])) return;
         builder.Services.AddHttpClient(ClientName, c => c.BaseAddress = new Uri("http://inference"));
-        builder.Services.AddHealthChecks().AddCheck<InferenceHealthCheck>("inference", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<InferenceHealthCheck>("inference");
     }
 }

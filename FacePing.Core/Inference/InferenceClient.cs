@@ -71,10 +71,7 @@ public sealed class InferenceClient(HttpClient http)
         }
     }
 
-    // Timeouts surface as TaskCanceledException (HttpClient) or as the resilience pipeline's own exceptions
-    // (timeout rejected, circuit open); none of them is the caller cancelling.
+    // The client's own timeout surfaces as TaskCanceledException while the caller has not cancelled.
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested &&
-        (ex is HttpRequestException or TaskCanceledException or TimeoutException or IOException
-         || ex.GetType().Namespace?.StartsWith("Polly", StringComparison.Ordinal) == true);
+        !cancellationToken.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or IOException;
 }

@@ -96,9 +96,11 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         {
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
+        // Timeouts come as TaskCanceledException (HttpClient) or the resilience handler's own exceptions (its attempt
+        // timeout, its open circuit).
         catch (Exception e) when (!cancellationToken.IsCancellationRequested
-                                  && (e is HttpRequestException or TaskCanceledException or TimeoutException
-                                      || e.GetType().Namespace?.StartsWith("Polly", StringComparison.Ordinal) == true))
+                                  && e is HttpRequestException or TaskCanceledException or TimeoutException
+                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             throw new DriveException($"Google Drive cannot be reached for the {what}: {e.Message}", null, e);
         }

@@ -30,7 +30,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IFaceSink, FaceStoreSink>();
         services.AddSingleton<JobStore>();
         builder.AddInferenceClient();
-        services.AddHttpClient<DriveClient>();
+        // Drive calls are idempotent GETs (token, listing, download): the standard retries and circuit breaker suit them.
+        services.AddHttpClient<DriveClient>().AddStandardResilienceHandler();
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<EmailSender>();
         services.AddSingleton<WebhookSecrets>();
