@@ -46,7 +46,7 @@ public static class FacesApi
             .Accepts<IFormFile>(Multipart).ProducesProblem(StatusCodes.Status404NotFound)
             .WithJsonBodyLimit(Body(1, limits.MaxUploadBytes)).Produces<StoredFaceResponse>(StatusCodes.Status201Created);
         faces.MapPost("/groups/{groupName}/face/base64", StoreFaceBase64).WithName("StoreFaceBase64")
-            .WithSummary("Store the largest face of a base64 image (data URL allowed, at most 1 MB decoded)")
+            .WithSummary($"Store the largest face of a base64 image (data URL allowed, at most {limits.MaxBase64Bytes:N0} bytes decoded)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithJsonBodyLimit(Body(1, limits.MaxBase64Bytes)).Produces<StoredFaceResponse>(StatusCodes.Status201Created);
         faces.MapPost("/faces/detect", Detect).WithName("DetectFaces")

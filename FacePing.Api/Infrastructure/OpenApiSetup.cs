@@ -37,7 +37,8 @@ public static class OpenApiSetup
     private static Task AddBearer(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "FacePing API";
-        document.Info.Description = "Face recognition and face-vector search. Send 'Authorization: Bearer <api key>'.";
+        // Markdown: a bare <api key> would be read as an HTML tag and vanish from the rendered reference.
+        document.Info.Description = "Face recognition and face-vector search. Send `Authorization: Bearer YOUR_API_KEY` with every request.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
