@@ -17,6 +17,8 @@ for trx in "$results"/*.trx "$results"/*/*.trx; do
   p="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
   f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # Name the failures just above the summary, where a CI log's tail shows them.
+  grep -o '<UnitTestResult [^>]*>' "$trx" | grep 'outcome="Failed"' | sed -nE 's/.* testName="([^"]*)".*/FAILED: \1/p' || true
 done
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +56,8 @@ internal static class RedisResourceExtensions
     }
 
     /// <summary>Points a project at Redis the same way Aspire's reference would (ConnectionStrings__redis).</summary>
-    public static IResourceBuilder<ProjectResource> WithRedis(this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResource> redis)
+    public static IResourceBuilder<ProjectResource> WithRedis(
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<IResource> redis)
     {
         if (redis.Resource is RedisResource container)
         {
@@ -66,19 +68,23 @@ internal static class RedisResourceExtensions
         return project.WithEnvironment("ConnectionStrings__redis", $"127.0.0.1:{port}").WaitFor(redis);
     }
 
+    // Bounded in every step: a port that accepts and never answers (a stuck or foreign process) must make the check
+    // fail within seconds, not hang the AppHost's health loop.
     private static bool PingsBack(int port)
     {
+        var timeout = TimeSpan.FromSeconds(2);
         try
         {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", port);
+            var milliseconds = (int)timeout.TotalMilliseconds;
+            using var client = new TcpClient { ReceiveTimeout = milliseconds, SendTimeout = milliseconds };
+            if (!client.ConnectAsync(IPAddress.Loopback, port).Wait(timeout)) return false;
             using var stream = client.GetStream();
             stream.Write("PING\r\n"u8);
             var buffer = new byte[16];
             var read = stream.Read(buffer, 0, buffer.Length);
             return read >= 5 && buffer[0] == (byte)'+';
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException or AggregateException)
         {
             return false;
         }

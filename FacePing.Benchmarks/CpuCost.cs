@@ -23,7 +23,8 @@ public static class CpuCost
         var bytes = BenchmarkImages.Load(BenchmarkImages.SingleFace);
         for (var i = 0; i < 5; i++) pipeline.Analyze(bytes, EmbedMode.Largest);
 
-        Console.WriteLine($"intra-op threads: {(threads > 0 ? threads : Environment.ProcessorCount)}; load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"intra-op threads: {(threads > 0 ? threads : Environment.ProcessorCount)}; " +
+            $"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         foreach (var callers in new[] { 1, 2 })
         {
             const int images = 60;
@@ -48,8 +49,10 @@ public static class CpuCost
             process.Refresh();
             var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds / images;
             Array.Sort(latencies);
-            Console.WriteLine($"{callers} caller(s): {images / clock.Elapsed.TotalSeconds:F1} images/s wall, p50 {latencies[images / 2]:F1} ms, " +
-                $"CPU {cpuMs:F1} ms/image (=> {1000 * Environment.ProcessorCount / cpuMs:F0} images/s on {Environment.ProcessorCount} free cores)");
+            Console.WriteLine($"{callers} caller(s): {images / clock.Elapsed.TotalSeconds:F1} images/s wall, " +
+                $"p50 {latencies[images / 2]:F1} ms, CPU {cpuMs:F1} ms/image " +
+                $"(=> {1000 * Environment.ProcessorCount / cpuMs:F0} images/s " +
+                $"on {Environment.ProcessorCount} free cores)");
         }
     }
 }

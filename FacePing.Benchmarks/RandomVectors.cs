@@ -8,7 +8,9 @@ internal static class RandomVectors
     public static float[] Unit(Random random, int dims)
     {
         var v = new float[dims];
-        for (var i = 0; i < dims; i++) v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        for (var i = 0; i < dims; i++)
+            v[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()))
+                * Math.Cos(2 * Math.PI * random.NextDouble()));
         return Normalize(v);
     }
 

@@ -54,7 +54,8 @@ internal static class DlibResNetGraph
                     // A conv-mode affine right after a conv folds exactly (up to float rounding) into its weights.
                     var affine = i + 1 < layout.Count && net.Layers[i + 1] is DlibAffine { ConvMode: true, Disabled: false } a ? a : null;
                     (x, shape) = AddConv(graph, (DlibCon)layer, affine, x, shape, convIndex++);
-                    log.WriteLine($"  conv{convIndex - 1,-2} {((DlibCon)layer).Describe()}{(affine is null ? "" : " + folded " + affine.Version)} -> {shape}");
+                    log.WriteLine($"  conv{convIndex - 1,-2} {((DlibCon)layer).Describe()}" +
+                        $"{(affine is null ? "" : " + folded " + affine.Version)} -> {shape}");
                     if (affine is not null)
                         i++;
                     break;

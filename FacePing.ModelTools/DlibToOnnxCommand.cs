@@ -18,8 +18,9 @@ internal static class DlibToOnnxCommand
 
         var graph = DlibResNetGraph.Build(net, AnetTypeLayout.Steps, log);
         byte[] model = OnnxWriter.Serialize(graph, "FacePing.ModelTools",
-            $"dlib face recognition ResNet converted from {Path.GetFileName(inputPath)}. Input: [N,3,{net.Input.Rows},{net.Input.Cols}] " +
-            "RGB planes, raw 0-255 values (dlib's mean subtraction and /256 are in the graph). Output: [N,128] descriptor, not normalised.");
+            $"dlib face recognition ResNet converted from {Path.GetFileName(inputPath)}. " +
+            $"Input: [N,3,{net.Input.Rows},{net.Input.Cols}] RGB planes, raw 0-255 values " +
+            "(dlib's mean subtraction and /256 are in the graph). Output: [N,128] descriptor, not normalised.");
         string? directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (directory is not null)
             Directory.CreateDirectory(directory);

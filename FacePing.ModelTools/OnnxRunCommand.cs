@@ -56,7 +56,8 @@ internal static class OnnxRunCommand
         if (!session.InputMetadata.TryGetValue(InputName, out var input))
             throw new InvalidDataException($"{modelPath} has no input \"{InputName}\"");
         if (!session.OutputMetadata.ContainsKey(outputName))
-            throw new ArgumentException($"{modelPath} has no output \"{outputName}\" (outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
+            throw new ArgumentException($"{modelPath} has no output \"{outputName}\" " +
+                $"(outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
         if (size <= 0)
             size = input.Dimensions is [_, _, > 0 and var h, _] ? h : DefaultSize;
         int chipFloats = 3 * size * size;
@@ -83,7 +84,8 @@ internal static class OnnxRunCommand
                 Infer(session, one, 1, size, outputName);
             watch.Stop();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"time: {watch.Elapsed.TotalMilliseconds / timedRuns:F2} ms/image (batch 1, intra-op threads {threads}, {timedRuns} runs)"));
+                $"time: {watch.Elapsed.TotalMilliseconds / timedRuns:F2} ms/image " +
+                $"(batch 1, intra-op threads {threads}, {timedRuns} runs)"));
         }
         return 0;
     }

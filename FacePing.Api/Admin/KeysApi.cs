@@ -81,6 +81,7 @@ public static class KeysApi
         return TypedResults.Ok(new WebhookSecretResponse(tenant, await secrets.RotateAsync(tenant, cancellationToken)));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys,
+        CancellationToken cancellationToken) =>
         await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"Key '{id}' does not exist.");
 }

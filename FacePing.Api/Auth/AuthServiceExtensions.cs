@@ -23,5 +23,6 @@ public static class AuthServiceExtensions
 
     /// <summary>The caller's tenant id (endpoints behind <see cref="FacePingPolicies.Tenant"/> always have one).</summary>
     public static string Tenant(this ClaimsPrincipal user) =>
-        user.FindFirstValue(FacePingClaims.Tenant) ?? throw new InvalidOperationException("No tenant claim: is the endpoint behind the tenant policy?");
+        user.FindFirstValue(FacePingClaims.Tenant)
+            ?? throw new InvalidOperationException("No tenant claim: is the endpoint behind the tenant policy?");
 }

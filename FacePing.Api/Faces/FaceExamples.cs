@@ -19,7 +19,8 @@ public static class FaceExamples
     public static IdentifyFacesResponse Identify { get; } = new(2,
     [
         new(new FaceBoxResponse(1454, 71, 264, 349), 0.9999f, Good,
-            [new IdentityMatchResponse("0193a2f4-5c1e-7b42-9d8e-2f6a1c3b4d5e", 0.8912f, true, new Dictionary<string, string> { ["person"] = "Johnson" })]),
+            [new IdentityMatchResponse("0193a2f4-5c1e-7b42-9d8e-2f6a1c3b4d5e", 0.8912f, true,
+                new Dictionary<string, string> { ["person"] = "Johnson" })]),
         new(new FaceBoxResponse(245, 945, 19, 26), 0.91f, Tiny, []),
     ]);
 }

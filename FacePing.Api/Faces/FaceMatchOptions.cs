@@ -47,7 +47,8 @@ public sealed class FaceMatchOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (MatchThreshold is null && (FalseAcceptRate < FaceModelCalibration.MinFalseAcceptRate || FalseAcceptRate > FaceModelCalibration.MaxFalseAcceptRate))
+        if (MatchThreshold is null && (FalseAcceptRate < FaceModelCalibration.MinFalseAcceptRate
+            || FalseAcceptRate > FaceModelCalibration.MaxFalseAcceptRate))
         {
             yield return new ValidationResult(
                 $"{Section}:FalseAcceptRate must lie within the calibrated range {FaceModelCalibration.MinFalseAcceptRate:0.#####}–" +

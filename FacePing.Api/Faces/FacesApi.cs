@@ -70,7 +70,8 @@ public static class FacesApi
     public static async Task<Results<Ok<CompareFacesResponse>, ProblemHttpResult>> Compare(
         HttpContext context, [AsParameters] FaceServices services, CancellationToken cancellationToken)
     {
-        var (first, second, problem) = await FaceImageReader.ReadTwoAsync(context, "Face1", "Face2", services.MaxUploadBytes, cancellationToken);
+        var (first, second, problem) = await FaceImageReader.ReadTwoAsync(context, "Face1", "Face2",
+            services.MaxUploadBytes, cancellationToken);
         using (first)
         using (second)
         {
@@ -166,7 +167,8 @@ public static class FacesApi
         var read = await FaceImageReader.ReadFormImageAsync(context, "image", services.MaxUploadBytes, cancellationToken);
         using var image = read.Upload;
         if (read.Problem is not null) return read.Problem;
-        return await StoreLargestFaceAsync(groupName, image!, "image", metadata, VectorSources.Image, bar, user, services, cancellationToken);
+        return await StoreLargestFaceAsync(groupName, image!, "image", metadata, VectorSources.Image, bar, user,
+            services, cancellationToken);
     }
 
     public static async Task<Results<Created<StoredFaceResponse>, ValidationProblem, ProblemHttpResult>> StoreFaceBase64(
@@ -220,12 +222,13 @@ public static class FacesApi
         var face = await services.Analyzer.LargestFaceAsync(image, field, cancellationToken);
         if (face.Face.Quality is { } quality && quality.Score < minQuality) throw new LowQualityException(field, quality, minQuality);
         // GroupNotFound (deleted meanwhile), ModelMismatch and DimensionMismatch propagate to ProblemExceptionHandler.
-        var id = await services.Store.AddAsync(user.Tenant(), groupName, new VectorWrite(face.Embedding, metadata, source), cancellationToken,
-            face.Model);
+        var id = await services.Store.AddAsync(user.Tenant(), groupName,
+            new VectorWrite(face.Embedding, metadata, source), cancellationToken, face.Model);
         return TypedResults.Created($"/vectors/{id}", new StoredFaceResponse(id, groupName, face.Summary, face.FaceCount));
     }
 
     /// <summary>Checked before any image work, so a typo in the group name costs no inference.</summary>
-    private static async Task<bool> GroupExistsAsync(string groupName, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken) =>
+    private static async Task<bool> GroupExistsAsync(string groupName, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken) =>
         await store.GetGroupAsync(user.Tenant(), groupName, cancellationToken) is not null;
 }

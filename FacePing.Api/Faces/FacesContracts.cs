@@ -35,8 +35,10 @@ public sealed record FaceLandmarksResponse(float[] LeftEye, float[] RightEye, fl
 
 public sealed record IdentifyFacesResponse(int FaceCount, IReadOnlyList<IdentifiedFaceResponse> Faces);
 
-/// <param name="Matches">Best stored vectors first (up to topK, or topK identities with groupBy); empty when the face is too poor to recognise.</param>
-public sealed record IdentifiedFaceResponse(FaceBoxResponse Box, float Confidence, FaceQuality? Quality, IReadOnlyList<IdentityMatchResponse> Matches);
+/// <param name="Matches">Best stored vectors first (up to topK, or topK identities with groupBy); empty when the
+/// face is too poor to recognise.</param>
+public sealed record IdentifiedFaceResponse(FaceBoxResponse Box, float Confidence, FaceQuality? Quality,
+    IReadOnlyList<IdentityMatchResponse> Matches);
 
 public sealed record IdentityMatchResponse(string Id, float Score, bool IsMatch, IReadOnlyDictionary<string, string> Metadata);
 

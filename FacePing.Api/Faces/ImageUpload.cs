@@ -28,7 +28,8 @@ public sealed class ImageUpload : IDisposable
     }
 
     /// <summary>Copies a form file, refusing it before reading when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<ImageReadResult> FromFormFileAsync(IFormFile? file, string field, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<ImageReadResult> FromFormFileAsync(IFormFile? file, string field, long maxBytes,
+        CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
             return ImageReadResult.Fail(ImageProblems.Missing(field));

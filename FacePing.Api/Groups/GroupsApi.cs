@@ -34,7 +34,8 @@ public static class GroupsApi
         api.MapDelete("/{groupName}/vectors", DeleteVectors).WithName("DeleteVectors")
             .WithSummary("Delete vectors of a group by id (1–1000 ids)")
             .WithJsonBodyLimit()
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 
@@ -56,7 +57,8 @@ public static class GroupsApi
             : Problems.GroupNotFound(groupName);
     }
 
-    public static async Task<Ok<IEnumerable<GroupResponse>>> ListGroups(ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+    public static async Task<Ok<IEnumerable<GroupResponse>>> ListGroups(ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         var groups = await store.ListGroupsAsync(user.Tenant(), cancellationToken);
         return TypedResults.Ok(groups.Select(GroupResponse.From));

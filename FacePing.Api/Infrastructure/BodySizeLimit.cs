@@ -39,7 +39,8 @@ public static class BodySizeLimit
     });
 
     /// <summary>Declares the JSON body limit on an endpoint or group.</summary>
-    public static TBuilder WithJsonBodyLimit<TBuilder>(this TBuilder builder, long bytes = JsonBytes) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder WithJsonBodyLimit<TBuilder>(this TBuilder builder, long bytes = JsonBytes)
+        where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestSizeLimitMetadata(bytes));
 
     private sealed class RequestSizeLimitMetadata(long bytes) : IRequestSizeLimitMetadata

@@ -38,7 +38,8 @@ public static class OpenApiSetup
     {
         document.Info.Title = "FacePing API";
         // Markdown: a bare <api key> would be read as an HTML tag and vanish from the rendered reference.
-        document.Info.Description = "Face recognition and face-vector search. Send `Authorization: Bearer YOUR_API_KEY` with every request.";
+        document.Info.Description = "Face recognition and face-vector search. " +
+            "Send `Authorization: Bearer YOUR_API_KEY` with every request.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme

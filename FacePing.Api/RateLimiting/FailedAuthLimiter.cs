@@ -126,6 +126,7 @@ public sealed partial class FailedAuthLimiter : IDisposable
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client address {Address} spent its failed-authentication budget " +
-        "({Burst} at once, {PerMinute} a minute): its unverified keys are answered 429 without a lookup; next try in {RetryAfterSeconds} s")]
+        "({Burst} at once, {PerMinute} a minute): its unverified keys are answered 429 without a lookup; " +
+        "next try in {RetryAfterSeconds} s")]
     private static partial void LogBlocked(ILogger logger, string address, int burst, int perMinute, int retryAfterSeconds);
 }

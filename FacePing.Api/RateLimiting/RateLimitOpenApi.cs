@@ -15,8 +15,8 @@ public static class RateLimitOpenApi
                 operation.Responses ??= new OpenApiResponses();
                 operation.Responses.TryAdd("429", new OpenApiResponse
                 {
-                    Description = "Too many requests: the key's tenant is over its rate, or the caller's address failed authentication too often " +
-                        "(FacePing:RateLimit). Retry after the Retry-After seconds.",
+                    Description = "Too many requests: the key's tenant is over its rate, or the caller's address " +
+                        "failed authentication too often (FacePing:RateLimit). Retry after the Retry-After seconds.",
                 });
             }
             return Task.CompletedTask;

@@ -24,7 +24,8 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problems)
                 Status = StatusCodes.Status400BadRequest, Title = "Invalid request", Detail = detail,
             };
         }
-        else if (exception is InvalidOperationException { InnerException: ArgumentException } && UnknownCharset(context.Request) is { } charset)
+        else if (exception is InvalidOperationException { InnerException: ArgumentException }
+            && UnknownCharset(context.Request) is { } charset)
         {
             problem = new ProblemDetails
             {
@@ -47,7 +48,10 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problems)
             return false;
         }
         context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context, ProblemDetails = problem, Exception = exception,
+        });
     }
 
     private static string? UnknownCharset(HttpRequest request)

@@ -17,7 +17,8 @@ public static class ServerLimitsExtensions
             var o = settings.Value;
             kestrel.AddServerHeader = false;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(o.RequestHeadersTimeoutSeconds);
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(o.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(o.BodyGracePeriodSeconds));
+            kestrel.Limits.MinRequestBodyDataRate =
+                new MinDataRate(o.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(o.BodyGracePeriodSeconds));
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(o.KeepAliveTimeoutSeconds);
             kestrel.Limits.MaxConcurrentConnections = o.MaxConcurrentConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = o.MaxConcurrentConnections;

@@ -37,12 +37,14 @@ public static class VectorsApi
         var groups = app.MapGroup("/groups/{groupName}").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
             .WithJsonBodyLimit()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         groups.MapPost("/vector", StoreVector).WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
         groups.MapPost("/vectors/search", Search).WithName("SearchVectors")
             .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)")
-            .WithDescription("The HNSW index (Redis vector set) proposes candidates; scores are exact cosine similarities of the " +
-                "stored float32 vectors. A metadata filter must match every pair; when it matches few vectors they are all scored exactly.");
+            .WithDescription("The HNSW index (Redis vector set) proposes candidates; scores are exact cosine " +
+                "similarities of the stored float32 vectors. A metadata filter must match every pair; when it " +
+                "matches few vectors they are all scored exactly.");
         groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors")
             .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request")
             .WithDescription("Ids are optional (1–128 characters of A–Z a–z 0–9 _ - . :); the server generates UUIDs otherwise. " +
@@ -67,7 +69,8 @@ public static class VectorsApi
         var b = ParseVector(request.Embedding2, "embedding2", errors);
         if (a is null || b is null) return Problems.Validation(errors);
         if (a.Length != b.Length)
-            return Problems.Validation("embedding2", $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.");
+            return Problems.Validation("embedding2",
+                $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.");
         return TypedResults.Ok(new CompareVectorsResponse(VectorMath.Cosine(a, b), VectorMath.Euclidean(a, b), a.Length));
     }
 
@@ -147,7 +150,8 @@ public static class VectorsApi
             var metadata = MetadataRules.ReadForStore(item.Metadata, path + ".metadata", errors);
             if (item.Id is not null && !Names.IsValidId(item.Id)) errors[path + ".id"] = [$"Ids are {Names.IdRule}."];
             else if (item.Id is not null && !firstIndexOfId.TryAdd(item.Id, i))
-                errors[path + ".id"] = [$"The id '{item.Id}' is also given by item {firstIndexOfId[item.Id]}; which one should win is ambiguous."];
+                errors[path + ".id"] = [$"The id '{item.Id}' is also given by item {firstIndexOfId[item.Id]}; " +
+                    "which one should win is ambiguous."];
             if (vector is not null)
             {
                 if (dims is null)

@@ -41,7 +41,8 @@ public static class LfwAccuracyBench
         var scores = view2.Select(p => Score(images[p.First], images[p.Second])).ToArray();
         var same = view2.Select(p => p.Same).ToArray();
         var folds = VerificationMetrics.TenFold(view2, scores);
-        Line($"10-fold accuracy            {Percent(folds.Mean)} ± {Percent(folds.StandardDeviation)} (mean threshold {folds.MeanThreshold:F3})");
+        Line($"10-fold accuracy            {Percent(folds.Mean)} ± {Percent(folds.StandardDeviation)} " +
+             $"(mean threshold {folds.MeanThreshold:F3})");
         var atShipped = VerificationMetrics.Accuracy(scores, same, options.Threshold);
         Line($"accuracy at threshold {options.Threshold:F3}  {Percent(atShipped)}");
 
@@ -50,7 +51,8 @@ public static class LfwAccuracyBench
         foreach (var far in new[] { 1e-2, 1e-3 })
         {
             var t = VerificationMetrics.ThresholdAtFar(impostor, far);
-            Line($"TAR at FAR {far * 100,4:0.0##} %         {VerificationMetrics.AcceptRate(genuine, t):F4} (threshold {t:F3}, {impostor.Length} impostor pairs)");
+            Line($"TAR at FAR {far * 100,4:0.0##} %         {VerificationMetrics.AcceptRate(genuine, t):F4} " +
+                 $"(threshold {t:F3}, {impostor.Length} impostor pairs)");
         }
         Line($"at threshold {options.Threshold:F3}: FAR {VerificationMetrics.AcceptRate(impostor, options.Threshold) * 100:F2} %, " +
              $"TAR {VerificationMetrics.AcceptRate(genuine, options.Threshold):F4}");
@@ -163,7 +165,8 @@ public static class LfwAccuracyBench
         }
         if (inference is null || lfw is null || pairs is null || threshold is null)
         {
-            throw new ArgumentException("usage: accuracy --inference URL --lfw DIR --pairs pairs.txt --threshold T [--dev FILE]... [--concurrency N] [--out FILE] [--cache FILE]");
+            throw new ArgumentException("usage: accuracy --inference URL --lfw DIR --pairs pairs.txt --threshold T " +
+                "[--dev FILE]... [--concurrency N] [--out FILE] [--cache FILE]");
         }
         return new Options(new Uri(inference), lfw, pairs, threshold.Value, [.. dev], concurrency, output, cache);
     }

@@ -59,7 +59,9 @@ public static class LfwEmbeddings
         });
         progress.Done();
         var models = result.Values.Select(i => i.Model).Distinct().ToArray();
-        if (models.Length > 1) throw new InvalidDataException($"{cache} holds answers of other models ({string.Join(", ", models)}); delete it.");
+        if (models.Length > 1)
+            throw new InvalidDataException(
+                $"{cache} holds answers of other models ({string.Join(", ", models)}); delete it.");
         if (cache is not null && todo.Length > 0)
         {
             await File.AppendAllLinesAsync(cache, todo.Select(p => JsonSerializer.Serialize(result[p], Json)));
@@ -74,7 +76,8 @@ public static class LfwEmbeddings
         using var response = await http.PostAsync("/v1/analyze?embed=largest", content, ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{path}: the Inference service answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            throw new HttpRequestException($"{path}: the Inference service answered {(int)response.StatusCode}: " +
+                $"{await response.Content.ReadAsStringAsync(ct)}");
         }
         var analysis = await response.Content.ReadFromJsonAsync<FaceAnalysis>(Json, ct)
             ?? throw new HttpRequestException($"{path}: empty answer");
@@ -114,7 +117,8 @@ public sealed class ProgressBar(string label, int total)
         var left = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
         lock (this)
         {
-            Console.Error.Write($"\r{label} [{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} {rate:F1}/s, {left:mm\\:ss} left ");
+            Console.Error.Write($"\r{label} [{new string('#', filled)}{new string('.', width - filled)}] " +
+                $"{done}/{total} {rate:F1}/s, {left:mm\\:ss} left ");
         }
     }
 }

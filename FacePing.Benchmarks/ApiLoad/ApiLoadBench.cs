@@ -29,7 +29,10 @@ public static class ApiLoadBench
             report.AppendLine(text);
         }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30),
+        })
         {
             BaseAddress = new Uri(a.Api), Timeout = TimeSpan.FromSeconds(120),
         };
@@ -38,7 +41,10 @@ public static class ApiLoadBench
         var server = redis.GetServer(redis.GetEndPoints()[0]);
 
         // A tenant and an empty group.
-        using var adminRequest = new HttpRequestMessage(HttpMethod.Post, "/admin/keys") { Content = JsonContent.Create(new { name = "bench" }) };
+        using var adminRequest = new HttpRequestMessage(HttpMethod.Post, "/admin/keys")
+        {
+            Content = JsonContent.Create(new { name = "bench" }),
+        };
         adminRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", a.AdminKey);
         using var created = await http.SendAsync(adminRequest);
         created.EnsureSuccessStatusCode();
@@ -81,7 +87,9 @@ public static class ApiLoadBench
                 body.Append("]}");
                 using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",
                     new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
-                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException(
+                        $"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
         })));
         loadWatch.Stop();
@@ -89,8 +97,10 @@ public static class ApiLoadBench
         var perVector = (memoryAfter - memoryBefore) / (double)a.Vectors;
         Line("## Bulk load (POST /groups/{g}/vectors/upsert, 100 per request, 2 requests in flight)");
         Line("");
-        Line($"- {a.Vectors:N0} random unit {a.Dims}-d vectors in {loadWatch.Elapsed.TotalSeconds:F1} s: **{a.Vectors / loadWatch.Elapsed.TotalSeconds:N0} vectors/s**");
-        Line($"- Redis memory: {perVector:N0} bytes per vector (used_memory delta {(memoryAfter - memoryBefore) / 1048576.0:N1} MiB / {a.Vectors:N0}); " +
+        Line($"- {a.Vectors:N0} random unit {a.Dims}-d vectors in {loadWatch.Elapsed.TotalSeconds:F1} s: " +
+             $"**{a.Vectors / loadWatch.Elapsed.TotalSeconds:N0} vectors/s**");
+        Line($"- Redis memory: {perVector:N0} bytes per vector " +
+             $"(used_memory delta {(memoryAfter - memoryBefore) / 1048576.0:N1} MiB / {a.Vectors:N0}); " +
              $"the float32 copy alone is {a.Dims * 4:N0} bytes, the Q8 HNSW copy {a.Dims:N0} bytes plus graph links");
         Line("");
 
@@ -113,7 +123,8 @@ public static class ApiLoadBench
         async Task<(double Ms, string Body)> SearchOn(HttpClient client, int q)
         {
             var watch = Stopwatch.StartNew();
-            using var response = await client.PostAsync($"/groups/{group}/vectors/search", new StringContent(bodies[q], Encoding.UTF8, "application/json"));
+            using var response = await client.PostAsync($"/groups/{group}/vectors/search",
+                new StringContent(bodies[q], Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
             watch.Stop();
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"search: {(int)response.StatusCode} {text}");
@@ -142,7 +153,8 @@ public static class ApiLoadBench
                 latency.Add(ms);
                 if (i < queries.Count)
                 {
-                    var ids = JsonDocument.Parse(text).RootElement.EnumerateArray().Select(h => int.Parse(h.GetProperty("id").GetString()![1..], CultureInfo.InvariantCulture));
+                    var ids = JsonDocument.Parse(text).RootElement.EnumerateArray()
+                        .Select(h => int.Parse(h.GetProperty("id").GetString()![1..], CultureInfo.InvariantCulture));
                     var hit = ids.Count(truth[q].Contains);
                     var (h, n) = found[queries[q].Kind];
                     found[queries[q].Kind] = (h + hit, n + 10);
@@ -155,7 +167,8 @@ public static class ApiLoadBench
         var (apiLatency, recall) = await Measure(http);
 
         // ---- API search, concurrency 16 ----
-        var (throughput, loadedLatency) = await Throughput(16, TimeSpan.FromSeconds(a.Seconds), async i => (await Search(i % queries.Count)).Ms);
+        var (throughput, loadedLatency) = await Throughput(16, TimeSpan.FromSeconds(a.Seconds),
+            async i => (await Search(i % queries.Count)).Ms);
 
         // ---- raw VSIM with the store's parameters (COUNT 50, EF 500), same queries, one connection ----
         var blobs = queries.Select(q => Blob(q.Vector)).ToArray();
@@ -186,11 +199,14 @@ public static class ApiLoadBench
         Line("");
         Line("| measure | value | target |");
         Line("|---|---|---|");
-        Line($"| API p50 / p99 at concurrency 1 ({apiLatency.Count} requests) | {Percentile(apiLatency, 50):F2} ms / {Percentile(apiLatency, 99):F2} ms | p50 ≤ 5 ms |");
-        Line($"| API throughput at concurrency 16 ({a.Seconds} s) | {throughput:N0} req/s (p50 {Percentile(loadedLatency, 50):F1} ms, p99 {Percentile(loadedLatency, 99):F1} ms) | |");
+        Line($"| API p50 / p99 at concurrency 1 ({apiLatency.Count} requests) | " +
+             $"{Percentile(apiLatency, 50):F2} ms / {Percentile(apiLatency, 99):F2} ms | p50 ≤ 5 ms |");
+        Line($"| API throughput at concurrency 16 ({a.Seconds} s) | {throughput:N0} req/s " +
+             $"(p50 {Percentile(loadedLatency, 50):F1} ms, p99 {Percentile(loadedLatency, 99):F1} ms) | |");
         Line($"| recall@10, near-duplicate queries (stored vector + noise) | {Ratio(recall["near"]):F4} | ≥ 0.98 |");
         Line($"| recall@10, random-direction queries (worst case for HNSW) | {Ratio(recall["random"]):F4} | ≥ 0.98 |");
-        Line($"| raw VSIM p50 / p99 (COUNT 50, EF 500 as the store asks) | {Percentile(vsimLatency, 50):F2} ms / {Percentile(vsimLatency, 99):F2} ms | |");
+        Line($"| raw VSIM p50 / p99 (COUNT 50, EF 500 as the store asks) | " +
+             $"{Percentile(vsimLatency, 50):F2} ms / {Percentile(vsimLatency, 99):F2} ms | |");
         Line($"| API p50 / raw VSIM p50 | {Percentile(apiLatency, 50) / Percentile(vsimLatency, 50):F2}× | ≤ 1.5× |");
         Line("");
         if (indexLatency is not null && indexRecall is not null)
@@ -199,9 +215,14 @@ public static class ApiLoadBench
             Line("");
             Line("| path | p50 | p99 | recall@10 near | recall@10 random |");
             Line("|---|---|---|---|---|");
-            Line($"| Api, scan copy (default) | {Percentile(apiLatency, 50):F2} ms | {Percentile(apiLatency, 99):F2} ms | {Ratio(recall["near"]):F4} | {Ratio(recall["random"]):F4} |");
-            Line($"| Api, HNSW only (ScanCacheMegabytes=0) | {Percentile(indexLatency, 50):F2} ms | {Percentile(indexLatency, 99):F2} ms | {Ratio(indexRecall["near"]):F4} | {Ratio(indexRecall["random"]):F4} |");
-            Line($"| raw VSIM (COUNT 50, EF 500, no rerank, no HTTP) | {Percentile(vsimLatency, 50):F2} ms | {Percentile(vsimLatency, 99):F2} ms | | |");
+            Line($"| Api, scan copy (default) | " +
+                 $"{Percentile(apiLatency, 50):F2} ms | {Percentile(apiLatency, 99):F2} ms | " +
+                 $"{Ratio(recall["near"]):F4} | {Ratio(recall["random"]):F4} |");
+            Line($"| Api, HNSW only (ScanCacheMegabytes=0) | " +
+                 $"{Percentile(indexLatency, 50):F2} ms | {Percentile(indexLatency, 99):F2} ms | " +
+                 $"{Ratio(indexRecall["near"]):F4} | {Ratio(indexRecall["random"]):F4} |");
+            Line($"| raw VSIM (COUNT 50, EF 500, no rerank, no HTTP) | " +
+                 $"{Percentile(vsimLatency, 50):F2} ms | {Percentile(vsimLatency, 99):F2} ms | | |");
             Line($"| HNSW-only Api p50 / raw VSIM p50 | {Percentile(indexLatency, 50) / Percentile(vsimLatency, 50):F2}× | | | |");
             Line("");
         }
@@ -224,7 +245,8 @@ public static class ApiLoadBench
                 var (h, n) = r[queries[q].Kind];
                 r[queries[q].Kind] = (h + top.Count(truth[q].Contains), n + 10);
             }
-            Line($"| {ef}{(ef == 500 ? " (default)" : "")} | {Percentile(lat, 50):F2} ms | {Ratio(r["near"]):F4} | {Ratio(r["random"]):F4} |");
+            Line($"| {ef}{(ef == 500 ? " (default)" : "")} | {Percentile(lat, 50):F2} ms | " +
+                 $"{Ratio(r["near"]):F4} | {Ratio(r["random"]):F4} |");
         }
         Line("");
 
@@ -270,7 +292,8 @@ public static class ApiLoadBench
                 for (var i = 0; i < 5; i++) await Analyze(i);
                 var direct = new List<double>();
                 for (var i = 0; i < 40; i++) direct.Add(await Analyze(i));
-                Line($"- of which Inference alone (POST /v1/analyze?embed=largest, same image, concurrency 1): p50 {Percentile(direct, 50):F1} ms");
+                Line("- of which Inference alone (POST /v1/analyze?embed=largest, same image, concurrency 1): " +
+                     $"p50 {Percentile(direct, 50):F1} ms");
             }
             Line($"- concurrency 2: **{images:F1} images/s** (p50 {Percentile(loaded, 50):F1} ms) for {a.Seconds} s");
             Line("");
@@ -280,7 +303,8 @@ public static class ApiLoadBench
         return 0;
     }
 
-    private static async Task<(double PerSecond, List<double> Latency)> Throughput(int concurrency, TimeSpan duration, Func<int, Task<double>> call)
+    private static async Task<(double PerSecond, List<double> Latency)> Throughput(int concurrency, TimeSpan duration,
+        Func<int, Task<double>> call)
     {
         var latency = new List<double>();
         var count = 0;
@@ -347,7 +371,8 @@ public static class ApiLoadBench
             for (var i = 0; i + 1 < args.Length; i += 2) map[args[i].TrimStart('-')] = args[i + 1];
             string Get(string name, string? fallback = null) =>
                 map.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
-            return new Arguments(Get("api"), Get("admin-key"), Get("redis"), int.Parse(Get("vectors", "100000")), int.Parse(Get("dims", "512")),
+            return new Arguments(Get("api"), Get("admin-key"), Get("redis"), int.Parse(Get("vectors", "100000")),
+                int.Parse(Get("dims", "512")),
                 int.Parse(Get("queries", "200")), int.Parse(Get("latency-requests", "1000")), int.Parse(Get("seconds", "10")),
                 bool.Parse(Get("faces", "true")), map.GetValueOrDefault("out"), map.GetValueOrDefault("index-api"),
                 int.Parse(Get("warmup-seconds", "20")), map.GetValueOrDefault("inference"));

@@ -33,7 +33,9 @@ public sealed class WebhookSecrets(IConnectionMultiplexer redis)
     }
 
     public async Task<string?> GetAsync(string tenant, CancellationToken cancellationToken = default) =>
-        await redis.GetDatabase().StringGetAsync(Key(tenant)).WaitAsync(cancellationToken) is { IsNull: false } value ? value.ToString() : null;
+        await redis.GetDatabase().StringGetAsync(Key(tenant)).WaitAsync(cancellationToken) is { IsNull: false } value
+            ? value.ToString()
+            : null;
 
     /// <summary>
     /// The <c>webhook-signature</c> value: <c>v1,</c> + base64 HMAC-SHA256, keyed by the secret's bytes, of

@@ -30,7 +30,8 @@ public static class FaceModelCalibration
     {
         if (far > MaxFalseAcceptRate || far < MinFalseAcceptRate || double.IsNaN(far))
         {
-            throw new ArgumentOutOfRangeException(nameof(far), far, $"Calibrated from {MinFalseAcceptRate:0.#####} to {MaxFalseAcceptRate}.");
+            throw new ArgumentOutOfRangeException(nameof(far), far,
+                $"Calibrated from {MinFalseAcceptRate:0.#####} to {MaxFalseAcceptRate}.");
         }
         for (var i = 0; i + 1 < Points.Count; i++)
         {

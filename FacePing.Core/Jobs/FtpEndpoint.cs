@@ -40,10 +40,12 @@ public sealed record FtpEndpoint
         {
             try { user = username.Contains('%') ? Uri.UnescapeDataString(username) : username; }
             catch (UriFormatException) { errors["username"] = "username is not valid URL encoding."; }
-            if (user is not null && (user.Length > 256 || HasControlChars(user))) errors["username"] = "username must be at most 256 characters without control characters.";
+            if (user is not null && (user.Length > 256 || HasControlChars(user)))
+                errors["username"] = "username must be at most 256 characters without control characters.";
         }
         if (password is null) errors["password"] = "password is required.";
-        else if (password.Length > 1024 || HasControlChars(password)) errors["password"] = "password must be at most 1024 characters without control characters.";
+        else if (password.Length > 1024 || HasControlChars(password))
+            errors["password"] = "password must be at most 1024 characters without control characters.";
 
         return errors.Count == 0 ? new FtpEndpoint(normalizedHost!, effectivePort, user!, password!) : null;
     }
@@ -58,7 +60,11 @@ public sealed record FtpEndpoint
             if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) { value = value[prefix.Length..]; break; }
         }
         value = value.TrimEnd('/');
-        if (value.Contains('@') || value.Contains('/')) { error = "host must be a host name or IP address (credentials and paths go in their own fields)."; return null; }
+        if (value.Contains('@') || value.Contains('/'))
+        {
+            error = "host must be a host name or IP address (credentials and paths go in their own fields).";
+            return null;
+        }
 
         // "host:port" or "[v6]:port" may carry the port; a bare IPv6 address has several colons and no brackets.
         var colon = value.LastIndexOf(':');

@@ -21,18 +21,24 @@ public static class ServiceAccountKeyShape
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return "serviceAccountKey must be a JSON object.";
-            if (Text(root, "type") != "service_account") return "serviceAccountKey must be a service-account key (\"type\": \"service_account\").";
+            if (Text(root, "type") != "service_account")
+                return "serviceAccountKey must be a service-account key (\"type\": \"service_account\").";
             var email = Text(root, "client_email");
             if (string.IsNullOrEmpty(email) || !email.Contains('@')) return "serviceAccountKey has no valid client_email.";
             var key = Text(root, "private_key");
-            if (string.IsNullOrEmpty(key) || !key.Contains("PRIVATE KEY", StringComparison.Ordinal)) return "serviceAccountKey has no private_key.";
+            if (string.IsNullOrEmpty(key) || !key.Contains("PRIVATE KEY", StringComparison.Ordinal))
+                return "serviceAccountKey has no private_key.";
             using (var rsa = RSA.Create())
             {
                 try { rsa.ImportFromPem(key); }
-                catch (Exception e) when (e is ArgumentException or CryptographicException) { return "serviceAccountKey's private_key is not a readable RSA key."; }
+                catch (Exception e) when (e is ArgumentException or CryptographicException)
+                {
+                    return "serviceAccountKey's private_key is not a readable RSA key.";
+                }
             }
             var tokenUri = Text(root, "token_uri");
-            if (tokenUri is not null && !Uri.TryCreate(tokenUri, UriKind.Absolute, out _)) return "serviceAccountKey's token_uri is not an absolute URL.";
+            if (tokenUri is not null && !Uri.TryCreate(tokenUri, UriKind.Absolute, out _))
+                return "serviceAccountKey's token_uri is not an absolute URL.";
             return null;
         }
         catch (JsonException)

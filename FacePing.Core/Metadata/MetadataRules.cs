@@ -19,7 +19,10 @@ public static class MetadataRules
     public static Dictionary<string, string>? ReadForStore(JsonElement? json, string path, IDictionary<string, string[]> errors) =>
         Read(json, path, errors, allowSystemKeys: false);
 
-    /// <summary>Validates a filter: the same rules, but system keys other than createdAt are allowed (find by <c>jobId</c>, <c>source</c>...).</summary>
+    /// <summary>
+    /// Validates a filter: the same rules, but system keys other than createdAt are allowed (find by <c>jobId</c>,
+    /// <c>source</c>...).
+    /// </summary>
     public static Dictionary<string, string>? ReadFilter(JsonElement? json, string path, IDictionary<string, string[]> errors) =>
         Read(json, path, errors, allowSystemKeys: true);
 
@@ -36,7 +39,8 @@ public static class MetadataRules
         return Finish(result, ok, path, errors);
     }
 
-    private static Dictionary<string, string>? Read(JsonElement? json, string path, IDictionary<string, string[]> errors, bool allowSystemKeys)
+    private static Dictionary<string, string>? Read(JsonElement? json, string path,
+        IDictionary<string, string[]> errors, bool allowSystemKeys)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         if (json is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return result;

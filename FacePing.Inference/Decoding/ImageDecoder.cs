@@ -72,7 +72,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
             }
             if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !JpegEnd.IsComplete(bytes))
             {
-                throw new ImageDecodeException(415, "Unsupported image", "The image data is truncated (the JPEG has no end-of-image marker).");
+                throw new ImageDecodeException(415, "Unsupported image",
+                    "The image data is truncated (the JPEG has no end-of-image marker).");
             }
             // Formats without a scaled decode (PNG, WebP, ...) come out full size: shrink them, so the detector's
             // work stays bounded (its tile count grows with the square of the size).
@@ -107,7 +108,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
                 fixed (byte* from = src.Buffer)
                 fixed (byte* to = dst.Buffer)
                 {
-                    using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)from);
+                    using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888,
+                        SKAlphaType.Unpremul), (IntPtr)from);
                     using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)to);
                     if (!source.ScalePixels(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
                     {

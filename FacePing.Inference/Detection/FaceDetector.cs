@@ -112,7 +112,8 @@ public sealed class FaceDetector
         return positions;
     }
 
-    private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input, List<FaceCandidate> found, float threshold, InnerEdges edges)
+    private void RunRegion(RgbaImage image, float x, float y, float w, float h, float[] input,
+        List<FaceCandidate> found, float threshold, InnerEdges edges)
     {
         var (px, py, pw, ph) = PadToInputAspect(x, y, w, h);
         var map = AffineMap.FromRect(px, py, pw, ph, InputWidth, InputHeight);

@@ -32,7 +32,8 @@ public static class Sampler
     public static void SampleGrey(RgbaImage src, in AffineMap map, int width, int height, Span<float> plane, float mean, float scale)
     {
         if (plane.Length < width * height) throw new ArgumentException("Output span is too small.", nameof(plane));
-        if (!Separable(src, map, width, height, plane, mean, scale, grey: true)) Taps(src, map, width, height, plane, mean, scale, grey: true);
+        if (!Separable(src, map, width, height, plane, mean, scale, grey: true))
+            Taps(src, map, width, height, plane, mean, scale, grey: true);
     }
 
     private static int TapCount(float footprint, int max = MaxTaps) => Math.Clamp((int)MathF.Ceiling(footprint - 0.01f), 1, max);
@@ -71,7 +72,8 @@ public static class Sampler
         }
     }
 
-    private static unsafe bool Separable(RgbaImage src, in AffineMap map, int width, int height, Span<float> output, float mean, float scale, bool grey)
+    private static unsafe bool Separable(RgbaImage src, in AffineMap map, int width, int height, Span<float> output,
+        float mean, float scale, bool grey)
     {
         if (map.B != 0 || map.D != 0) return false;
         if (map.A <= 0 || map.E <= 0) return false;
@@ -186,7 +188,8 @@ public static class Sampler
     /// A rotated, shrinking map (face alignment): first shrink the source region with the cheap separable filter
     /// to about the output's resolution, then rotate that with one bilinear tap per pixel.
     /// </summary>
-    private static unsafe bool ShrinkThenRotate(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes, float mean, float scale)
+    private static unsafe bool ShrinkThenRotate(RgbaImage src, in AffineMap map, int width, int height,
+        Span<float> planes, float mean, float scale)
     {
         var step = MathF.Sqrt(MathF.Abs(map.A * map.E - map.B * map.D));
         if (step < 1.01f) return false;
@@ -266,7 +269,8 @@ public static class Sampler
         }
     }
 
-    private static unsafe void Taps(RgbaImage src, in AffineMap map, int width, int height, Span<float> output, float mean, float scale, bool grey)
+    private static unsafe void Taps(RgbaImage src, in AffineMap map, int width, int height, Span<float> output,
+        float mean, float scale, bool grey)
     {
         var n = TapCount(map.Footprint);
         var taps = n * n;

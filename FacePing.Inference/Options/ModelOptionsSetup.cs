@@ -15,7 +15,8 @@ internal sealed class ModelOptionsSetup : IPostConfigureOptions<ModelOptions>, I
         if (string.IsNullOrWhiteSpace(options.Directory))
         {
             return ValidateOptionsResult.Fail(
-                $"{ModelOptions.Section}:Directory is not set and no FacePing.sln was found above {AppContext.BaseDirectory} to default to .cache/models.");
+                $"{ModelOptions.Section}:Directory is not set and no FacePing.sln was found above " +
+                $"{AppContext.BaseDirectory} to default to .cache/models.");
         }
         var missing = ModelOptions.RequiredFiles
             .Where(f => !File.Exists(Path.Combine(options.Directory, f)))
@@ -23,6 +24,7 @@ internal sealed class ModelOptionsSetup : IPostConfigureOptions<ModelOptions>, I
         return missing.Length == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
-                $"Model file(s) {string.Join(", ", missing)} not found in '{options.Directory}' ({ModelOptions.Section}:Directory). Run eng/setup.sh to provision them.");
+                $"Model file(s) {string.Join(", ", missing)} not found in '{options.Directory}' " +
+                $"({ModelOptions.Section}:Directory). Run eng/setup.sh to provision them.");
     }
 }

@@ -108,7 +108,8 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             var f = faces[i];
             var x1 = Clamp(f.X1 * scale.X, image.OriginalWidth);
             var y1 = Clamp(f.Y1 * scale.Y, image.OriginalHeight);
-            var box = new FaceBox(x1, y1, Clamp(f.X2 * scale.X, image.OriginalWidth) - x1, Clamp(f.Y2 * scale.Y, image.OriginalHeight) - y1);
+            var box = new FaceBox(x1, y1, Clamp(f.X2 * scale.X, image.OriginalWidth) - x1,
+                Clamp(f.Y2 * scale.Y, image.OriginalHeight) - y1);
             float[][] five = [];
             FaceQuality? quality = null;
             if (marks[i] is { } l)

@@ -35,7 +35,8 @@ public static class QualityEstimator
         var sizeFactor = Ramp(faceSize, SizeZero, SizeFull);
         var sharpFactor = Ramp(sharpness, SharpZero, SharpFull);
         var exposureFactor = Ramp(brightness, 0.05f, 0.2f) * Ramp(1 - brightness, 0.05f, 0.15f);
-        var poseFactor = Ramp(YawZero - MathF.Abs(yaw), 0, YawZero - YawFree) * Ramp(PitchZero - MathF.Abs(pitch), 0, PitchZero - PitchFree);
+        var poseFactor = Ramp(YawZero - MathF.Abs(yaw), 0, YawZero - YawFree)
+            * Ramp(PitchZero - MathF.Abs(pitch), 0, PitchZero - PitchFree);
         var certainty = Ramp(face.Score, 0.5f, 0.95f);
         var score = sizeFactor * sharpFactor * exposureFactor * poseFactor * certainty * (whole ? 1f : 0.6f);
 

@@ -18,7 +18,9 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
     /// <summary>Checks that <paramref name="folderId"/> exists, is visible to the account and is a folder; returns its name.</summary>
     public async Task<string> GetFolderNameAsync(DriveTokenSource tokens, string folderId, CancellationToken cancellationToken)
     {
-        using var doc = await GetJsonAsync(tokens, $"files/{Uri.EscapeDataString(folderId)}?fields=id,name,mimeType&supportsAllDrives=true", $"folder '{folderId}'", cancellationToken);
+        using var doc = await GetJsonAsync(tokens,
+            $"files/{Uri.EscapeDataString(folderId)}?fields=id,name,mimeType&supportsAllDrives=true",
+            $"folder '{folderId}'", cancellationToken);
         var root = doc.RootElement;
         var mimeType = root.TryGetProperty("mimeType", out var m) ? m.GetString() : null;
         if (mimeType != FolderMimeType) throw new DriveException($"Drive item '{folderId}' is not a folder ({mimeType}).", 400);
@@ -26,14 +28,16 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
     }
 
     /// <summary>Every non-trashed image directly in the folder, across all pages.</summary>
-    public async Task<IReadOnlyList<DriveFile>> ListImagesAsync(DriveTokenSource tokens, string folderId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DriveFile>> ListImagesAsync(DriveTokenSource tokens, string folderId,
+        CancellationToken cancellationToken)
     {
         var query = Uri.EscapeDataString($"'{folderId}' in parents and trashed = false and mimeType contains 'image/'");
         var files = new List<DriveFile>();
         string? pageToken = null;
         do
         {
-            var path = $"files?q={query}&fields={Uri.EscapeDataString(ListFields)}&pageSize={_options.PageSize}&supportsAllDrives=true&includeItemsFromAllDrives=true"
+            var path = $"files?q={query}&fields={Uri.EscapeDataString(ListFields)}&pageSize={_options.PageSize}"
+                + "&supportsAllDrives=true&includeItemsFromAllDrives=true"
                 + (pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken));
             using var doc = await GetJsonAsync(tokens, path, $"listing of folder '{folderId}'", cancellationToken);
             if (doc.RootElement.TryGetProperty("files", out var page))
@@ -43,9 +47,11 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
                     var id = file.GetProperty("id").GetString()!;
                     var name = file.TryGetProperty("name", out var n) ? n.GetString() ?? id : id;
                     var mime = file.TryGetProperty("mimeType", out var m) ? m.GetString() ?? "" : "";
-                    long? size = file.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.String && long.TryParse(s.GetString(), out var v) ? v : null;
+                    long? size = file.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.String
+                        && long.TryParse(s.GetString(), out var v) ? v : null;
                     files.Add(new DriveFile(id, name, mime, size));
-                    if (files.Count > _options.MaxFiles) throw new DriveException($"The Drive folder has more than {_options.MaxFiles} images.");
+                    if (files.Count > _options.MaxFiles)
+                        throw new DriveException($"The Drive folder has more than {_options.MaxFiles} images.");
                 }
             }
             pageToken = doc.RootElement.TryGetProperty("nextPageToken", out var next) ? next.GetString() : null;
@@ -57,10 +63,13 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
     /// <summary>Downloads a file's content; more than <see cref="DriveOptions.MaxFileBytes"/> is an error.</summary>
     public async Task<byte[]> DownloadAsync(DriveTokenSource tokens, DriveFile file, CancellationToken cancellationToken)
     {
-        if (file.Size > _options.MaxFileBytes) throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
-        using var request = await RequestAsync(tokens, $"files/{Uri.EscapeDataString(file.Id)}?alt=media&supportsAllDrives=true", cancellationToken);
+        if (file.Size > _options.MaxFileBytes)
+            throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
+        using var request = await RequestAsync(tokens,
+            $"files/{Uri.EscapeDataString(file.Id)}?alt=media&supportsAllDrives=true", cancellationToken);
         using var response = await SendAsync(request, $"download of '{file.Name}'", cancellationToken);
-        if (response.Content.Headers.ContentLength > _options.MaxFileBytes) throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
+        if (response.Content.Headers.ContentLength > _options.MaxFileBytes)
+            throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await Sources.BoundedDownload.ReadAsync(
             (memory, ct) => stream.ReadAsync(memory, ct).AsTask(),
@@ -119,7 +128,8 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         string? reason = null;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+            using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken),
+                default, cancellationToken);
             if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
                 message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
@@ -138,6 +148,7 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
             (int)HttpStatusCode.Forbidden => " The service account has no access (share the folder with its e-mail address).",
             _ => "",
         };
-        return $"Google Drive refused the {what}: {message ?? response.ReasonPhrase} (HTTP {status}{(reason is null ? "" : ", " + reason)}).{hint}";
+        return $"Google Drive refused the {what}: {message ?? response.ReasonPhrase} " +
+            $"(HTTP {status}{(reason is null ? "" : ", " + reason)}).{hint}";
     }
 }

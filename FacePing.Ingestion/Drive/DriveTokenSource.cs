@@ -26,7 +26,9 @@ public sealed class DriveTokenSource
         try
         {
             using var doc = JsonDocument.Parse(serviceAccountKeyJson);
-            tokenUri = doc.RootElement.TryGetProperty("token_uri", out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+            tokenUri = doc.RootElement.TryGetProperty("token_uri", out var uri) && uri.ValueKind == JsonValueKind.String
+                ? uri.GetString()
+                : null;
         }
         catch (JsonException)
         {
@@ -59,7 +61,9 @@ public sealed class DriveTokenSource
         }
         catch (TokenResponseException e)
         {
-            var reason = e.Error?.ErrorDescription is { Length: > 0 } description ? $"{e.Error.Error}: {description}" : e.Error?.Error ?? e.Message;
+            var reason = e.Error?.ErrorDescription is { Length: > 0 } description
+                ? $"{e.Error.Error}: {description}"
+                : e.Error?.Error ?? e.Message;
             throw new DriveException($"Google refused the service-account key: {reason}", (int?)e.StatusCode, e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

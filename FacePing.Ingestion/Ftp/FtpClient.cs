@@ -43,9 +43,11 @@ public sealed class FtpClient : IAsyncDisposable
     /// Connects to one of <paramref name="addresses"/> (already checked by the caller's address guard), negotiates
     /// TLS as configured and logs in.
     /// </summary>
-    public static async Task<FtpClient> ConnectAsync(FtpEndpoint endpoint, IReadOnlyList<IPAddress> addresses, FtpClientOptions options, CancellationToken cancellationToken)
+    public static async Task<FtpClient> ConnectAsync(FtpEndpoint endpoint, IReadOnlyList<IPAddress> addresses,
+        FtpClientOptions options, CancellationToken cancellationToken)
     {
-        var (tcp, address) = await ConnectTcpAsync(addresses, endpoint.Port, options.ConnectTimeout, $"FTP server {endpoint.Host}:{endpoint.Port}", cancellationToken);
+        var (tcp, address) = await ConnectTcpAsync(addresses, endpoint.Port, options.ConnectTimeout,
+            $"FTP server {endpoint.Host}:{endpoint.Port}", cancellationToken);
         var client = new FtpClient(endpoint, options, tcp, address);
         try
         {
@@ -188,7 +190,8 @@ public sealed class FtpClient : IAsyncDisposable
     private async Task<DataConnection> OpenDataAsync(string command, CancellationToken cancellationToken)
     {
         var port = await EnterPassiveAsync(cancellationToken);
-        var (tcp, _) = await ConnectTcpAsync([_address], port, _options.ConnectTimeout, $"FTP data connection {_endpoint.Host}:{port}", cancellationToken);
+        var (tcp, _) = await ConnectTcpAsync([_address], port, _options.ConnectTimeout,
+            $"FTP data connection {_endpoint.Host}:{port}", cancellationToken);
         var connection = new DataConnection(tcp);
         try
         {
@@ -230,7 +233,9 @@ public sealed class FtpClient : IAsyncDisposable
                 if (open >= 0 && close > open)
                 {
                     var parts = epsv.Text[(open + 1)..close].Split(epsv.Text[open + 1]);
-                    if (parts.Length >= 4 && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536) return p;
+                    if (parts.Length >= 4
+                        && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+                        && p is > 0 and < 65536) return p;
                 }
                 throw new FtpException($"The FTP server sent an unreadable EPSV reply: {epsv}");
             }
@@ -242,7 +247,8 @@ public sealed class FtpClient : IAsyncDisposable
         // announce unusable addresses, and connecting where the server says would let it point us anywhere.
         var digits = System.Text.RegularExpressions.Regex.Match(pasv.Text, @"(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)");
         if (!digits.Success) throw new FtpException($"The FTP server sent an unreadable PASV reply: {pasv}");
-        var port = int.Parse(digits.Groups[5].Value, CultureInfo.InvariantCulture) * 256 + int.Parse(digits.Groups[6].Value, CultureInfo.InvariantCulture);
+        var port = int.Parse(digits.Groups[5].Value, CultureInfo.InvariantCulture) * 256
+            + int.Parse(digits.Groups[6].Value, CultureInfo.InvariantCulture);
         if (port is <= 0 or > 65535) throw new FtpException($"The FTP server sent an invalid PASV port: {pasv}");
         return port;
     }
@@ -252,9 +258,15 @@ public sealed class FtpClient : IAsyncDisposable
 
     private async Task<FtpReply> SendAndReadAsync(string command, string shownAs, CancellationToken cancellationToken)
     {
-        if (command.AsSpan().IndexOfAny('\r', '\n') >= 0) throw new FtpException($"Refusing to send a command with a line break ({shownAs.Split(' ')[0]}).");
+        if (command.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            throw new FtpException($"Refusing to send a command with a line break ({shownAs.Split(' ')[0]}).");
         var bytes = Encoding.UTF8.GetBytes(command + "\r\n");
-        await WithReadTimeoutAsync(async ct => { await _stream.WriteAsync(bytes, ct); await _stream.FlushAsync(ct); return 0; }, cancellationToken);
+        await WithReadTimeoutAsync(async ct =>
+        {
+            await _stream.WriteAsync(bytes, ct);
+            await _stream.FlushAsync(ct);
+            return 0;
+        }, cancellationToken);
         return await ReadReplyAsync(cancellationToken);
     }
 
@@ -292,7 +304,8 @@ public sealed class FtpClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FtpException($"The FTP server {_endpoint.Host}:{_endpoint.Port} did not answer within {_options.ReadTimeout.TotalSeconds:0.#} s.");
+            throw new FtpException($"The FTP server {_endpoint.Host}:{_endpoint.Port} did not answer within " +
+                $"{_options.ReadTimeout.TotalSeconds:0.#} s.");
         }
         catch (IOException e)
         {
@@ -324,10 +337,12 @@ public sealed class FtpClient : IAsyncDisposable
         if (errors == SslPolicyErrors.None) return true;
         if (certificate is null || _options.TrustedCertificateThumbprints.Count == 0) return false;
         var thumbprint = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
-        return _options.TrustedCertificateThumbprints.Any(t => string.Equals(t.Replace(":", ""), thumbprint, StringComparison.OrdinalIgnoreCase));
+        return _options.TrustedCertificateThumbprints
+            .Any(t => string.Equals(t.Replace(":", ""), thumbprint, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task<(TcpClient, IPAddress)> ConnectTcpAsync(IReadOnlyList<IPAddress> addresses, int port, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    private static async Task<(TcpClient, IPAddress)> ConnectTcpAsync(IReadOnlyList<IPAddress> addresses, int port,
+        TimeSpan timeout, string what, CancellationToken cancellationToken)
     {
         Exception? last = null;
         foreach (var address in addresses)
@@ -369,7 +384,8 @@ public sealed class FtpClient : IAsyncDisposable
             var key = fact[..eq];
             var value = fact[(eq + 1)..];
             if (key.Equals("type", StringComparison.OrdinalIgnoreCase)) isFile = value.Equals("file", StringComparison.OrdinalIgnoreCase);
-            else if (key.Equals("size", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s)) size = s;
+            else if (key.Equals("size", StringComparison.OrdinalIgnoreCase)
+                && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s)) size = s;
         }
         return new FtpEntry(name, isFile, size);
     }

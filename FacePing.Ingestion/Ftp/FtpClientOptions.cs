@@ -7,7 +7,10 @@ public sealed class FtpClientOptions
 {
     public const string Section = "FacePing:Ftp";
 
-    /// <summary>Explicit FTPS (AUTH TLS): <c>Auto</c> uses it when the server offers it, <c>Required</c> refuses plain FTP, <c>Never</c> skips it.</summary>
+    /// <summary>
+    /// Explicit FTPS (AUTH TLS): <c>Auto</c> uses it when the server offers it, <c>Required</c> refuses plain FTP,
+    /// <c>Never</c> skips it.
+    /// </summary>
     public FtpTlsMode Tls { get; set; } = FtpTlsMode.Auto;
 
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

@@ -14,8 +14,9 @@ namespace FacePing.Ingestion.Notifications;
 /// POSTs a job's summary to the client's callback URL: a buffered JSON body with a Content-Length (plain receivers read
 /// it), signed the Standard Webhooks way when the tenant has a secret (<c>webhook-id</c>, stable across retries;
 /// <c>webhook-timestamp</c>, per attempt; <c>webhook-signature</c> = <c>v1,</c> base64 HMAC-SHA256 of
-/// <c>id.timestamp.body</c>). Retries 5xx, 408, 429 and transport failures with exponential backoff. Every connection goes to an address the <see cref="OutboundAddressGuard"/> approved at connect time
-/// (ConnectCallback), so a host that re-resolves to an internal address after validation (DNS rebinding) is refused.
+/// <c>id.timestamp.body</c>). Retries 5xx, 408, 429 and transport failures with exponential backoff. Every connection
+/// goes to an address the <see cref="OutboundAddressGuard"/> approved at connect time (ConnectCallback), so a host that
+/// re-resolves to an internal address after validation (DNS rebinding) is refused.
 /// </summary>
 public sealed class CallbackSender : IDisposable
 {
@@ -64,22 +65,28 @@ public sealed class CallbackSender : IDisposable
                 try
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                    request.Content.Headers.ContentType =
+                        new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                     var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
                     request.Headers.Add("webhook-id", messageId);
                     request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    if (secret is not null) request.Headers.Add("webhook-signature", WebhookSecrets.Sign(secret, messageId, timestamp, body));
+                    if (secret is not null)
+                        request.Headers.Add("webhook-signature",
+                            WebhookSecrets.Sign(secret, messageId, timestamp, body));
                     using var response = await _http.SendAsync(request, timeout.Token);
                     var status = (int)response.StatusCode;
                     if (response.IsSuccessStatusCode)
                     {
-                        _logger.LogInformation("Callback for job {JobId} delivered to {Host} (attempt {Attempt}, {Status})", summary.JobId, url.Host, attempt, status);
+                        _logger.LogInformation(
+                            "Callback for job {JobId} delivered to {Host} (attempt {Attempt}, {Status})",
+                            summary.JobId, url.Host, attempt, status);
                         activity?.SetTag("faceping.attempts", attempt);
                         return true;
                     }
                     if (status is not (>= 500 or 408 or 429))
                     {
-                        _logger.LogWarning("Callback for job {JobId} refused by {Host}: {Status}; not retried", summary.JobId, url.Host, status);
+                        _logger.LogWarning("Callback for job {JobId} refused by {Host}: {Status}; not retried",
+                            summary.JobId, url.Host, status);
                         activity?.SetStatus(ActivityStatusCode.Error, $"HTTP {status}");
                         return false;
                     }
@@ -102,10 +109,12 @@ public sealed class CallbackSender : IDisposable
             }
             if (attempt == _options.MaxAttempts)
             {
-                _logger.LogWarning("Callback for job {JobId} to {Host} failed after {Attempts} attempts ({Outcome})", summary.JobId, url.Host, attempt, outcome);
+                _logger.LogWarning("Callback for job {JobId} to {Host} failed after {Attempts} attempts ({Outcome})",
+                    summary.JobId, url.Host, attempt, outcome);
                 break;
             }
-            _logger.LogInformation("Callback for job {JobId} to {Host}: {Outcome}; retrying in {Delay}", summary.JobId, url.Host, outcome, delay);
+            _logger.LogInformation("Callback for job {JobId} to {Host}: {Outcome}; retrying in {Delay}",
+                summary.JobId, url.Host, outcome, delay);
             await Task.Delay(delay, cancellationToken);
             delay *= 2;
         }

@@ -49,7 +49,8 @@ public sealed class EmailSender(IOptions<SmtpOptions> options, ILogger<EmailSend
             logger.LogInformation("Notification e-mail for job {JobId} sent", summary.JobId);
             return true;
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ProtocolException or CommandException or AuthenticationException or TimeoutException or SslHandshakeException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ProtocolException
+            or CommandException or AuthenticationException or TimeoutException or SslHandshakeException)
         {
             logger.LogWarning("Notification e-mail for job {JobId} not sent: {Reason}", summary.JobId, e.Message);
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);

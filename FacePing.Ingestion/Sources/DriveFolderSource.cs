@@ -16,7 +16,9 @@ public sealed class DriveFolderSource(DriveClient drive, DriveTokenSource tokens
     }
 
     public Task<byte[]> DownloadAsync(SourceFile file, CancellationToken cancellationToken) =>
-        drive.DownloadAsync(tokens, _files.TryGetValue(file.FileId, out var known) ? known : new DriveFile(file.FileId, file.FileName, "", file.Size), cancellationToken);
+        drive.DownloadAsync(tokens, _files.TryGetValue(file.FileId, out var known)
+            ? known
+            : new DriveFile(file.FileId, file.FileName, "", file.Size), cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -9,7 +9,8 @@ namespace FacePing.Ingestion.Sources;
 /// An FTP folder. FTP runs one transfer per control connection, so concurrent downloads each take a logged-in
 /// connection from a small pool (opened on demand, at most the worker's concurrency).
 /// </summary>
-public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddress> addresses, string folderPath, FtpClientOptions options) : IFolderSource
+public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddress> addresses, string folderPath,
+    FtpClientOptions options) : IFolderSource
 {
     private readonly ConcurrentBag<FtpClient> _idle = [];
 
@@ -35,7 +36,8 @@ public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddres
 
     public async Task<byte[]> DownloadAsync(SourceFile file, CancellationToken cancellationToken)
     {
-        if (file.Size > options.MaxFileBytes) throw new FtpException($"'{file.FileName}' is larger than the {options.MaxFileBytes} byte limit.");
+        if (file.Size > options.MaxFileBytes)
+            throw new FtpException($"'{file.FileName}' is larger than the {options.MaxFileBytes} byte limit.");
         var client = await RentAsync(cancellationToken);
         var reusable = false;
         try

@@ -26,7 +26,8 @@ public sealed class FaceStoreSink(FaceStore store) : IFaceSink
         }
         catch (DimensionMismatchException e)
         {
-            throw new JobAbortedException($"Group '{groupName}' holds {e.Expected}-dimensional vectors; faces are {e.Actual}-dimensional.", e);
+            throw new JobAbortedException(
+                $"Group '{groupName}' holds {e.Expected}-dimensional vectors; faces are {e.Actual}-dimensional.", e);
         }
     }
 }

@@ -31,7 +31,8 @@ public sealed class FolderSourceFactory(IOptions<FtpClientOptions> ftpOptions, I
             case JobSource.Drive:
                 try
                 {
-                    return new DriveFolderSource(drive, DriveTokenSource.Create(secret.ServiceAccountKey ?? "", driveOptions.Value), job.DriveFolderId!);
+                    return new DriveFolderSource(drive, DriveTokenSource.Create(secret.ServiceAccountKey ?? "",
+                        driveOptions.Value), job.DriveFolderId!);
                 }
                 catch (DriveException e)
                 {

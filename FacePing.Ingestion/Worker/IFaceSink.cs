@@ -9,7 +9,8 @@ public interface IFaceSink
     /// Stores or replaces the vector <paramref name="id"/> made by face model <paramref name="model"/>; throws
     /// <see cref="JobAbortedException"/> when the group is gone or holds another model's (or length's) vectors.
     /// </summary>
-    Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model, IngestedFile file, CancellationToken cancellationToken);
+    Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model, IngestedFile file,
+        CancellationToken cancellationToken);
 }
 
 /// <summary>The system metadata of an ingested face.</summary>

@@ -18,7 +18,8 @@ public sealed class IngestionWorker(
     ILogger<IngestionWorker> logger) : BackgroundService
 {
     private readonly IngestionOptions _options = options.Value;
-    private readonly string _consumer = options.Value.ConsumerName ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly string _consumer =
+        options.Value.ConsumerName ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,7 +39,8 @@ public sealed class IngestionWorker(
                     logger.LogInformation("Claimed job entry {EntryId} of a stalled worker", entries[0].Id);
                     if (await GiveUpIfPoisonousAsync(db, entries[0], stoppingToken)) continue;
                 }
-                else entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer, StreamPosition.NewMessages, count: 1);
+                else entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
+                    StreamPosition.NewMessages, count: 1);
             }
             catch (RedisException e)
             {
@@ -81,7 +83,8 @@ public sealed class IngestionWorker(
         }
         catch (InferenceUnavailableException e)
         {
-            logger.LogWarning("Job {JobId} paused: {Error}; it will be claimed again after {MinIdle}", jobId, e.Message, _options.ClaimMinIdle);
+            logger.LogWarning("Job {JobId} paused: {Error}; it will be claimed again after {MinIdle}",
+                jobId, e.Message, _options.ClaimMinIdle);
             await HandBackAsync(tenant, jobId);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -96,7 +99,8 @@ public sealed class IngestionWorker(
             try
             {
                 using var scope = services.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId, "The import stopped because of an internal error; submit it again.", stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId,
+                    "The import stopped because of an internal error; submit it again.", stoppingToken);
                 await AckAsync(db, entry.Id);
             }
             catch (Exception inner) when (inner is RedisException or TimeoutException or OperationCanceledException)
@@ -129,7 +133,8 @@ public sealed class IngestionWorker(
         if (crashes <= _options.MaxCrashes) return false;
         logger.LogError("Job {JobId} was interrupted by a dying worker {Crashes} times; giving it up", jobId, crashes);
         await scope.ServiceProvider.GetRequiredService<JobProcessor>().FailAsync(tenant, jobId,
-            $"The import stopped its worker {crashes} times and was given up; submit it again, or ask the operator to look at the worker's logs.",
+            $"The import stopped its worker {crashes} times and was given up; submit it again, " +
+            "or ask the operator to look at the worker's logs.",
             stoppingToken);
         await AckAsync(db, entry.Id);
         return true;

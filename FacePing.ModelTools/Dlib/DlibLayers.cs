@@ -29,7 +29,8 @@ internal sealed record DlibCon(
     DlibShape FilterShape, float[] Filters, float[]? Biases) : DlibLayer(Version)
 {
     public override string Describe() =>
-        $"{Version} filters={FilterShape} stride={StrideY}x{StrideX} pad={PadY}x{PadX} bias={(Biases is null ? "no" : Biases.Length.ToString())}";
+        $"{Version} filters={FilterShape} stride={StrideY}x{StrideX} pad={PadY}x{PadX} " +
+            $"bias={(Biases is null ? "no" : Biases.Length.ToString())}";
 }
 
 /// <summary>

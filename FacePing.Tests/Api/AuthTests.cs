@@ -82,11 +82,13 @@ public sealed class AuthTests(ApiFixture fixture)
 
         using (var revoked = await admin.DeleteAsync($"/admin/keys/{id}")) Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         using (var after = await tenant.GetAsync("/groups")) await ProblemAssert.IsProblem(after, HttpStatusCode.Unauthorized);
-        listed = (await admin.GetFromJsonAsync<JsonElement>("/admin/keys")).EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+        listed = (await admin.GetFromJsonAsync<JsonElement>("/admin/keys")).EnumerateArray()
+            .Single(k => k.GetProperty("id").GetString() == id);
         Assert.True(listed.GetProperty("revoked").GetBoolean());
 
         using (var again = await admin.DeleteAsync($"/admin/keys/{id}")) Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
-        using (var unknown = await admin.DeleteAsync("/admin/keys/nosuchkey")) await ProblemAssert.IsProblem(unknown, HttpStatusCode.NotFound);
+        using (var unknown = await admin.DeleteAsync("/admin/keys/nosuchkey"))
+            await ProblemAssert.IsProblem(unknown, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -119,11 +121,13 @@ public sealed class AuthTests(ApiFixture fixture)
         }
         using (var alive = await client.GetAsync("/alive")) Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
-        Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+        Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
+            .GetProperty("scheme").GetString());
         var paths = doc.GetProperty("paths");
         foreach (var path in new[] { "/groups/{groupName}", "/groups/{groupName}/vectors/search", "/vectors/compare", "/admin/keys" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from OpenAPI");
-        var metadata = doc.GetProperty("components").GetProperty("schemas").GetProperty("StoreVectorRequest").GetProperty("properties").GetProperty("metadata");
+        var metadata = doc.GetProperty("components").GetProperty("schemas").GetProperty("StoreVectorRequest")
+            .GetProperty("properties").GetProperty("metadata");
         Assert.Contains("object", metadata.GetProperty("type").ToString());
         Assert.Contains("boolean", metadata.GetProperty("additionalProperties").GetProperty("type").ToString());
         var createGroup = paths.GetProperty("/groups/{groupName}").GetProperty("post");
@@ -145,7 +149,8 @@ public sealed class AuthTests(ApiFixture fixture)
     {
         using var client = await Api.CreateTenantClientAsync();
         using (var response = await client.GetAsync("/no/such/route")) await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
-        using (var response = await client.PutAsync("/groups", null)) await ProblemAssert.IsProblem(response, HttpStatusCode.MethodNotAllowed);
+        using (var response = await client.PutAsync("/groups", null))
+            await ProblemAssert.IsProblem(response, HttpStatusCode.MethodNotAllowed);
     }
 
     [Fact]
@@ -153,6 +158,7 @@ public sealed class AuthTests(ApiFixture fixture)
     {
         using var anonymous = Api.CreateClient();
         using (var response = await anonymous.GetAsync("/jobs")) await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
-        using (var response = await anonymous.PostAsync("/faces/compare", null)) await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+        using (var response = await anonymous.PostAsync("/faces/compare", null))
+            await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
     }
 }

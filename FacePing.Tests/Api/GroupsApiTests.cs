@@ -86,7 +86,8 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         Assert.Equal(25, all.GetArrayLength());
         using (var bad = await client.GetAsync("/groups/paged/vectors?limit=0")) await ProblemAssert.IsValidation(bad, "limit");
         using (var bad = await client.GetAsync("/groups/paged/vectors?limit=10001")) await ProblemAssert.IsValidation(bad, "limit");
-        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=ten")) await ProblemAssert.IsProblem(bad, HttpStatusCode.BadRequest);
+        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=ten"))
+            await ProblemAssert.IsProblem(bad, HttpStatusCode.BadRequest);
         using (var missing = await client.GetAsync("/groups/nope/vectors")) await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
     }
 
@@ -100,7 +101,10 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         var b = await StoreVector(client, "del", [0, 1]);
         var elsewhere = await StoreVector(client, "other", [1, 1]);
 
-        using var request = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = JsonContent.Create(new[] { a, "missing", elsewhere }) };
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors")
+        {
+            Content = JsonContent.Create(new[] { a, "missing", elsewhere }),
+        };
         var result = await Json(await client.SendAsync(request));
         Assert.Equal(1, result.GetProperty("deleted").GetInt32());
         Assert.Equal(["missing", elsewhere], result.GetProperty("notFound").EnumerateArray().Select(e => e.GetString()));
@@ -109,13 +113,22 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         using (var kept = await client.GetAsync($"/vectors/{elsewhere}")) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
         Assert.Equal([b], (await Json(await client.GetAsync("/groups/del/vectors"))).EnumerateArray().Select(e => e.GetString()));
 
-        using var empty = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = JsonContent.Create(Array.Empty<string>()) };
+        using var empty = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors")
+        {
+            Content = JsonContent.Create(Array.Empty<string>()),
+        };
         await ProblemAssert.IsValidation(await client.SendAsync(empty), "ids");
-        using var tooMany = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = JsonContent.Create(Enumerable.Range(0, 1001).Select(i => $"x{i}")) };
+        using var tooMany = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors")
+        {
+            Content = JsonContent.Create(Enumerable.Range(0, 1001).Select(i => $"x{i}")),
+        };
         await ProblemAssert.IsValidation(await client.SendAsync(tooMany), "ids");
         using var notArray = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = RawJson("{\"ids\":[1]}") };
         await ProblemAssert.IsProblem(await client.SendAsync(notArray), HttpStatusCode.BadRequest);
-        using var noGroup = new HttpRequestMessage(HttpMethod.Delete, "/groups/nope/vectors") { Content = JsonContent.Create(new[] { "x" }) };
+        using var noGroup = new HttpRequestMessage(HttpMethod.Delete, "/groups/nope/vectors")
+        {
+            Content = JsonContent.Create(new[] { "x" }),
+        };
         await ProblemAssert.IsProblem(await client.SendAsync(noGroup), HttpStatusCode.NotFound);
     }
 
@@ -144,7 +157,8 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         using (var again = await client.DeleteAsync("/groups/doomed")) await ProblemAssert.IsProblem(again, HttpStatusCode.NotFound);
         using (var search = await client.PostAsJsonAsync("/groups/doomed/vectors/search", new { vectorString = "1,2" }))
             await ProblemAssert.IsProblem(search, HttpStatusCode.NotFound);
-        Assert.Equal(["keep"], (await Json(await client.GetAsync("/groups"))).EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+        Assert.Equal(["keep"], (await Json(await client.GetAsync("/groups"))).EnumerateArray()
+            .Select(g => g.GetProperty("name").GetString()));
 
         // Recreated, it starts empty with no dimension.
         await CreateGroup(client, "doomed");

@@ -44,8 +44,11 @@ public sealed class SearchAccuracyTests(ApiFixture fixture, ITestOutputHelper ou
             var exact = Enumerable.Range(0, Count)
                 .Select(i => (Id: ids[i], Score: Cosine(query, stored[i])))
                 .OrderByDescending(x => x.Score).Take(TopK).ToList();
-            var hits = await Json(await client.PostAsJsonAsync("/groups/recall/vectors/search", new { vectorString = Text(query), topK = TopK }));
-            var got = hits.EnumerateArray().Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble())).ToList();
+            var hits = await Json(await client.PostAsJsonAsync("/groups/recall/vectors/search",
+                new { vectorString = Text(query), topK = TopK }));
+            var got = hits.EnumerateArray()
+                .Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble()))
+                .ToList();
 
             Assert.Equal(TopK, got.Count);
             Assert.Equal(got.OrderByDescending(h => h.Score).Select(h => h.Id), got.Select(h => h.Id));
@@ -60,8 +63,9 @@ public sealed class SearchAccuracyTests(ApiFixture fixture, ITestOutputHelper ou
             }
         }
         var recall = found / total;
-        output.WriteLine($"recall@{TopK} = {recall:F4} over {Queries} queries on {Count} x {Dims}-d; worst score error {worstScoreError:E2}; " +
-            $"random queries {foundByKind[0] / (total / 2):F4}, near-duplicate queries {foundByKind[1] / (total / 2):F4}");
+        output.WriteLine($"recall@{TopK} = {recall:F4} over {Queries} queries on {Count} x {Dims}-d; " +
+            $"worst score error {worstScoreError:E2}; random queries {foundByKind[0] / (total / 2):F4}, " +
+            $"near-duplicate queries {foundByKind[1] / (total / 2):F4}");
         Assert.True(recall >= 0.98, $"recall@{TopK} {recall:F4}");
         Assert.True(worstScoreError <= 1e-4, $"score error {worstScoreError}");
     }

@@ -19,7 +19,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var vector = new[] { 0.1f, -2.5e-7f, 3.4028235E+38f / 1e30f, 1f / 3f };
         using var stored = await client.PostAsJsonAsync("/groups/people/vector", new
         {
-            vectorString = " " + string.Join(" , ", vector.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " ",
+            vectorString = " " + string.Join(" , ",
+                vector.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " ",
             metadata = new { name = "Ada", age = 36, active = true, score = 1.50, big = 9007199254740993L, note = "ünï ☃ \"q\" 😀" },
         });
         var created = await Json(stored, HttpStatusCode.Created);
@@ -32,7 +33,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.Equal(id, got.GetProperty("id").GetString());
         Assert.Equal("people", got.GetProperty("groupName").GetString());
         Assert.Equal(4, got.GetProperty("dimensions").GetInt32());
-        var parsed = got.GetProperty("vectorString").GetString()!.Split(',').Select(s => float.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+        var parsed = got.GetProperty("vectorString").GetString()!.Split(',')
+            .Select(s => float.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(vector, parsed); // bit-exact round trip
         var meta = got.GetProperty("metadata");
         Assert.Equal("Ada", meta.GetProperty("name").GetString());
@@ -69,7 +71,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         await StoreVector(client, "g", [1, 2]);
         using var response = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString });
         var problem = await ProblemAssert.IsValidation(response, field);
-        if (vectorString == "1,2,3") Assert.Contains("2", problem.GetProperty("detail").GetString() + problem.GetProperty("errors").ToString());
+        if (vectorString == "1,2,3")
+            Assert.Contains("2", problem.GetProperty("detail").GetString() + problem.GetProperty("errors").ToString());
     }
 
     [Fact]
@@ -84,7 +87,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.Contains("3", text);
         Assert.Contains("5", text);
         using var search = await client.PostAsJsonAsync("/groups/g/vectors/search", new { vectorString = "1,2" });
-        var searchText = (await ProblemAssert.IsValidation(search, "vectorString")).GetProperty("errors").GetProperty("vectorString")[0].GetString()!;
+        var searchText = (await ProblemAssert.IsValidation(search, "vectorString"))
+            .GetProperty("errors").GetProperty("vectorString")[0].GetString()!;
         Assert.Contains("3", searchText);
         Assert.Contains("2", searchText);
     }
@@ -94,9 +98,11 @@ public sealed class VectorsApiTests(ApiFixture fixture)
     {
         using var client = await Api.CreateTenantClientAsync();
         await CreateGroup(client, "g");
-        using (var response = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = string.Join(",", Enumerable.Repeat("1", 4097)) }))
+        using (var response = await client.PostAsJsonAsync("/groups/g/vector",
+            new { vectorString = string.Join(",", Enumerable.Repeat("1", 4097)) }))
             await ProblemAssert.IsValidation(response, "vectorString");
-        using (var response = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = string.Join(",", Enumerable.Repeat("0.5", 4096)) }))
+        using (var response = await client.PostAsJsonAsync("/groups/g/vector",
+            new { vectorString = string.Join(",", Enumerable.Repeat("0.5", 4096)) }))
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var huge = new string('1', 9 * 1024 * 1024);
         using (var response = await client.PostAsync("/groups/g/vector", RawJson($"{{\"vectorString\":\"{huge}\"}}")))
@@ -138,7 +144,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
     {
         using var client = await Api.CreateTenantClientAsync();
         await CreateGroup(client, "g");
-        using (var response = await client.PostAsync("/groups/g/vector", RawJson("{\"VectorString\":\"1,2\",\"METADATA\":{\"Name\":\"x\"}}")))
+        using (var response = await client.PostAsync("/groups/g/vector",
+            RawJson("{\"VectorString\":\"1,2\",\"METADATA\":{\"Name\":\"x\"}}")))
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using (var response = await client.PostAsync("/vectors/compare", RawJson("{\"Embedding1\":\"1,0\",\"EMBEDDING2\":\"0,1\"}")))
             Assert.Equal(0, (await Json(response)).GetProperty("similarity").GetSingle(), 5);
@@ -148,7 +155,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
             using var response = await client.PostAsync("/groups/g/vector", RawJson(bad));
             await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         }
-        using (var response = await client.PostAsync("/groups/g/vector", new StringContent("vectorString=1,2", System.Text.Encoding.UTF8, "text/plain")))
+        using (var response = await client.PostAsync("/groups/g/vector",
+            new StringContent("vectorString=1,2", System.Text.Encoding.UTF8, "text/plain")))
             await ProblemAssert.IsProblem(response, HttpStatusCode.UnsupportedMediaType);
         using (var response = await client.PostAsync("/groups/g/vectors/search", RawJson("{\"vectorString\":\"1,2\",\"topK\":\"ten\"}")))
         {
@@ -175,8 +183,10 @@ public sealed class VectorsApiTests(ApiFixture fixture)
             Assert.Contains("3", detail);
             Assert.Contains("2", detail);
         }
-        using (var r = await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "1,2" })) await ProblemAssert.IsValidation(r, "embedding2");
-        using (var r = await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "", embedding2 = "x" })) await ProblemAssert.IsValidation(r, "embedding1", "embedding2");
+        using (var r = await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "1,2" }))
+            await ProblemAssert.IsValidation(r, "embedding2");
+        using (var r = await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "", embedding2 = "x" }))
+            await ProblemAssert.IsValidation(r, "embedding1", "embedding2");
     }
 
     [Fact]
@@ -197,17 +207,22 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var top2 = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "0,1,0", topK = 2 }));
         Assert.Equal([c, b], top2.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
 
-        var red = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "1,0.1,0", metadata = new { team = "red" } }));
+        var red = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search",
+            new { vectorString = "1,0.1,0", metadata = new { team = "red" } }));
         Assert.Equal([a, c, d], red.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
-        var redX = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "1,0,0", metadata = new { team = "red", x = 1.0 } }));
+        var redX = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search",
+            new { vectorString = "1,0,0", metadata = new { team = "red", x = 1.0 } }));
         Assert.Equal([d], redX.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
-        var none = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "1,0,0", metadata = new { team = "green" } }));
+        var none = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search",
+            new { vectorString = "1,0,0", metadata = new { team = "green" } }));
         Assert.Equal(0, none.GetArrayLength());
 
         foreach (var topK in new[] { 0, 41, -1 })
-            await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "1,0,0", topK }), "topK");
+            await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search",
+                new { vectorString = "1,0,0", topK }), "topK");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search", new { topK = 3 }), "vectorString");
-        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/missing/vectors/search", new { vectorString = "1,0,0" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/missing/vectors/search",
+            new { vectorString = "1,0,0" }), HttpStatusCode.NotFound);
 
         await CreateGroup(client, "empty");
         var empty = await Json(await client.PostAsJsonAsync("/groups/empty/vectors/search", new { vectorString = "1,0,0" }));
@@ -225,7 +240,9 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var c = await StoreVector(client, "m2", [1, 1], new { city = "Rome", floor = 3 });
 
         var oslo = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { city = "Oslo" } }));
-        Assert.Equal([(a, "m1"), (b, "m2")], oslo.EnumerateArray().Select(e => (e.GetProperty("id").GetString(), e.GetProperty("groupName").GetString())));
+        Assert.Equal([(a, "m1"), (b, "m2")],
+            oslo.EnumerateArray()
+                .Select(e => (e.GetProperty("id").GetString(), e.GetProperty("groupName").GetString())));
         Assert.Equal("3", oslo[0].GetProperty("metadata").GetProperty("floor").GetString());
 
         var and = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { city = "Oslo", floor = "4" } }));
@@ -234,7 +251,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var inGroup = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2", new { metadata = new { floor = 3 } }));
         Assert.Equal([c], inGroup.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
 
-        var bySource = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2", new { metadata = new { source = "vector" } }));
+        var bySource = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2",
+            new { metadata = new { source = "vector" } }));
         Assert.Equal(2, bySource.GetArrayLength());
 
         var all = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = (object?)null }));
@@ -244,9 +262,11 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var emptyFilter = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { } }));
         Assert.Equal(3, emptyFilter.GetArrayLength());
 
-        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/vectors/search?groupName=nope", new { metadata = new { city = "Oslo" } }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/vectors/search?groupName=nope",
+            new { metadata = new { city = "Oslo" } }), HttpStatusCode.NotFound);
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search?limit=1001", new { }), "limit");
-        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { createdAt = "2020" } }), "metadata.createdAt");
+        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { createdAt = "2020" } }), "metadata.createdAt");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search", new { metadata = "city=Oslo" }), "metadata");
     }
 
@@ -281,7 +301,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.Equal(2, (await Json(await client.GetAsync("/groups/u/vectors"))).GetArrayLength());
 
         // Upserting the same id into another group moves it.
-        await Json(await client.PostAsJsonAsync("/groups/v/vectors/upsert", new { vectors = new[] { new { vectorString = "1,1", id = "fixed-1" } } }));
+        await Json(await client.PostAsJsonAsync("/groups/v/vectors/upsert",
+            new { vectors = new[] { new { vectorString = "1,1", id = "fixed-1" } } }));
         Assert.Equal("v", (await Json(await client.GetAsync("/vectors/fixed-1"))).GetProperty("groupName").GetString());
         Assert.Equal(1, (await Json(await client.GetAsync("/groups/u/vectors"))).GetArrayLength());
         var searchU = await Json(await client.PostAsJsonAsync("/groups/u/vectors/search", new { vectorString = "1,1" }));
@@ -307,20 +328,30 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.Equal(keysBefore, fixture.Redis.Server.Keys(pattern: "*", pageSize: 1000).Count());
         using (var ok1 = await client.GetAsync("/vectors/ok-1")) await ProblemAssert.IsProblem(ok1, HttpStatusCode.NotFound);
 
-        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert", new { vectors = Array.Empty<object>() }), "vectors");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
-            new { vectors = new[] { new { vectorString = "1,2", id = "twice" }, new { vectorString = "2,1", id = "twice" } } }), "vectors[1].id");
+            new { vectors = Array.Empty<object>() }), "vectors");
+        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
+            new
+            {
+                vectors = new[]
+                {
+                    new { vectorString = "1,2", id = "twice" },
+                    new { vectorString = "2,1", id = "twice" },
+                },
+            }), "vectors[1].id");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
             new { vectors = Enumerable.Range(0, 101).Select(_ => new { vectorString = "1,2" }) }), "vectors");
         await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/nope/vectors/upsert",
             new { vectors = new[] { new { vectorString = "1,2" } } }), HttpStatusCode.NotFound);
-        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/nope/vector", new { vectorString = "1,2" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/nope/vector",
+            new { vectorString = "1,2" }), HttpStatusCode.NotFound);
 
         // A fresh group takes its dimension from item 0; a later item that differs names item 0.
         await CreateGroup(client, "fresh");
         using var mixed = await client.PostAsJsonAsync("/groups/fresh/vectors/upsert",
             new { vectors = new[] { new { vectorString = "1,2,3" }, new { vectorString = "1,2" } } });
-        var mixedError = (await ProblemAssert.IsValidation(mixed, "vectors[1].vectorString")).GetProperty("errors").GetProperty("vectors[1].vectorString")[0].GetString()!;
+        var mixedError = (await ProblemAssert.IsValidation(mixed, "vectors[1].vectorString"))
+            .GetProperty("errors").GetProperty("vectors[1].vectorString")[0].GetString()!;
         Assert.Contains("item 0", mixedError);
     }
 
@@ -357,19 +388,27 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         await ProblemAssert.IsProblem(await stranger.GetAsync($"/vectors/{id}"), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblem(await stranger.GetAsync("/groups/private/vectors"), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblem(await stranger.DeleteAsync("/groups/private"), HttpStatusCode.NotFound);
-        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/groups/private/vector", new { vectorString = "1,2" }), HttpStatusCode.NotFound);
-        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/groups/private/vectors/search", new { vectorString = "1,2" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/groups/private/vector",
+            new { vectorString = "1,2" }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/groups/private/vectors/search",
+            new { vectorString = "1,2" }), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/groups/private/vectors/upsert",
             new { vectors = new[] { new { vectorString = "1,2", id } } }), HttpStatusCode.NotFound);
-        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/vectors/search?groupName=private", new { }), HttpStatusCode.NotFound);
-        using var delete = new HttpRequestMessage(HttpMethod.Delete, "/groups/private/vectors") { Content = JsonContent.Create(new[] { id }) };
+        await ProblemAssert.IsProblem(await stranger.PostAsJsonAsync("/vectors/search?groupName=private", new { }),
+            HttpStatusCode.NotFound);
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, "/groups/private/vectors")
+        {
+            Content = JsonContent.Create(new[] { id }),
+        };
         await ProblemAssert.IsProblem(await stranger.SendAsync(delete), HttpStatusCode.NotFound);
         Assert.Equal(0, (await Json(await stranger.GetAsync("/groups"))).GetArrayLength());
-        Assert.Equal(0, (await Json(await stranger.PostAsJsonAsync("/vectors/search", new { metadata = new { secret = "yes" } }))).GetArrayLength());
+        Assert.Equal(0, (await Json(await stranger.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { secret = "yes" } }))).GetArrayLength());
 
         // The stranger's own group of the same name is separate, and an upsert with the owner's id does not touch it.
         await CreateGroup(stranger, "private");
-        await Json(await stranger.PostAsJsonAsync("/groups/private/vectors/upsert", new { vectors = new[] { new { vectorString = "5,5,5", id } } }));
+        await Json(await stranger.PostAsJsonAsync("/groups/private/vectors/upsert",
+            new { vectors = new[] { new { vectorString = "5,5,5", id } } }));
         var mine = await Json(await owner.GetAsync($"/vectors/{id}"));
         Assert.Equal("1,2", mine.GetProperty("vectorString").GetString());
         Assert.Equal("yes", mine.GetProperty("metadata").GetProperty("secret").GetString());

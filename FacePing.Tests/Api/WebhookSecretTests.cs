@@ -35,7 +35,8 @@ public sealed class WebhookSecretTests(ApiFixture fixture)
         using (var own = await tenant.PostAsync("/webhook-secret", null))
         {
             Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-            Assert.NotEqual(body.GetProperty("webhookSecret").GetString(), (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString());
+            Assert.NotEqual(body.GetProperty("webhookSecret").GetString(),
+                (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString());
         }
         using (var forbidden = await tenant.PostAsync($"/admin/keys/{first.GetProperty("id").GetString()}/webhook-secret", null))
             await ProblemAssert.IsProblem(forbidden, HttpStatusCode.Forbidden);

@@ -11,7 +11,8 @@ namespace FacePing.Tests.AppHost;
 /// </summary>
 public sealed class PublishManifestTests
 {
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+    private static readonly string Configuration =
+        AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 
     [Fact]
     public async Task The_manifest_holds_only_deployable_resources_with_secrets_as_parameters()
@@ -30,7 +31,8 @@ public sealed class PublishManifestTests
         // Nothing of the build machine: no absolute path, no loopback address, no local executable.
         Assert.DoesNotContain(RepoPaths.Root, text);
         Assert.DoesNotContain("127.0.0.1", text);
-        Assert.DoesNotContain(resources.EnumerateObject(), r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
+        Assert.DoesNotContain(resources.EnumerateObject(),
+            r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
         Assert.False(resources.TryGetProperty("mail", out _), "the development SMTP catcher is not deployed");
 
         // Redis 8: the official image, a persistent volume, the shipped configuration on its command line, a password.
@@ -52,9 +54,12 @@ public sealed class PublishManifestTests
             Assert.True(File.Exists(Path.GetFullPath(Path.Combine(output, path))), path);
         }
         Assert.False(resources.GetProperty("inference").GetProperty("env").TryGetProperty("FacePing__Models__Directory", out _));
-        Assert.Contains(resources.GetProperty("api").GetProperty("bindings").EnumerateObject(), b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
-        Assert.DoesNotContain(resources.GetProperty("inference").GetProperty("bindings").EnumerateObject(), b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
-        Assert.Equal("{redis.connectionString}", resources.GetProperty("api").GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+        Assert.Contains(resources.GetProperty("api").GetProperty("bindings").EnumerateObject(),
+            b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        Assert.DoesNotContain(resources.GetProperty("inference").GetProperty("bindings").EnumerateObject(),
+            b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        Assert.Equal("{redis.connectionString}",
+            resources.GetProperty("api").GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
 
         // The admin key and the SMTP relay are asked for at deploy time; the secrets are marked secret.
         foreach (var (name, secret) in new[] { ("admin-key", true), ("smtp-host", false), ("smtp-port", false), ("smtp-from", false),
@@ -106,7 +111,10 @@ public sealed class PublishManifestTests
 
     private static async Task RunAsync(string file, string[] args, string workingDirectory)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -25,7 +25,8 @@ namespace FacePing.Tests.Cluster;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     /// <summary>Extra face photos in the FTP folder, crops of bald_guys.jpg (another crop of the same person finds them).</summary>
-    public static readonly (string FileName, string Person, int Crop)[] CroppedFaces = [("statham.jpg", "Statham", 0), ("diesel.jpg", "Diesel", 1)];
+    public static readonly (string FileName, string Person, int Crop)[] CroppedFaces =
+        [("statham.jpg", "Statham", 0), ("diesel.jpg", "Diesel", 1)];
 
     public RedisCluster Redis { get; } = new();
     public InferenceAppFactory Inference { get; } = new();

@@ -59,7 +59,10 @@ public sealed class CrossApiFaceTests(ClusterFixture fx)
         }
 
         // B deletes Statham; A's next search, answered from its copy, no longer finds him.
-        using (var delete = new HttpRequestMessage(HttpMethod.Delete, "/groups/actors/vectors") { Content = JsonContent.Create(new[] { statham }) })
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, "/groups/actors/vectors")
+        {
+            Content = JsonContent.Create(new[] { statham }),
+        })
         using (var deleted = await b.SendAsync(delete))
             Assert.Equal(1, (await Json(deleted)).GetProperty("deleted").GetInt32());
         var served = scanA.Served;

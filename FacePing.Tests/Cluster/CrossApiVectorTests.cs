@@ -35,9 +35,9 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         await CreateGroup(a, group);
         var baseIds = Enumerable.Range(0, 40).Select(i => $"base-{i:D2}").ToArray();
         using (var upsert = await a.PostAsJsonAsync($"/groups/{group}/vectors/upsert", new
-               {
-                   vectors = baseIds.Select(id => new { id, vectorString = Text(RandomUnit(random, Dims)), metadata = new { kind = "base" } }),
-               }))
+        {
+            vectors = baseIds.Select(id => new { id, vectorString = Text(RandomUnit(random, Dims)), metadata = new { kind = "base" } }),
+        }))
             await Json(upsert);
         Assert.Equal(port, await fx.Redis.MasterPortOfAsync(new StoreKeys(tenant).Group(group)));
 
@@ -50,9 +50,9 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         // A writes the query's near twin; B (no copy yet) finds it first, by similarity and by metadata.
         var twin = query.Select(x => x + (float)(random.NextDouble() - 0.5) * 1e-3f).ToArray();
         using (var upsert = await a.PostAsJsonAsync($"/groups/{group}/vectors/upsert", new
-               {
-                   vectors = new[] { new { id = "twin", vectorString = Text(twin), metadata = new { kind = "twin" } } },
-               }))
+        {
+            vectors = new[] { new { id = "twin", vectorString = Text(twin), metadata = new { kind = "twin" } } },
+        }))
             await Json(upsert);
         var fromB = await SearchAsync(b, group, query);
         Assert.Equal("twin", fromB[0].GetProperty("id").GetString());
@@ -74,7 +74,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         Assert.Contains("twin", scanA.Find(tenant, group)!.Ids());
 
         // B deletes it; A's next search, again from its copy, no longer has it, nor has B's.
-        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/groups/{group}/vectors") { Content = JsonContent.Create(new[] { "twin" }) })
+        var deleteBody = JsonContent.Create(new[] { "twin" });
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/groups/{group}/vectors") { Content = deleteBody })
         using (var deleted = await b.SendAsync(delete))
         {
             var result = await Json(deleted);
@@ -94,9 +95,9 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
 
         // A write on B reaches A's copy the same way.
         using (var upsert = await b.PostAsJsonAsync($"/groups/{group}/vectors/upsert", new
-               {
-                   vectors = new[] { new { id = "from-b", vectorString = Text(twin), metadata = new { kind = "twin" } } },
-               }))
+        {
+            vectors = new[] { new { id = "from-b", vectorString = Text(twin), metadata = new { kind = "twin" } } },
+        }))
             await Json(upsert);
         servedA = scanA.Served;
         Assert.Equal("from-b", Ids(await SearchAsync(a, group, query))[0]);

@@ -30,7 +30,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         var faces = json.GetProperty("faces").EnumerateArray().ToArray();
         Assert.Equal(24, json.GetProperty("faceCount").GetInt32());
         Assert.Equal(24, faces.Length);
-        var areas = faces.Select(f => f.GetProperty("box").GetProperty("width").GetInt32() * f.GetProperty("box").GetProperty("height").GetInt32()).ToArray();
+        var areas = faces.Select(f => f.GetProperty("box").GetProperty("width").GetInt32()
+            * f.GetProperty("box").GetProperty("height").GetInt32()).ToArray();
         Assert.Equal(areas.OrderDescending(), areas);
         foreach (var face in faces)
         {
@@ -72,11 +73,13 @@ public sealed class FaceInsightTests(FacesFixture fixture)
             Assert.True(problem.GetProperty("quality").GetProperty("score").GetSingle() < 0.6f);
             Assert.Contains("small", problem.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
         }
-        using (var base64 = await client.PostAsJsonAsync("/groups/enrol/face/base64", new { base64Image = Convert.ToBase64String(tiny), minQuality = 0.6 }))
+        using (var base64 = await client.PostAsJsonAsync("/groups/enrol/face/base64",
+            new { base64Image = Convert.ToBase64String(tiny), minQuality = 0.6 }))
             await ProblemAssert.IsProblem(base64, HttpStatusCode.UnprocessableEntity);
         using (var badBar = await client.PostAsync("/groups/enrol/face?minQuality=2", Form(("image", sharp))))
             await ProblemAssert.IsValidation(badBar, "minQuality");
-        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/groups")).EnumerateArray().Single().GetProperty("vectorCount").GetInt32());
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/groups")).EnumerateArray().Single()
+            .GetProperty("vectorCount").GetInt32());
 
         // Without a bar (the original's behaviour) the same face is stored, and the answer says how good it is.
         using var stored = await client.PostAsync("/groups/enrol/face", Form(("image", tiny)));
@@ -92,7 +95,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         (await client.PostAsync("/groups/cast", null)).EnsureSuccessStatusCode();
         foreach (var person in People)
         {
-            using var stored = await client.PostAsync($"/groups/cast/face?metadata[person]={person}", Form(("image", FacesFixture.Crop(person, 0))));
+            using var stored = await client.PostAsync($"/groups/cast/face?metadata[person]={person}",
+                Form(("image", FacesFixture.Crop(person, 0))));
             Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
         }
 
@@ -107,7 +111,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         {
             var face = faces.Single(f => FaceLabels.IoU(label, Box(f)) >= 0.3f);
             var best = Assert.Single(face.GetProperty("matches").EnumerateArray());
-            if (best.GetProperty("metadata").GetProperty("person").GetString() == label.Person && best.GetProperty("isMatch").GetBoolean()) right++;
+            if (best.GetProperty("metadata").GetProperty("person").GetString() == label.Person
+                && best.GetProperty("isMatch").GetBoolean()) right++;
         }
         // Each person is enrolled from one photo; the other five of each must be recognised from it.
         Assert.Equal(24, right);
@@ -131,9 +136,12 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         using var client = await fixture.Api.CreateTenantClientAsync();
         (await client.PostAsync("/groups/people", null)).EnsureSuccessStatusCode();
         for (var i = 0; i < 3; i++)
-            (await client.PostAsync($"/groups/people/face?metadata[person]=Statham", Form(("image", FacesFixture.Crop("Statham", i))))).EnsureSuccessStatusCode();
-        (await client.PostAsync("/groups/people/face?metadata[person]=Diesel", Form(("image", FacesFixture.Crop("Diesel", 0))))).EnsureSuccessStatusCode();
-        (await client.PostAsync("/groups/people/face", Form(("image", FacesFixture.Crop("Willis", 0))))).EnsureSuccessStatusCode(); // no person key
+            (await client.PostAsync($"/groups/people/face?metadata[person]=Statham",
+                Form(("image", FacesFixture.Crop("Statham", i))))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/groups/people/face?metadata[person]=Diesel",
+            Form(("image", FacesFixture.Crop("Diesel", 0))))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/groups/people/face",
+            Form(("image", FacesFixture.Crop("Willis", 0))))).EnsureSuccessStatusCode(); // no person key
 
         var query = FacesFixture.Crop("Statham", 4);
         var plain = await SearchAsync(client, "/groups/people/faces/search?topK=3", query);
@@ -146,7 +154,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         // The same through /vectors/search with the face's vector.
         using var generated = await client.PostAsync("/vector/generate", Form(("image", query)));
         var vector = (await generated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("embedding").GetString();
-        using var byVector = await client.PostAsJsonAsync("/groups/people/vectors/search", new { vectorString = vector, topK = 5, groupBy = "person" });
+        using var byVector = await client.PostAsJsonAsync("/groups/people/vectors/search",
+            new { vectorString = vector, topK = 5, groupBy = "person" });
         var rows = (await byVector.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToArray();
         Assert.Equal(["Statham", "Diesel"], rows.Select(h => h.GetProperty("metadata").GetProperty("person").GetString()));
         using (var bad = await client.PostAsJsonAsync("/groups/people/vectors/search", new { vectorString = vector, groupBy = "bad key!" }))
@@ -172,6 +181,7 @@ public sealed class FaceInsightTests(FacesFixture fixture)
     private static FaceBox Box(JsonElement face)
     {
         var b = face.GetProperty("box");
-        return new FaceBox(b.GetProperty("x").GetSingle(), b.GetProperty("y").GetSingle(), b.GetProperty("width").GetSingle(), b.GetProperty("height").GetSingle());
+        return new FaceBox(b.GetProperty("x").GetSingle(), b.GetProperty("y").GetSingle(),
+            b.GetProperty("width").GetSingle(), b.GetProperty("height").GetSingle());
     }
 }

@@ -76,7 +76,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         using (var missing = await client.PostAsync("/faces/compare", Form(("Face1", StathamA))))
             await ProblemAssert.IsValidation(missing, "Face2");
 
-        using (var bad = await client.PostAsJsonAsync("/faces/compare", new { Face1 = "***not base64***", Face2 = Convert.ToBase64String(StathamB) }))
+        using (var bad = await client.PostAsJsonAsync("/faces/compare",
+            new { Face1 = "***not base64***", Face2 = Convert.ToBase64String(StathamB) }))
             await ProblemAssert.IsValidation(bad, "Face1");
 
         using (var badDataUrl = await client.PostAsJsonAsync("/faces/compare", new { Face1 = "data:image/jpeg,abc", Face2 = "AAAA" }))
@@ -129,7 +130,11 @@ public sealed class FacesApiTests(FacesFixture fixture)
         Assert.Equal("actors", created.GetProperty("groupName").GetString());
         Assert.Equal(1, created.GetProperty("faceCount").GetInt32());
 
-        var dieselBody = new { base64Image = "data:image/jpeg;base64," + Convert.ToBase64String(Diesel), metadata = new { name = "Diesel", n = 2 } };
+        var dieselBody = new
+        {
+            base64Image = "data:image/jpeg;base64," + Convert.ToBase64String(Diesel),
+            metadata = new { name = "Diesel", n = 2 },
+        };
         using var storedB64 = await client.PostAsJsonAsync("/groups/actors/face/base64", dieselBody);
         Assert.Equal(HttpStatusCode.Created, storedB64.StatusCode);
         var dieselId = (await storedB64.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
@@ -181,9 +186,11 @@ public sealed class FacesApiTests(FacesFixture fixture)
             await ProblemAssert.IsProblem(missingGroup, HttpStatusCode.NotFound);
         using (var malformed = await client.PostAsJsonAsync("/groups/strict/face/base64", new { base64Image = "abc$%^" }))
             await ProblemAssert.IsValidation(malformed, "base64Image");
-        using (var tooBig = await client.PostAsJsonAsync("/groups/strict/face/base64", new { base64Image = Convert.ToBase64String(new byte[1024 * 1024 + 10]) }))
+        using (var tooBig = await client.PostAsJsonAsync("/groups/strict/face/base64",
+            new { base64Image = Convert.ToBase64String(new byte[1024 * 1024 + 10]) }))
             await ProblemAssert.IsProblem(tooBig, HttpStatusCode.RequestEntityTooLarge);
-        using (var noFaceB64 = await client.PostAsJsonAsync("/groups/strict/face/base64", new { base64Image = Convert.ToBase64String(Dogs) }))
+        using (var noFaceB64 = await client.PostAsJsonAsync("/groups/strict/face/base64",
+            new { base64Image = Convert.ToBase64String(Dogs) }))
             await ProblemAssert.IsProblem(noFaceB64, HttpStatusCode.UnprocessableEntity);
         using (var searchNoFace = await client.PostAsync("/groups/strict/faces/search", Form(("queryImage", Dogs))))
             await ProblemAssert.IsProblem(searchNoFace, HttpStatusCode.UnprocessableEntity);
@@ -245,8 +252,10 @@ public sealed class FacesApiTests(FacesFixture fixture)
         await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image), default, "older-model-v0");
 
         var groups = await client.GetFromJsonAsync<JsonElement>("/groups");
-        Assert.Equal(FaceModel.Name, groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "current").GetProperty("model").GetString());
-        Assert.Equal("older-model-v0", groups.EnumerateArray().Single(g => g.GetProperty("name").GetString() == "legacy").GetProperty("model").GetString());
+        Assert.Equal(FaceModel.Name, groups.EnumerateArray()
+            .Single(g => g.GetProperty("name").GetString() == "current").GetProperty("model").GetString());
+        Assert.Equal("older-model-v0", groups.EnumerateArray()
+            .Single(g => g.GetProperty("name").GetString() == "legacy").GetProperty("model").GetString());
 
         using (var write = await client.PostAsync("/groups/legacy/face", Form(("image", StathamB))))
         {

@@ -69,7 +69,8 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
     public void Finds_the_visible_faces_on_PASCAL_VOC_photos(string file, int expected)
     {
         var analysis = Analyze(file);
-        output.WriteLine($"{file}: {analysis.FaceCount} faces, confidences {string.Join(", ", analysis.Faces.Select(f => f.Confidence.ToString("F3")))}");
+        output.WriteLine($"{file}: {analysis.FaceCount} faces, " +
+            $"confidences {string.Join(", ", analysis.Faces.Select(f => f.Confidence.ToString("F3")))}");
         Assert.Equal(expected, analysis.FaceCount);
     }
 

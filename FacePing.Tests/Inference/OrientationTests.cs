@@ -71,7 +71,8 @@ public sealed class OrientationTests(PipelineFixture fixture)
 
         using var decoded = fixture.Pipeline.Decoder.Decode(jpeg);
 
-        Assert.True(MeanDifference(reference, decoded) < 3, $"orientation {orientation}: mean difference {MeanDifference(reference, decoded):F1}");
+        Assert.True(MeanDifference(reference, decoded) < 3,
+            $"orientation {orientation}: mean difference {MeanDifference(reference, decoded):F1}");
         // The check has teeth: the picture and its mirror image differ by far more.
         using var mirrored = fixture.Pipeline.Decoder.Decode(TestImages.Encode(Stored(upright, 2), SKEncodedImageFormat.Png, 100));
         Assert.True(MeanDifference(reference, mirrored) > 15);

@@ -93,7 +93,8 @@ public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper 
         var (gm, gv) = MeanVariance(genuine);
         var (im, iv) = MeanVariance(impostor);
         var separation = (gm - im) / Math.Sqrt((gv + iv) / 2);
-        output.WriteLine($"genuine n={genuine.Count} min {genuine.Min():F3} mean {gm:F3}; impostor n={impostor.Count} max {impostor.Max():F3} mean {im:F3}");
+        output.WriteLine($"genuine n={genuine.Count} min {genuine.Min():F3} mean {gm:F3}; " +
+            $"impostor n={impostor.Count} max {impostor.Max():F3} mean {im:F3}");
         output.WriteLine($"d' {separation:F2}; shipped threshold {PipelineFixture.MatchThreshold:F4}");
 
         Assert.True(separation >= SeparationFloor, $"d' {separation:F2} fell below {SeparationFloor}");

@@ -79,7 +79,9 @@ public sealed class RobustnessTests(PipelineFixture fixture, ITestOutputHelper o
 
         Assert.Equal((large.Width, large.Height), (analysis.Width, analysis.Height));
         var face = Assert.Single(analysis.Faces);
-        Assert.InRange(face.Box.X + face.Box.Width / 2, (reference.Box.X + reference.Box.Width / 2) * factor - 60, (reference.Box.X + reference.Box.Width / 2) * factor + 60);
+        Assert.InRange(face.Box.X + face.Box.Width / 2,
+            (reference.Box.X + reference.Box.Width / 2) * factor - 60,
+            (reference.Box.X + reference.Box.Width / 2) * factor + 60);
         Assert.InRange(face.Box.Width, reference.Box.Width * factor * 0.85f, reference.Box.Width * factor * 1.15f);
         Assert.InRange(face.Landmarks[0][0], reference.Landmarks[0][0] * factor - 40, reference.Landmarks[0][0] * factor + 40);
         var similarity = FaceLabels.Cosine(reference.Embedding!, face.Embedding!);

@@ -60,7 +60,8 @@ public sealed class CallbackSenderTests
         Assert.Equal("job_job-1", delivery.Id);
         Assert.Equal(2, receiver.Ids.Count);
         Assert.All(receiver.Ids, id => Assert.Equal("job_job-1", id));
-        Assert.InRange(delivery.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.InRange(delivery.Timestamp, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(),
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         // Signed with another secret, the same receiver refuses it.
         await using var strict = await CallbackReceiver.StartAsync("whsec_" + Convert.ToBase64String(new byte[32]));
@@ -161,7 +162,8 @@ public sealed class CallbackSenderTests
             _ => [IPAddress.Parse("93.184.216.34")],
         });
         var guard = new OutboundAddressGuard([], Resolve);
-        await Assert.ThrowsAsync<OutboundTargetRefusedException>(() => guard.ResolveAllowedAsync("intranet.example", CancellationToken.None));
+        await Assert.ThrowsAsync<OutboundTargetRefusedException>(
+            () => guard.ResolveAllowedAsync("intranet.example", CancellationToken.None));
         // Only the public address is ever connected to.
         Assert.Equal([IPAddress.Parse("93.184.216.34")], await guard.ResolveAllowedAsync("mixed.example", CancellationToken.None));
 

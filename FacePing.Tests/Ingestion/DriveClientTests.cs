@@ -53,7 +53,8 @@ public sealed class DriveClientTests : IAsyncLifetime
     public async Task Unknown_folder_is_a_readable_error_with_googles_message()
     {
         var tokens = DriveTokenSource.Create(_drive.ServiceAccountKey(), _options);
-        var error = await Assert.ThrowsAsync<DriveException>(() => Client.GetFolderNameAsync(tokens, "NoSuchFolder123", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DriveException>(
+            () => Client.GetFolderNameAsync(tokens, "NoSuchFolder123", CancellationToken.None));
         Assert.Equal(404, error.Status);
         Assert.Contains("File not found: NoSuchFolder123.", error.Message);
         Assert.Contains("shared with the service account", error.Message);
@@ -114,7 +115,9 @@ public sealed class DriveClientTests : IAsyncLifetime
         Assert.Contains("not valid JSON", ServiceAccountKeyShape.Check("{nope"));
         Assert.Contains("service_account", ServiceAccountKeyShape.Check("""{"type":"authorized_user"}"""));
         Assert.Contains("client_email", ServiceAccountKeyShape.Check("""{"type":"service_account","private_key":"x"}"""));
-        Assert.Contains("private_key", ServiceAccountKeyShape.Check("""{"type":"service_account","client_email":"a@b.c","private_key":"-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n"}"""));
+        Assert.Contains("private_key", ServiceAccountKeyShape.Check(
+            """{"type":"service_account","client_email":"a@b.c","private_key":"-----BEGIN PRIVATE KEY-----""" +
+            """\ngarbage\n-----END PRIVATE KEY-----\n"}"""));
         Assert.True(DriveFolderId.IsValid(FolderId));
         Assert.False(DriveFolderId.IsValid("x' or name contains '"));
     }

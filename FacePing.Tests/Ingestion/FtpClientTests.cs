@@ -22,7 +22,8 @@ public sealed class FtpClientTests : IDisposable
     private static FtpEndpoint Endpoint(FtpTestServer server, string? password = null)
     {
         // As a client sends it: ftp:// prefix, the username URL-encoded.
-        var endpoint = FtpEndpoint.TryCreate("ftp://127.0.0.1/", server.Port, Uri.EscapeDataString(server.User), password ?? server.Password, out var errors);
+        var endpoint = FtpEndpoint.TryCreate("ftp://127.0.0.1/", server.Port, Uri.EscapeDataString(server.User),
+            password ?? server.Password, out var errors);
         Assert.Empty(errors);
         return endpoint!;
     }
@@ -57,14 +58,16 @@ public sealed class FtpClientTests : IDisposable
         var photo = IngestFolder.FacePhotos[2];
         Assert.Equal(_folder.Read(photo), await client.DownloadAsync(photo, 10_000_000, CancellationToken.None));
         // The passive connection is re-opened per transfer: a second download works on the same session.
-        Assert.Equal(_folder.Read(IngestFolder.NoFacePhoto), await client.DownloadAsync(IngestFolder.NoFacePhoto, 10_000_000, CancellationToken.None));
+        Assert.Equal(_folder.Read(IngestFolder.NoFacePhoto),
+            await client.DownloadAsync(IngestFolder.NoFacePhoto, 10_000_000, CancellationToken.None));
     }
 
     [Fact]
     public async Task Explicit_ftps_with_allow_listed_self_signed_certificate_lists_and_downloads()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path, tls: true);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(server.CertificateThumbprint, FtpTlsMode.Required), CancellationToken.None);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback,
+            Options(server.CertificateThumbprint, FtpTlsMode.Required), CancellationToken.None);
         Assert.True(client.IsSecure);
 
         var entries = await client.ListAsync(CancellationToken.None);
@@ -77,7 +80,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Ftps_with_untrusted_certificate_is_refused()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path, tls: true);
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(
+            () => FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None));
         Assert.Contains("TLS", error.Message);
     }
 
@@ -85,7 +89,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Tls_required_against_a_plain_only_server_fails_before_login()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(tls: FtpTlsMode.Required), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(Endpoint(server), Loopback,
+            Options(tls: FtpTlsMode.Required), CancellationToken.None));
         Assert.Contains("AUTH TLS", error.Message);
     }
 
@@ -93,7 +98,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Wrong_password_is_a_clear_error_without_the_password()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(Endpoint(server, "wrong-password"), Loopback, Options(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(
+            Endpoint(server, "wrong-password"), Loopback, Options(), CancellationToken.None));
         Assert.Equal(530, error.ReplyCode);
         Assert.Contains("login failed", error.Message);
         Assert.Contains(server.User, error.Message);
@@ -118,7 +124,8 @@ public sealed class FtpClientTests : IDisposable
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
         await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
-        var error = await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync(IngestFolder.NoFacePhoto, 50_000, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(
+            () => client.DownloadAsync(IngestFolder.NoFacePhoto, 50_000, CancellationToken.None));
         Assert.Contains("50000 byte limit", error.Message);
     }
 
@@ -160,7 +167,8 @@ public sealed class FtpClientTests : IDisposable
         options.ReadTimeout = TimeSpan.FromMilliseconds(500);
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(endpoint, Loopback, options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(
+            () => FtpClient.ConnectAsync(endpoint, Loopback, options, CancellationToken.None));
         Assert.Contains("did not answer within 0.5 s", error.Message);
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(5));
         (await accepted).Dispose();
@@ -180,7 +188,8 @@ public sealed class FtpClientTests : IDisposable
         var endpoint = new FtpEndpoint("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, "user", "pass");
         var options = Options(tls: FtpTlsMode.Never);
         options.ReadTimeout = TimeSpan.FromMilliseconds(300);
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(endpoint, Loopback, options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(
+            () => FtpClient.ConnectAsync(endpoint, Loopback, options, CancellationToken.None));
         Assert.Contains("did not answer", error.Message);
         await serve;
     }
@@ -189,7 +198,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Closed_port_is_a_clear_connection_error()
     {
         var endpoint = new FtpEndpoint("127.0.0.1", Infrastructure.RedisServer.FreePort(), "user", "pass");
-        var error = await Assert.ThrowsAsync<FtpException>(() => FtpClient.ConnectAsync(endpoint, Loopback, Options(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FtpException>(
+            () => FtpClient.ConnectAsync(endpoint, Loopback, Options(), CancellationToken.None));
         Assert.Contains("cannot be reached", error.Message);
     }
 

@@ -9,7 +9,8 @@ public sealed class JobStoreTests(RedisServer redis) : IClassFixture<RedisServer
     private JobStore Store() => new(ConnectionMultiplexer.Connect(redis.ConnectionString), TimeProvider.System);
 
     private static JobDefinition Definition(string tenant, DateTimeOffset? created = null) => new(
-        JobStore.NewJobId(), tenant, "staff", JobSource.Ftp, created ?? DateTimeOffset.UtcNow, null, null, "127.0.0.1", 21, "bob", "/photos");
+        JobStore.NewJobId(), tenant, "staff", JobSource.Ftp, created ?? DateTimeOffset.UtcNow, null, null,
+        "127.0.0.1", 21, "bob", "/photos");
 
     [Fact]
     public async Task A_file_finished_twice_is_counted_once_and_its_failure_replaced()
@@ -21,8 +22,10 @@ public sealed class JobStoreTests(RedisServer redis) : IClassFixture<RedisServer
 
         Assert.True(await store.RecordFileAsync("t1", job.JobId, "/photos/a.jpg", null));
         Assert.False(await store.RecordFileAsync("t1", job.JobId, "/photos/a.jpg", null)); // re-run after a crash
-        Assert.True(await store.RecordFileAsync("t1", job.JobId, "/photos/b.jpg", new JobFailure("b.jpg", "/photos/b.jpg", "no face found")));
-        Assert.False(await store.RecordFileAsync("t1", job.JobId, "/photos/b.jpg", new JobFailure("b.jpg", "/photos/b.jpg", "no face found")));
+        Assert.True(await store.RecordFileAsync("t1", job.JobId, "/photos/b.jpg",
+            new JobFailure("b.jpg", "/photos/b.jpg", "no face found")));
+        Assert.False(await store.RecordFileAsync("t1", job.JobId, "/photos/b.jpg",
+            new JobFailure("b.jpg", "/photos/b.jpg", "no face found")));
 
         var view = (await store.GetAsync("t1", job.JobId))!;
         Assert.Equal(JobStatus.Running, view.Status);

@@ -57,7 +57,8 @@ public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) :
                 else
                 {
                     if (Volatile.Read(ref killed) == 1)
-                        outageAnswers.Add((response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter is not null));
+                        outageAnswers.Add((response.StatusCode, response.Content.Headers.ContentType?.MediaType,
+                            response.Headers.RetryAfter is not null));
                     await Task.Delay(50);
                 }
             }
@@ -76,7 +77,8 @@ public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) :
         await WaitUntil(() => acked.Count >= countAtRestart + 50, TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        output.WriteLine($"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}; slowest {slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}; " +
+            $"slowest {slowest.TotalMilliseconds:F0} ms");
 
         // While Redis was down: 503 problems with Retry-After, never a hang.
         Assert.NotEmpty(outageAnswers);
@@ -112,7 +114,8 @@ public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) :
         string? after = null;
         while (true)
         {
-            var page = await client.GetFromJsonAsync<string[]>($"/groups/load/vectors?limit=10000{(after is null ? "" : "&after=" + after)}");
+            var page = await client.GetFromJsonAsync<string[]>(
+                $"/groups/load/vectors?limit=10000{(after is null ? "" : "&after=" + after)}");
             if (page is null || page.Length == 0) return all;
             all.AddRange(page);
             after = page[^1];

@@ -16,12 +16,13 @@ namespace FacePing.Tests.Security;
 /// </summary>
 public sealed class FailedAuthLimitTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private ApiFactory LimitedApi(int perMinute, int burst, bool enabled = true) => new(redis.ConnectionString, new Dictionary<string, string?>
-    {
-        ["FacePing:RateLimit:Enabled"] = enabled.ToString(),
-        ["FacePing:RateLimit:FailedAuthPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture),
-        ["FacePing:RateLimit:FailedAuthBurst"] = burst.ToString(CultureInfo.InvariantCulture),
-    });
+    private ApiFactory LimitedApi(int perMinute, int burst, bool enabled = true) => new(redis.ConnectionString,
+        new Dictionary<string, string?>
+        {
+            ["FacePing:RateLimit:Enabled"] = enabled.ToString(),
+            ["FacePing:RateLimit:FailedAuthPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture),
+            ["FacePing:RateLimit:FailedAuthBurst"] = burst.ToString(CultureInfo.InvariantCulture),
+        });
 
     [Fact]
     public async Task Past_the_burst_unverified_keys_get_429_with_retry_after_and_no_key_lookup()
@@ -140,9 +141,12 @@ public sealed class FailedAuthLimitTests(RedisServer redis) : IClassFixture<Redi
             using var response = await SendAsync(client, "/groups", $"Bearer fp_guess-{i}");
             statuses.Add(response.StatusCode);
         }
-        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 2), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 6)], statuses);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 2),
+            .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 6)], statuses);
 
-        var warnings = logs.Lines.Where(l => l.StartsWith($"Warning {typeof(FailedAuthLimiter).FullName}:", StringComparison.Ordinal)).ToList();
+        var warnings = logs.Lines
+            .Where(l => l.StartsWith($"Warning {typeof(FailedAuthLimiter).FullName}:", StringComparison.Ordinal))
+            .ToList();
         var warning = Assert.Single(warnings);
         Assert.Contains("unknown", warning); // the address (none in-process)
         Assert.DoesNotContain("fp_guess", logs.All);

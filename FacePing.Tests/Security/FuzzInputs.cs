@@ -100,7 +100,9 @@ internal sealed class FuzzInputs(Random random)
         var pairs = Enumerable.Range(0, count).Select(i =>
         {
             var key = count > 20 ? "k" + i : Pick(Keys);
-            var value = random.Next(4) == 0 && depth < 4 ? Value(depth + 1) : JsonString(random.Next(3) == 0 ? RandomText(random.Next(0, 30)) : "v" + i);
+            var value = random.Next(4) == 0 && depth < 4
+                ? Value(depth + 1)
+                : JsonString(random.Next(3) == 0 ? RandomText(random.Next(0, 30)) : "v" + i);
             return JsonString(key) + ":" + value;
         });
         return "{" + string.Join(",", pairs) + "}";

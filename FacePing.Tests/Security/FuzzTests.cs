@@ -54,7 +54,9 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
     {
         f.Chance(0.9) ? "\"vectorString\":" + (f.Chance(0.8) ? f.JsonString(f.VectorString()) : f.Value(1)) : null,
         f.Chance(0.5) ? "\"metadata\":" + (f.Chance(0.8) ? f.Metadata(1) : f.Value(1)) : null,
-        f.Chance(0.5) ? "\"topK\":" + (f.Chance(0.7) ? f.Pick(["0", "1", "40", "41", "-5", "1e3", "2147483648", "\"10\"", "null", "1.5"]) : f.Value(1)) : null,
+        f.Chance(0.5) ? "\"topK\":" + (f.Chance(0.7)
+            ? f.Pick(["0", "1", "40", "41", "-5", "1e3", "2147483648", "\"10\"", "null", "1.5"])
+            : f.Value(1)) : null,
     }.Where(p => p is not null)) + "}";
 
     private static string UpsertBody(FuzzInputs f) => "{\"vectors\":" + (f.Chance(0.85)
@@ -85,8 +87,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         {
             Field(f, "folderId", ["1AbCdEfGhIjK", "", "x' or name contains 'y", new string('f', 500), "a/b"]),
             Field(f, "serviceAccountKey", ["{}", "{\"type\":\"service_account\"}", "not json", "[]",
-                "{\"type\":\"service_account\",\"client_email\":\"a@b.c\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\"}"]),
-        }).Concat(new[] { Field(f, "callbackUrl", Callbacks), Field(f, "notificationEmailAddress", Emails) }).Where(p => p.Length > 0)) + "}";
+                "{\"type\":\"service_account\",\"client_email\":\"a@b.c\"," +
+                "\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----\"}"]),
+        }).Concat(new[] { Field(f, "callbackUrl", Callbacks), Field(f, "notificationEmailAddress", Emails) })
+            .Where(p => p.Length > 0)) + "}";
 
     private static readonly Endpoint[] Endpoints =
     [
@@ -99,17 +103,21 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         new(HttpMethod.Get, f => "/groups" + f.Query(), null),
         new(HttpMethod.Get, f => $"/groups/{f.Group()}/vectors{f.Query()}", null),
         new(HttpMethod.Delete, f => $"/groups/{f.Group()}/vectors", f => f.Body(() => f.Chance(0.7)
-            ? "[" + string.Join(",", Enumerable.Range(0, f.Chance(0.05) ? 1001 : f.Next(4)).Select(_ => f.Chance(0.8) ? f.JsonString(f.Id()) : f.Value(2))) + "]"
+            ? "[" + string.Join(",", Enumerable.Range(0, f.Chance(0.05) ? 1001 : f.Next(4))
+                .Select(_ => f.Chance(0.8) ? f.JsonString(f.Id()) : f.Value(2))) + "]"
             : f.Value(0))),
         new(HttpMethod.Get, f => $"/vectors/{f.Id()}", null),
         new(HttpMethod.Post, _ => "/vectors/compare", f => f.Body(() =>
-            $"{{\"embedding1\":{(f.Chance(0.8) ? f.JsonString(f.VectorString()) : f.Value(1))},\"embedding2\":{(f.Chance(0.8) ? f.JsonString(f.VectorString()) : f.Value(1))}}}")),
-        new(HttpMethod.Post, f => "/vectors/search" + f.Query(), f => f.Body(() => f.Chance(0.8) ? $"{{\"metadata\":{f.Metadata(1)}}}" : f.Value(0))),
+            $"{{\"embedding1\":{(f.Chance(0.8) ? f.JsonString(f.VectorString()) : f.Value(1))}," +
+            $"\"embedding2\":{(f.Chance(0.8) ? f.JsonString(f.VectorString()) : f.Value(1))}}}")),
+        new(HttpMethod.Post, f => "/vectors/search" + f.Query(),
+            f => f.Body(() => f.Chance(0.8) ? $"{{\"metadata\":{f.Metadata(1)}}}" : f.Value(0))),
         new(HttpMethod.Post, f => $"/groups/{f.Group()}/vector{f.Query()}", f => f.Body(() => VectorBody(f))),
         new(HttpMethod.Post, f => $"/groups/{f.Group()}/vectors/search{f.Query()}", f => f.Body(() => VectorBody(f))),
         new(HttpMethod.Post, f => $"/groups/{f.Group()}/vectors/upsert", f => f.Body(() => UpsertBody(f))),
         new(HttpMethod.Post, _ => "/admin/keys", f => f.Body(() =>
-            $"{{\"name\":{(f.Chance(0.5) ? f.JsonString(f.RandomText(f.Next(250))) : f.Value(1))},\"tenantId\":{f.Value(1)}}}"), Admin: true),
+            $"{{\"name\":{(f.Chance(0.5) ? f.JsonString(f.RandomText(f.Next(250))) : f.Value(1))}," +
+            $"\"tenantId\":{f.Value(1)}}}"), Admin: true),
         new(HttpMethod.Get, _ => "/admin/keys", null, Admin: true),
         new(HttpMethod.Delete, f => $"/admin/keys/{f.Id()}", null, Admin: true),
     ];
@@ -157,7 +165,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 var status = (int)response.StatusCode;
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 var body = await response.Content.ReadAsStringAsync();
-                var what = $"#{sent} {endpoint.Method} {Shorten(path)} {request.Content?.Headers.ContentType} [{Shorten(Encoding.UTF8.GetString(sentBody))}]";
+                var what = $"#{sent} {endpoint.Method} {Shorten(path)} {request.Content?.Headers.ContentType} " +
+                    $"[{Shorten(Encoding.UTF8.GetString(sentBody))}]";
                 if (status >= 500) failures.Add($"{what}: {status} {Shorten(body)}");
                 if (status >= 400 && ProblemError(response, body) is { } problem) failures.Add($"{what}: {status} {problem}");
                 if (status >= 400 && await Fingerprint() is var after && after != before)
@@ -185,7 +194,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         try
         {
             var json = JsonDocument.Parse(body).RootElement;
-            if (!json.TryGetProperty("status", out var s) || s.GetInt32() != (int)response.StatusCode) return "status field differs: " + Shorten(body);
+            if (!json.TryGetProperty("status", out var s) || s.GetInt32() != (int)response.StatusCode)
+                return "status field differs: " + Shorten(body);
             if (!json.TryGetProperty("title", out _) || !json.TryGetProperty("type", out _)) return "no title/type: " + Shorten(body);
             if (body.Contains("   at ", StringComparison.Ordinal) || body.Contains("Exception", StringComparison.Ordinal))
                 return "internals leaked: " + Shorten(body);
@@ -206,6 +216,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var ids = await db.SortedSetLengthAsync(prefix + ":ids");
         var index = await db.KeyExistsAsync(prefix + ":vs") ? (long)await db.ExecuteAsync("VCARD", (RedisKey)(prefix + ":vs")) : 0;
         var fixedVector = await db.HashGetAsync($"{{t:{_tenant.TenantId}}}:v:fixed-1", "vec");
-        return $"keys={size} group=[{string.Join(";", group.Select(e => $"{e.Name}={e.Value}"))}] ids={ids} index={index} fixed={Convert.ToHexString((byte[]?)fixedVector ?? [])[..Math.Min(16, ((byte[]?)fixedVector ?? []).Length * 2)]}";
+        return $"keys={size} group=[{string.Join(";", group.Select(e => $"{e.Name}={e.Value}"))}] " +
+            $"ids={ids} index={index} " +
+            $"fixed={Convert.ToHexString((byte[]?)fixedVector ?? [])[..Math.Min(16, ((byte[]?)fixedVector ?? []).Length * 2)]}";
     }
 }

@@ -59,7 +59,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                     {
                         var bytes = random.Next(10) == 0 ? face : f.Pick(images);
                         var part = new ByteArrayContent(bytes);
-                        part.Headers.ContentType = new MediaTypeHeaderValue(f.Pick(["image/jpeg", "image/png", "text/plain", "application/octet-stream"]));
+                        part.Headers.ContentType = new MediaTypeHeaderValue(
+                            f.Pick(["image/jpeg", "image/png", "text/plain", "application/octet-stream"]));
                         if (random.Next(4) == 0) form.Add(part, f.Pick(parts)); else form.Add(part, f.Pick(parts), "f.jpg");
                     }
                     if (random.Next(3) == 0) form.Add(new StringContent(f.RandomText(20)), f.Pick(parts));
@@ -84,14 +85,16 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                     };
                     var field = f.Pick(["image", "base64Image", "Face1", "Face2", "face1"]);
                     var value = random.Next(5) == 0 ? f.Value(1) : f.JsonString(b64);
-                    var json = $"{{\"{field}\":{value},\"Face2\":{f.JsonString(b64)},\"metadata\":{(random.Next(2) == 0 ? f.Metadata(1) : "{}")}}}";
+                    var json = $"{{\"{field}\":{value},\"Face2\":{f.JsonString(b64)}," +
+                        $"\"metadata\":{(random.Next(2) == 0 ? f.Metadata(1) : "{}")}}}";
                     content = new ByteArrayContent(f.Body(() => json));
                     content.Headers.TryAddWithoutValidation("Content-Type", f.ContentType() ?? "application/json");
                     shown = json.Length > 120 ? json[..120] : json;
                     break;
                 default:
                     content = new ByteArrayContent(f.Pick(images));
-                    content.Headers.TryAddWithoutValidation("Content-Type", f.Pick(["image/jpeg", "application/octet-stream", "text/plain"]));
+                    content.Headers.TryAddWithoutValidation("Content-Type",
+                        f.Pick(["image/jpeg", "application/octet-stream", "text/plain"]));
                     shown = "raw image body";
                     break;
             }

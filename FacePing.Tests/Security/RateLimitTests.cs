@@ -94,7 +94,8 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
         var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
         var search = document.GetProperty("paths").GetProperty("/groups/{groupName}/vectors/search").GetProperty("post");
         Assert.True(search.GetProperty("responses").TryGetProperty("429", out _), search.GetProperty("responses").ToString());
-        Assert.True(document.GetProperty("paths").GetProperty("/admin/keys").GetProperty("get").GetProperty("responses").TryGetProperty("429", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/admin/keys").GetProperty("get").GetProperty("responses")
+            .TryGetProperty("429", out _));
     }
 
     [Theory]

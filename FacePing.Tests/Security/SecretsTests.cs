@@ -121,7 +121,8 @@ public sealed class SecretsTests : IAsyncLifetime
         {
             using var client = Client(key);
             using (var list = await client.GetAsync("/admin/keys")) await ProblemAssert.IsProblem(list, status);
-            using (var create = await client.PostAsJsonAsync("/admin/keys", new { name = "x" })) await ProblemAssert.IsProblem(create, status);
+            using (var create = await client.PostAsJsonAsync("/admin/keys", new { name = "x" }))
+                await ProblemAssert.IsProblem(create, status);
             using (var revoke = await client.DeleteAsync("/admin/keys/anything")) await ProblemAssert.IsProblem(revoke, status);
         }
         Assert.Single(await admin.GetFromJsonAsync<KeyRow[]>("/admin/keys") ?? []);
@@ -157,10 +158,13 @@ public sealed class SecretsTests : IAsyncLifetime
             new { folderId = "1AbCdEfGhIjK", serviceAccountKey }, HttpStatusCode.Accepted)).RootElement.GetProperty("jobId").GetString();
         // Rejected submissions must not echo the secret either.
         await Send("/groups/imports/process-ftp-folder",
-            new { host = "bad host!", username = "u", password, folderPath = "/in", callbackUrl = "file:///etc/passwd" }, HttpStatusCode.BadRequest);
+            new { host = "bad host!", username = "u", password, folderPath = "/in", callbackUrl = "file:///etc/passwd" },
+            HttpStatusCode.BadRequest);
         await Send("/groups/imports/process-drive-folder",
-            new { folderId = "1AbCdEfGhIjK", serviceAccountKey = serviceAccountKey.Replace("service_account", "user") }, HttpStatusCode.BadRequest);
-        await Send("/groups/missing/process-ftp-folder", new { host = "ftp.example.com", username = "u", password, folderPath = "/" }, HttpStatusCode.NotFound);
+            new { folderId = "1AbCdEfGhIjK", serviceAccountKey = serviceAccountKey.Replace("service_account", "user") },
+            HttpStatusCode.BadRequest);
+        await Send("/groups/missing/process-ftp-folder",
+            new { host = "ftp.example.com", username = "u", password, folderPath = "/" }, HttpStatusCode.NotFound);
 
         answers.AppendLine(await tenant.GetStringAsync($"/jobs/{ftpJob}"));
         answers.AppendLine(await tenant.GetStringAsync($"/jobs/{driveJob}"));

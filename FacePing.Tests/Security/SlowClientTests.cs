@@ -106,7 +106,8 @@ public sealed class SlowClientTests : IAsyncLifetime
     public async Task A_chunked_body_over_the_limit_is_413_and_normal_clients_are_served()
     {
         using var tenant = Client(_key);
-        var big = new StreamContent(new MemoryStream(Encoding.ASCII.GetBytes("{\"vectorString\":\"" + new string('1', 9 * 1024 * 1024) + "\"}")));
+        var big = new StreamContent(new MemoryStream(
+            Encoding.ASCII.GetBytes("{\"vectorString\":\"" + new string('1', 9 * 1024 * 1024) + "\"}")));
         big.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/groups/g/vector") { Content = big };
         request.Headers.TransferEncodingChunked = true;

@@ -108,14 +108,17 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         new("DELETE /groups/{groupName}", _ => Req(HttpMethod.Delete, $"/groups/{Group}"), HttpStatusCode.NotFound),
         new("GET /groups", _ => Req(HttpMethod.Get, "/groups"), HttpStatusCode.OK, NoOwnerData),
         new("GET /groups/{groupName}/vectors", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors"), HttpStatusCode.NotFound),
-        new("GET /groups/{groupName}/vectors?after", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors?limit=10&after=a"), HttpStatusCode.NotFound),
-        new("DELETE /groups/{groupName}/vectors", f => Req(HttpMethod.Delete, $"/groups/{Group}/vectors", $"""["{f.VectorId}","fixed-id-1"]"""),
+        new("GET /groups/{groupName}/vectors?after", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors?limit=10&after=a"),
             HttpStatusCode.NotFound),
+        new("DELETE /groups/{groupName}/vectors",
+            f => Req(HttpMethod.Delete, $"/groups/{Group}/vectors", $"""["{f.VectorId}","fixed-id-1"]"""), HttpStatusCode.NotFound),
         new("GET /vectors/{vectorId}", f => Req(HttpMethod.Get, $"/vectors/{f.VectorId}"), HttpStatusCode.NotFound),
         new("GET /vectors/{vectorId} (client id)", _ => Req(HttpMethod.Get, "/vectors/fixed-id-1"), HttpStatusCode.NotFound),
-        new("POST /vectors/search?groupName", _ => Req(HttpMethod.Post, $"/vectors/search?groupName={Group}", """{"metadata":{"tag":"secret"}}"""),
+        new("POST /vectors/search?groupName",
+            _ => Req(HttpMethod.Post, $"/vectors/search?groupName={Group}", """{"metadata":{"tag":"secret"}}"""),
             HttpStatusCode.NotFound),
-        new("POST /vectors/search", _ => Req(HttpMethod.Post, "/vectors/search", """{"metadata":{"tag":"secret"}}"""), HttpStatusCode.OK, NoOwnerData),
+        new("POST /vectors/search", _ => Req(HttpMethod.Post, "/vectors/search", """{"metadata":{"tag":"secret"}}"""),
+            HttpStatusCode.OK, NoOwnerData),
         new("POST /vectors/search (no filter)", _ => Req(HttpMethod.Post, "/vectors/search", "{}"), HttpStatusCode.OK, NoOwnerData),
         new("POST /groups/{groupName}/vector", _ => Req(HttpMethod.Post, $"/groups/{Group}/vector", """{"vectorString":"9,9,9,9"}"""),
             HttpStatusCode.NotFound),
@@ -128,8 +131,11 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/face/base64", _ => Req(HttpMethod.Post, $"/groups/{Group}/face/base64",
             """{"base64Image":"/9j/4AAQ","metadata":{"tag":"x"}}"""), HttpStatusCode.NotFound),
-        new("POST /groups/{groupName}/faces/search", _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/search?topK=5", content: Image("queryImage")),
+        new("POST /groups/{groupName}/faces/search",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/search?topK=5", content: Image("queryImage")),
             HttpStatusCode.NotFound),
+        new("POST /groups/{groupName}/faces/identify", _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/identify?topK=3",
+            content: Image("image")), HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/process-ftp-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-ftp-folder", FtpJob),
             HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/process-drive-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-drive-folder", DriveJob()),
@@ -142,13 +148,19 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         new("POST /admin/keys", f => Req(HttpMethod.Post, "/admin/keys", $$"""{"name":"steal","tenantId":"{{f.Owner.TenantId}}"}"""),
             HttpStatusCode.Forbidden),
         new("DELETE /admin/keys/{id}", f => Req(HttpMethod.Delete, $"/admin/keys/{f.Owner.Id}"), HttpStatusCode.Forbidden),
+        new("POST /admin/keys/{id}/webhook-secret", f => Req(HttpMethod.Post, $"/admin/keys/{f.Owner.Id}/webhook-secret"),
+            HttpStatusCode.Forbidden),
     ];
 
     /// <summary>Routes that hold no tenant data (they compute on the request alone).</summary>
-    private static readonly string[] Stateless = ["POST /faces/compare", "POST /vector/generate", "POST /vectors/compare"];
+    private static readonly string[] Stateless =
+        ["POST /faces/compare", "POST /faces/detect", "POST /vector/generate", "POST /vectors/compare"];
 
-    /// <summary>Creating a group of the owner's name makes the intruder's own group: tested by the fact below.</summary>
-    private static readonly string[] CoveredByOwnCopies = ["POST /groups/{groupName}"];
+    /// <summary>
+    /// Routes that write only the caller's own state: a group of the owner's name, a new webhook secret. The facts below
+    /// show the owner's keys stay unchanged.
+    /// </summary>
+    private static readonly string[] CoveredByOwnCopies = ["POST /groups/{groupName}", "POST /webhook-secret"];
 
     public static TheoryData<string> AttemptNames => new(Attempts.Select(a => a.Route));
 
@@ -187,11 +199,13 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         try
         {
             using (var upsert = await intruder.PostAsync($"/groups/{Group}/vectors/upsert", ApiTestData.RawJson(
-                       $$"""{"vectors":[{"id":"{{fixture.VectorId}}","vectorString":"9,9,9,9"},{"id":"fixed-id-1","vectorString":"8,8,8,8"}]}""")))
+                       $$"""{"vectors":[{"id":"{{fixture.VectorId}}","vectorString":"9,9,9,9"},"""
+                       + """{"id":"fixed-id-1","vectorString":"8,8,8,8"}]}""")))
                 Assert.Equal(HttpStatusCode.OK, upsert.StatusCode);
             using (var own = await intruder.GetAsync("/vectors/fixed-id-1"))
                 Assert.Equal("8,8,8,8", (await ApiTestData.Json(own)).GetProperty("vectorString").GetString());
-            using (var search = await intruder.PostAsync($"/groups/{Group}/vectors/search", ApiTestData.RawJson("""{"vectorString":"1,0,0,0","topK":40}""")))
+            using (var search = await intruder.PostAsync($"/groups/{Group}/vectors/search",
+                       ApiTestData.RawJson("""{"vectorString":"1,0,0,0","topK":40}""")))
                 Assert.Equal(2, (await ApiTestData.Json(search)).GetArrayLength());
 
             Assert.Empty(RedisSnapshot.Diff(before, await OwnerKeys()));
@@ -207,11 +221,29 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
     }
 
     [Fact]
+    public async Task Intruder_rotating_its_webhook_secret_changes_only_its_own()
+    {
+        var before = await OwnerKeys();
+        var all = await AllKeys();
+        using var intruder = fixture.Api.CreateClient(fixture.Intruder.Key);
+        using var rotated = await intruder.PostAsync("/webhook-secret", null);
+        var body = await ApiTestData.Json(rotated);
+        Assert.StartsWith("whsec_", body.GetProperty("webhookSecret").GetString());
+        Assert.Equal(fixture.Intruder.TenantId, body.GetProperty("tenantId").GetString());
+
+        Assert.Empty(RedisSnapshot.Diff(before, await OwnerKeys()));
+        // The rotation did write: the intruder's own secret key changed, so the comparison above is not vacuous.
+        Assert.NotEmpty(RedisSnapshot.Diff(all, await AllKeys()));
+        await OwnerStillSeesEverything();
+    }
+
+    [Fact]
     public void Every_tenant_route_of_the_app_is_attempted()
     {
         var sources = fixture.Api.Services.GetRequiredService<EndpointDataSource>();
         var tenantRoutes = sources.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is FacePingPolicies.Tenant or FacePingPolicies.Admin))
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>()
+                .Any(a => a.Policy is FacePingPolicies.Tenant or FacePingPolicies.Admin))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/').TrimEnd('/')}"))
             .ToHashSet();
@@ -235,6 +267,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         Assert.Equal(fixture.OwnerVector, vector.GetProperty("vectorString").GetString());
         Assert.Equal("secret", vector.GetProperty("metadata").GetProperty("tag").GetString());
         var jobs = await owner.GetFromJsonAsync<JsonElement>("/jobs");
-        Assert.Equal(new[] { fixture.DriveJobId, fixture.FtpJobId }.Order(), jobs.EnumerateArray().Select(j => j.GetProperty("jobId").GetString()).Order());
+        Assert.Equal(new[] { fixture.DriveJobId, fixture.FtpJobId }.Order(),
+            jobs.EnumerateArray().Select(j => j.GetProperty("jobId").GetString()).Order());
     }
 }

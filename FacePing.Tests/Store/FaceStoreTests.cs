@@ -107,7 +107,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
     {
         var tenant = Tenant();
         var store = Store();
-        await Assert.ThrowsAsync<GroupNotFoundException>(() => store.AddAsync(tenant, "none", new VectorWrite([1, 2], null, VectorSources.Vector)));
+        await Assert.ThrowsAsync<GroupNotFoundException>(
+            () => store.AddAsync(tenant, "none", new VectorWrite([1, 2], null, VectorSources.Vector)));
         await Assert.ThrowsAsync<GroupNotFoundException>(() => store.SearchAsync(tenant, "none", [1, 2], 5, null));
         await Assert.ThrowsAsync<GroupNotFoundException>(() => store.ListIdsAsync(tenant, "none", 10, null));
         await Assert.ThrowsAsync<GroupNotFoundException>(() => store.DeleteVectorsAsync(tenant, "none", ["x"]));
@@ -136,8 +137,13 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         await store.CreateGroupAsync(tenant, "a");
         await store.CreateGroupAsync(tenant, "b");
         var meta = new Dictionary<string, string> { ["k"] = "1" };
-        await store.UpsertAsync(tenant, "a", [new VectorWrite([1, 0], meta, VectorSources.Vector, "x"), new VectorWrite([0, 1], meta, VectorSources.Vector, "y")]);
-        await store.UpsertAsync(tenant, "b", [new VectorWrite([1, 1], new Dictionary<string, string> { ["k"] = "2" }, VectorSources.Vector, "x")]);
+        await store.UpsertAsync(tenant, "a",
+        [
+            new VectorWrite([1, 0], meta, VectorSources.Vector, "x"),
+            new VectorWrite([0, 1], meta, VectorSources.Vector, "y"),
+        ]);
+        await store.UpsertAsync(tenant, "b",
+            [new VectorWrite([1, 1], new Dictionary<string, string> { ["k"] = "2" }, VectorSources.Vector, "x")]);
 
         var db = _connection.GetDatabase();
         var keys = new StoreKeys(tenant);

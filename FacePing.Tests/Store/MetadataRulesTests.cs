@@ -89,7 +89,8 @@ public sealed class MetadataRulesTests
         Assert.Equal(new Dictionary<string, string> { ["camera"] = "door", ["floor"] = "3" }, ok);
         Assert.Empty(errors);
 
-        Assert.Null(MetadataRules.ReadPairsForStore([new("jobId", "x"), new("bad key", "v"), new("long", new string('x', 1025)), new("a", "1"), new("a", "2")],
+        Assert.Null(MetadataRules.ReadPairsForStore(
+            [new("jobId", "x"), new("bad key", "v"), new("long", new string('x', 1025)), new("a", "1"), new("a", "2")],
             "metadata", errors));
         Assert.Contains("metadata.jobId", errors.Keys);
         Assert.Contains("metadata", errors.Keys);

@@ -7,7 +7,10 @@ public sealed class CallbackOptions : IValidatableObject
 {
     public const string Section = "FacePing:Callbacks";
 
-    /// <summary>Host names, IP addresses or CIDR ranges that may be called although they are internal (tests, on-premises receivers).</summary>
+    /// <summary>
+    /// Host names, IP addresses or CIDR ranges that may be called although they are internal (tests, on-premises
+    /// receivers).
+    /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
 
     /// <summary>Time for one attempt, connection included.</summary>

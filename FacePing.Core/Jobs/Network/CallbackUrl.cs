@@ -9,10 +9,12 @@ public static class CallbackUrl
         uri = null;
         if (string.IsNullOrWhiteSpace(value)) return "callbackUrl must be an absolute http or https URL.";
         if (value.Length > 2048) return "callbackUrl must be at most 2048 characters.";
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var parsed)
+            || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
             return "callbackUrl must be an absolute http or https URL.";
         if (!string.IsNullOrEmpty(parsed.UserInfo)) return "callbackUrl must not contain credentials.";
-        if (parsed.HostNameType is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6)) return "callbackUrl has no valid host.";
+        if (parsed.HostNameType is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+            return "callbackUrl has no valid host.";
         uri = parsed;
         return null;
     }

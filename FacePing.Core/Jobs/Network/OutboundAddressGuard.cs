@@ -47,7 +47,8 @@ public sealed class OutboundAddressGuard
         var hostAllowed = _allowedHosts.Contains(bare);
         var allowed = addresses.Select(Normalize).Where(a => hostAllowed || IsAllowed(a)).ToArray();
         if (allowed.Length == 0)
-            throw new OutboundTargetRefusedException($"Host '{bare}' resolves to a private, loopback, link-local or otherwise internal address, which is not allowed.");
+            throw new OutboundTargetRefusedException($"Host '{bare}' resolves to a private, loopback, link-local or " +
+                "otherwise internal address, which is not allowed.");
         return allowed;
     }
 
@@ -74,7 +75,8 @@ public sealed class OutboundAddressGuard
         }
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal) return false; // fc00::/7 includes fd00:ec2::254
+            if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                || address.IsIPv6UniqueLocal) return false; // fc00::/7 includes fd00:ec2::254
             Span<byte> b = stackalloc byte[16];
             address.TryWriteBytes(b, out _);
             if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B) return false; // NAT64 can reach IPv4 internals

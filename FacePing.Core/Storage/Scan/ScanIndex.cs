@@ -87,7 +87,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     internal async Task<RedisValue[]?> CandidatesAsync(GroupScan scan, string tenant, string group, string generation,
         long revision, float[] query, int count, CancellationToken cancellationToken)
     {
-        if (scan.Generation != generation || (scan.Revision < revision && !await CatchUpAsync(scan, tenant, group, revision, cancellationToken)))
+        if (scan.Generation != generation
+            || (scan.Revision < revision && !await CatchUpAsync(scan, tenant, group, revision, cancellationToken)))
         {
             if (_ready.TryGetValue(Key(tenant, group), out var current) && ReferenceEquals(current, scan))
                 _ready.TryRemove(Key(tenant, group), out _);
@@ -210,10 +211,13 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
 
     private static string Key(string tenant, string group) => tenant + "\n" + group;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scan copy of {Tenant}/{Group} loaded: {Count} vectors, {Megabytes} MB, {Milliseconds:F0} ms")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Scan copy of {Tenant}/{Group} loaded: {Count} vectors, {Megabytes} MB, {Milliseconds:F0} ms")]
     private partial void LogLoaded(string tenant, string group, int count, long megabytes, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Tenant}/{Group} ({Count} vectors, ~{Megabytes} MB) exceeds the scan budget of {Budget} MB; it is searched through the HNSW index")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Group {Tenant}/{Group} ({Count} vectors, ~{Megabytes} MB) exceeds the scan budget of {Budget} MB; " +
+            "it is searched through the HNSW index")]
     private partial void LogTooLarge(string tenant, string group, long count, long megabytes, int budget);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the scan copy of {Tenant}/{Group} failed; searches use the HNSW index")]

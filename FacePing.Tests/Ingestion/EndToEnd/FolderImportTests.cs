@@ -45,18 +45,22 @@ public sealed class FolderImportTests(IngestionFixture fx)
         Assert.Equal(6, job.GetProperty("totalFiles").GetInt32());
         Assert.Equal(6, job.GetProperty("processed").GetInt32());
         Assert.Equal(3, job.GetProperty("successCount").GetInt32());
-        var failed = job.GetProperty("failed").EnumerateArray().ToDictionary(f => f.GetProperty("fileName").GetString()!, f => f.GetProperty("error").GetString()!);
-        Assert.Equal([IngestFolder.NoFacePhoto, IngestFolder.NotAnImage, IngestFolder.Truncated], failed.Keys.Order(StringComparer.Ordinal));
+        var failed = job.GetProperty("failed").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("fileName").GetString()!, f => f.GetProperty("error").GetString()!);
+        Assert.Equal([IngestFolder.NoFacePhoto, IngestFolder.NotAnImage, IngestFolder.Truncated],
+            failed.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("no face found", failed[IngestFolder.NoFacePhoto]);
         Assert.StartsWith("not a decodable image", failed[IngestFolder.NotAnImage]);
         Assert.StartsWith("not a decodable image", failed[IngestFolder.Truncated]);
         Assert.NotNull(job.GetProperty("completedAt").GetString());
     }
 
-    private async Task AssertGroupHoldsExactlyAsync(HttpClient client, string tenant, string group, string source, string jobId, Func<string, string> fileIdOf)
+    private async Task AssertGroupHoldsExactlyAsync(HttpClient client, string tenant, string group, string source,
+        string jobId, Func<string, string> fileIdOf)
     {
         var ids = await client.GetFromJsonAsync<string[]>($"/groups/{group}/vectors");
-        var expected = IngestFolder.FacePhotos.Select(name => IngestedVectorId.For(tenant, group, source, fileIdOf(name))).Order(StringComparer.Ordinal);
+        var expected = IngestFolder.FacePhotos
+            .Select(name => IngestedVectorId.For(tenant, group, source, fileIdOf(name))).Order(StringComparer.Ordinal);
         Assert.Equal(expected, ids!);
         foreach (var name in IngestFolder.FacePhotos)
         {
@@ -80,7 +84,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
         receiver.FailFirst = 1; // the first delivery gets a 503 and must be retried
         var email = $"owner-{group}@example.com";
 
-        var jobId = await JobPolling.SubmitAsync(client, $"/groups/{group}/process-ftp-folder", FtpRequest(fx.Ftp, receiver.Url.ToString(), email));
+        var jobId = await JobPolling.SubmitAsync(client, $"/groups/{group}/process-ftp-folder",
+            FtpRequest(fx.Ftp, receiver.Url.ToString(), email));
         var job = await JobPolling.WaitForEndAsync(client, jobId, JobTimeout);
 
         AssertFixtureOutcome(job, "ftp");
@@ -127,7 +132,11 @@ public sealed class FolderImportTests(IngestionFixture fx)
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "tiny.jpg"), Inference.TestImages.Shrink(sharp, 0.12f));
         await using var ftp = await FtpTestServer.StartAsync(folder.FullName);
 
-        var request = new { host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/", minQuality = 0.6 };
+        var request = new
+        {
+            host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password,
+            folderPath = "/", minQuality = 0.6,
+        };
         var jobId = await JobPolling.SubmitAsync(client, $"/groups/{group}/process-ftp-folder", request);
         var job = await JobPolling.WaitForEndAsync(client, jobId, JobTimeout);
 
@@ -159,7 +168,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
         using var listener = new System.Diagnostics.ActivityListener
         {
             ShouldListenTo = source => source.Name == "FacePing.Ingestion",
-            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);

@@ -33,7 +33,8 @@ public sealed class IngestionFixture : IAsyncLifetime
         Smtp = new SmtpTestServer();
         Api = new ApiFactory(Redis.ConnectionString, ApiSettings());
         _ = Api.Server;
-        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference, WorkerSettings(Ftps.CertificateThumbprint!, Drive, Smtp)).Start();
+        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference,
+            WorkerSettings(Ftps.CertificateThumbprint!, Drive, Smtp)).Start();
     }
 
     public static Dictionary<string, string?> ApiSettings() => new()

@@ -17,16 +17,17 @@ public sealed class JobsApiTests(IngestionFixture fx)
         return (client, key.TenantId, group);
     }
 
-    private object Ftp(string? host = null, string? callbackUrl = null, string? email = null, string? password = "pw", string? folderPath = "/") => new
-    {
-        host = host ?? "127.0.0.1",
-        port = fx.Ftp.Port,
-        username = "someone",
-        password,
-        folderPath,
-        notificationEmailAddress = email,
-        callbackUrl,
-    };
+    private object Ftp(string? host = null, string? callbackUrl = null, string? email = null, string? password = "pw",
+        string? folderPath = "/") => new
+        {
+            host = host ?? "127.0.0.1",
+            port = fx.Ftp.Port,
+            username = "someone",
+            password,
+            folderPath,
+            notificationEmailAddress = email,
+            callbackUrl,
+        };
 
     private static async Task<JsonElement> AssertValidationProblemAsync(HttpResponseMessage response, params string[] fields)
     {
@@ -75,7 +76,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
         var problem = await AssertValidationProblemAsync(badKey, "folderId", "serviceAccountKey");
         Assert.Contains("service_account", problem.GetProperty("errors").GetProperty("serviceAccountKey")[0].GetString());
 
-        using var notJson = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder", new { folderId = "abc", serviceAccountKey = "{{{" });
+        using var notJson = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder",
+            new { folderId = "abc", serviceAccountKey = "{{{" });
         await AssertValidationProblemAsync(notJson, "serviceAccountKey");
     }
 
@@ -84,7 +86,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
     {
         var (client, _, group) = await TenantWithGroupAsync();
         var key = JsonDocument.Parse(fx.Drive.ServiceAccountKey()).RootElement;
-        using var accepted = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder", new { folderId = "NoSuchFolder123", serviceAccountKey = key });
+        using var accepted = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder",
+            new { folderId = "NoSuchFolder123", serviceAccountKey = key });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
         using var missing = await client.PostAsJsonAsync("/groups/no-such-group/process-ftp-folder", Ftp());

@@ -48,7 +48,8 @@ public sealed class ResumeTests(IngestionFixture fx)
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
 
-        var first = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-a"), () => new SlowInference(TimeSpan.FromMilliseconds(400))).Start();
+        var first = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-a"),
+            () => new SlowInference(TimeSpan.FromMilliseconds(400))).Start();
         var processedBeforeStop = 0;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -81,7 +82,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         Assert.Empty(done.GetProperty("failed").EnumerateArray());
 
         var ids = await client.GetFromJsonAsync<string[]>("/groups/resumed/vectors");
-        var expected = names.Select(n => IngestedVectorId.For(key.TenantId, "resumed", "ftp", "/" + n)).Order(StringComparer.Ordinal).ToArray();
+        var expected = names.Select(n => IngestedVectorId.For(key.TenantId, "resumed", "ftp", "/" + n))
+            .Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, ids);
         var group = (await client.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/groups"))!.Single();
         Assert.Equal(names.Count, group.GetProperty("vectorCount").GetInt32());
@@ -107,7 +109,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         (await client.PostAsync("/groups/doomed", null)).EnsureSuccessStatusCode();
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings["FacePing:Ingestion:Concurrency"] = "1";
-        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings, () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings,
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
 
         var jobId = await JobPolling.SubmitAsync(client, "/groups/doomed/process-ftp-folder", new
         {
@@ -115,7 +118,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline
-               && (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/jobs/{jobId}")).GetProperty("successCount").GetInt32() < 1)
+               && (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/jobs/{jobId}"))
+                   .GetProperty("successCount").GetInt32() < 1)
             await Task.Delay(50);
         Assert.Equal(System.Net.HttpStatusCode.NoContent, (await client.DeleteAsync("/groups/doomed")).StatusCode);
 
@@ -179,7 +183,8 @@ public sealed class ResumeTests(IngestionFixture fx)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         long pending;
-        while ((pending = (await db.StreamPendingAsync(JobKeys.Stream, JobKeys.ConsumerGroup)).PendingMessageCount) > 0 && DateTime.UtcNow < deadline)
+        while ((pending = (await db.StreamPendingAsync(JobKeys.Stream, JobKeys.ConsumerGroup)).PendingMessageCount) > 0
+               && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         return pending;
     }

@@ -72,7 +72,10 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
     public void AddFile(string id, string name, string mime, string parent, byte[] content, bool trashed = false) =>
         _files[id] = (name, mime, parent, content, trashed);
 
-    /// <summary>A folder holding every file of <paramref name="folder"/> with the MIME type Drive would give it, plus a trashed image and a Google Doc.</summary>
+    /// <summary>
+    /// A folder holding every file of <paramref name="folder"/> with the MIME type Drive would give it, plus a trashed
+    /// image and a Google Doc.
+    /// </summary>
     public void AddFolder(string id, IngestFolder folder)
     {
         AddFolder(id, "photos");
@@ -82,7 +85,8 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
             var mime = Path.GetExtension(name) switch { ".jpg" => "image/jpeg", ".png" => "image/png", _ => "text/plain" };
             AddFile("f-" + name.Replace('.', '-'), name, mime, id, File.ReadAllBytes(path));
         }
-        AddFile("f-trashed", "trashed.jpg", "image/jpeg", id, File.ReadAllBytes(Path.Combine(folder.Path, IngestFolder.FacePhotos[0])), trashed: true);
+        AddFile("f-trashed", "trashed.jpg", "image/jpeg", id,
+            File.ReadAllBytes(Path.Combine(folder.Path, IngestFolder.FacePhotos[0])), trashed: true);
         AddFile("f-doc", "Notes", "application/vnd.google-apps.document", id, []);
     }
 
@@ -96,7 +100,8 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         if (parts.Length != 3) return InvalidGrant("Not a JWT.");
         using var header = JsonDocument.Parse(Base64Url(parts[0]));
         if (header.RootElement.GetProperty("alg").GetString() != "RS256") return InvalidGrant("Unsupported alg.");
-        if (!_key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        if (!_key.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), Base64Url(parts[2]),
+            HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             return InvalidGrant("Invalid JWT Signature.");
         using var claims = JsonDocument.Parse(Base64Url(parts[1]));
         var c = claims.RootElement;
@@ -104,8 +109,10 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         if (c.GetProperty("iss").GetString() != ClientEmail) return InvalidGrant("Invalid issuer.");
         // Google.Apis.Auth keeps Google's token URL as the audience even when token_uri points elsewhere.
         if (c.GetProperty("aud").GetString() != "https://oauth2.googleapis.com/token") return InvalidGrant("Invalid audience.");
-        if (!c.GetProperty("scope").GetString()!.Split(' ').Contains("https://www.googleapis.com/auth/drive.readonly")) return InvalidGrant("Invalid scope.");
-        if (c.GetProperty("exp").GetInt64() < now || c.GetProperty("iat").GetInt64() > now + 300) return InvalidGrant("Invalid JWT: Token must be a short-lived token.");
+        if (!c.GetProperty("scope").GetString()!.Split(' ').Contains("https://www.googleapis.com/auth/drive.readonly"))
+            return InvalidGrant("Invalid scope.");
+        if (c.GetProperty("exp").GetInt64() < now || c.GetProperty("iat").GetInt64() > now + 300)
+            return InvalidGrant("Invalid JWT: Token must be a short-lived token.");
         var token = "ya29.fake-" + Guid.NewGuid().ToString("N");
         _tokens[token] = true;
         return Results.Json(new { access_token = token, expires_in = 3599, token_type = "Bearer" });
@@ -119,11 +126,13 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
         if (Unauthorized(context) is { } denied) return denied;
         var q = context.Request.Query["q"].ToString();
-        var match = System.Text.RegularExpressions.Regex.Match(q, @"^'([^']+)' in parents and trashed = false and mimeType contains 'image/'$");
+        var match = System.Text.RegularExpressions.Regex.Match(q,
+            @"^'([^']+)' in parents and trashed = false and mimeType contains 'image/'$");
         if (!match.Success) return GoogleError(400, "Invalid Value", "invalid");
         var parent = match.Groups[1].Value;
         if (!_folders.ContainsKey(parent)) return GoogleError(404, $"File not found: {parent}.", "notFound");
-        var all = _files.Where(f => f.Value.Parent == parent && !f.Value.Trashed && f.Value.Mime.StartsWith("image/", StringComparison.Ordinal))
+        var all = _files.Where(f => f.Value.Parent == parent && !f.Value.Trashed
+                && f.Value.Mime.StartsWith("image/", StringComparison.Ordinal))
             .OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         var start = int.TryParse(context.Request.Query["pageToken"], out var s) ? s : 0;
         var page = all.Skip(start).Take(PageSize).Select(f => new Dictionary<string, object>

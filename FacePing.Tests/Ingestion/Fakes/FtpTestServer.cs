@@ -34,7 +34,8 @@ public sealed class FtpTestServer : IAsyncDisposable
         CertificateThumbprint = thumbprint;
     }
 
-    public static async Task<FtpTestServer> StartAsync(string root, bool tls = false, bool legacy = false, string user = "face$user", string password = "s3cret pass")
+    public static async Task<FtpTestServer> StartAsync(string root, bool tls = false, bool legacy = false,
+        string user = "face$user", string password = "s3cret pass")
     {
         var port = RedisServer.FreePort();
         ProcessStartInfo psi;
@@ -57,7 +58,8 @@ public sealed class FtpTestServer : IAsyncDisposable
         else
         {
             psi = new ProcessStartInfo(Python);
-            foreach (var arg in new[] { "-m", "pyftpdlib", "-i", "127.0.0.1", "-p", port.ToString(), "-u", user, "-P", password, "-d", root })
+            foreach (var arg in new[]
+                { "-m", "pyftpdlib", "-i", "127.0.0.1", "-p", port.ToString(), "-u", user, "-P", password, "-d", root })
                 psi.ArgumentList.Add(arg);
         }
         psi.RedirectStandardError = true;
@@ -90,7 +92,11 @@ public sealed class FtpTestServer : IAsyncDisposable
     private static ProcessStartInfo Script(int port, string user, string password, string root, bool legacy, params string[] extra)
     {
         var psi = new ProcessStartInfo(Python);
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Ingestion", "ftps_server.py"), port.ToString(), user, password, root })
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Ingestion", "ftps_server.py"),
+            port.ToString(), user, password, root,
+        })
             psi.ArgumentList.Add(arg);
         foreach (var arg in extra) psi.ArgumentList.Add(arg);
         if (legacy) psi.ArgumentList.Add("--legacy");

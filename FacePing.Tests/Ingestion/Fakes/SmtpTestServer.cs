@@ -58,7 +58,8 @@ public sealed class SmtpTestServer : IAsyncDisposable
     {
         public ConcurrentQueue<MimeMessage> Messages { get; } = new();
 
-        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
+            ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
             Messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
