@@ -1,6 +1,8 @@
 namespace FacePing.Core.Clustering;
 
-/// <summary>How clusters are formed from the neighbour graph (the benchmark compares them; jobs use the default).</summary>
+/// <summary>
+/// How clusters are formed from the neighbour graph (the benchmark compares them; jobs use the first).
+/// </summary>
 public enum ClusterMethod
 {
     /// <summary>Average linkage over neighbour edges (<see cref="Clusterer.AverageLinkage"/>).</summary>
@@ -14,7 +16,8 @@ public enum ClusterMethod
 /// <param name="MinClusterSize">Smaller clusters are not returned.</param>
 /// <param name="Neighbours">k of the nearest-neighbour graph.</param>
 /// <param name="Threads">Cores the all-pairs search uses.</param>
-public sealed record ClusterSettings(float Threshold, int MinClusterSize, int Neighbours = ClusterSettings.DefaultNeighbours, int Threads = 0,
+public sealed record ClusterSettings(float Threshold, int MinClusterSize,
+    int Neighbours = ClusterSettings.DefaultNeighbours, int Threads = 0,
     ClusterMethod Method = ClusterMethod.AverageLinkage)
 {
     public const int DefaultNeighbours = 10;
@@ -33,14 +36,17 @@ public static class ClusterEngine
         Func<double, CancellationToken, Task>? progress, CancellationToken cancellationToken)
     {
         var threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
-        var graph = await NeighbourSearch.FindAsync(vectors, count, dimensions, settings.Neighbours, threads, progress, cancellationToken);
+        var graph = await NeighbourSearch.FindAsync(vectors, count, dimensions, settings.Neighbours, threads, progress,
+            cancellationToken);
         return Cluster(vectors, dimensions, graph, settings);
     }
 
     /// <summary>The clusters of a graph already built (the benchmark tries several settings on one graph).</summary>
-    public static List<int[]> Cluster(float[] vectors, int dimensions, Neighbours graph, ClusterSettings settings) => settings.Method switch
-    {
-        ClusterMethod.MutualComponents => Clusterer.MutualComponents(graph, settings.Threshold, settings.MinClusterSize),
-        _ => Clusterer.AverageLinkage(vectors, dimensions, graph, settings.Threshold, settings.MinClusterSize),
-    };
+    public static List<int[]> Cluster(float[] vectors, int dimensions, Neighbours graph, ClusterSettings settings) =>
+        settings.Method switch
+        {
+            ClusterMethod.MutualComponents =>
+                Clusterer.MutualComponents(graph, settings.Threshold, settings.MinClusterSize),
+            _ => Clusterer.AverageLinkage(vectors, dimensions, graph, settings.Threshold, settings.MinClusterSize),
+        };
 }

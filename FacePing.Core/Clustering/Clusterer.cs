@@ -28,13 +28,14 @@ public static class Clusterer
     }
 
     /// <summary>
-    /// Average linkage: starting from single vectors, the two clusters with the highest mean pairwise cosine are merged
-    /// while it is ≥ <paramref name="threshold"/>. The mean over all |A|·|B| pairs is exact and cheap, (ΣA · ΣB) / (|A| |B|)
-    /// on unit vectors; only clusters joined by a neighbour edge ≥ the threshold are candidates (a mean ≥ t needs some
-    /// pair ≥ t). A look-alike pair joins two people only if their photos match on average, so one false edge does not
-    /// chain two clusters together as it does in connected components.
+    /// Average linkage: starting from single vectors, the two clusters with the highest mean pairwise cosine are
+    /// merged while it is ≥ <paramref name="threshold"/>. The mean over all |A|·|B| pairs is exact and cheap,
+    /// (ΣA · ΣB) / (|A| |B|) on unit vectors; only clusters joined by a neighbour edge ≥ the threshold are candidates
+    /// (a mean ≥ t needs some pair ≥ t). A look-alike pair joins two people only if their photos match on average, so
+    /// one false edge does not chain two clusters together as it does in connected components.
     /// </summary>
-    public static List<int[]> AverageLinkage(float[] vectors, int dimensions, Neighbours neighbours, float threshold, int minSize)
+    public static List<int[]> AverageLinkage(float[] vectors, int dimensions, Neighbours neighbours, float threshold,
+        int minSize)
     {
         var count = neighbours.Count;
         var sets = new UnionFind(count);
@@ -51,7 +52,9 @@ public static class Clusterer
             inverse[i] = norm > 0 && float.IsFinite(norm) ? 1 / norm : 0;
         }
 
-        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), float>(Comparer<float>.Create(static (x, y) => y.CompareTo(x)));
+        // Highest similarity first; an entry is stale once either side has merged since (its version moved on).
+        var queue = new PriorityQueue<(int A, int B, int VersionA, int VersionB), float>(
+            Comparer<float>.Create(static (x, y) => y.CompareTo(x)));
         for (var i = 0; i < count; i++)
         {
             var row = neighbours.Of(i);
@@ -80,7 +83,8 @@ public static class Clusterer
         {
             if (similarity < threshold) break;
             var (a, b) = (pair.A, pair.B);
-            if (versions[a] != pair.VersionA || versions[b] != pair.VersionB || sets.Find(a) != a || sets.Find(b) != b || a == b) continue;
+            if (a == b || versions[a] != pair.VersionA || versions[b] != pair.VersionB) continue;
+            if (sets.Find(a) != a || sets.Find(b) != b) continue;
 
             // The larger cluster absorbs the smaller; its sum becomes the sum of both.
             if (sizes[a] < sizes[b]) (a, b) = (b, a);
@@ -164,7 +168,9 @@ public static class Clusterer
             if (_rank[a] == _rank[b]) _rank[a]++;
         }
 
-        /// <summary>Makes root <paramref name="child"/> point at root <paramref name="root"/> (the caller keeps its own roots).</summary>
+        /// <summary>
+        /// Makes root <paramref name="child"/> point at root <paramref name="root"/> (the caller keeps its own roots).
+        /// </summary>
         public void Link(int child, int root) => _parent[child] = root;
     }
 }

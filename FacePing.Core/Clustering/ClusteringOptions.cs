@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FacePing.Core.Clustering;
 
-/// <summary>Section <c>FacePing:Clustering</c>, read by the Api (the size check up front) and the Ingestion worker (the job).</summary>
+/// <summary>
+/// Section <c>FacePing:Clustering</c>, read by the Api (the size check up front) and the Ingestion worker (the job).
+/// </summary>
 public sealed class ClusteringOptions
 {
     public const string Section = "FacePing:Clustering";

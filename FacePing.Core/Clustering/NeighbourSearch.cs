@@ -21,17 +21,21 @@ public static class NeighbourSearch
     /// </summary>
     public const int CandidateFactor = 2;
 
-    /// <param name="vectors"><paramref name="count"/> vectors of <paramref name="dimensions"/> floats each, one after another.</param>
+    /// <param name="vectors">
+    /// <paramref name="count"/> vectors of <paramref name="dimensions"/> floats each, one after another.
+    /// </param>
     /// <param name="threads">Cores to use (at least 1).</param>
-    /// <param name="progress">Called between steps with the share of the pairs done (0–1), awaited before going on.</param>
+    /// <param name="progress">Called between steps with the share of pairs done (0–1), awaited before going on.</param>
     internal static async Task<Neighbours> FindAsync(float[] vectors, int count, int dimensions, int k, int threads,
-        Func<double, CancellationToken, Task>? progress, CancellationToken cancellationToken, PairKernels.Kind? kernel = null)
+        Func<double, CancellationToken, Task>? progress, CancellationToken cancellationToken,
+        PairKernels.Kind? kernel = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         threads = Math.Max(1, threads);
         var kind = kernel ?? PairKernels.Best;
-        if (!PairKernels.IsSupported(kind)) throw new PlatformNotSupportedException($"The {kind} kernel does not run on this CPU.");
+        if (!PairKernels.IsSupported(kind))
+            throw new PlatformNotSupportedException($"The {kind} kernel does not run on this CPU.");
         var result = new Neighbours(count, k);
         if (count < 2) return result;
 
@@ -62,7 +66,8 @@ public static class NeighbourSearch
                 workers[t] = Task.Factory.StartNew(() =>
                 {
                     int item;
-                    while ((item = Interlocked.Increment(ref next)) < to) Score(codes, items[item].Rows, items[item].Columns, heap, kind);
+                    while ((item = Interlocked.Increment(ref next)) < to)
+                        Score(codes, items[item].Rows, items[item].Columns, heap, kind);
                 }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             await Task.WhenAll(workers);
@@ -80,7 +85,8 @@ public static class NeighbourSearch
     }
 
     // One unit of work: rows of block I against columns of block J ≥ I (on the diagonal only pairs j > i).
-    private static void Score(PairCodes codes, int rowBlock, int columnBlock, CandidateHeaps heaps, PairKernels.Kind kind)
+    private static void Score(PairCodes codes, int rowBlock, int columnBlock, CandidateHeaps heaps,
+        PairKernels.Kind kind)
     {
         TileSums tile = default;
         Span<int> sums = tile;
@@ -172,7 +178,8 @@ public static class NeighbourSearch
                     var j = pooled[c].Index;
                     exact.Add((Dot(v, vectors.AsSpan(j * dimensions, dimensions)) * norms[i] * norms[j], j));
                 }
-                exact.Sort(static (a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Index.CompareTo(b.Index));
+                exact.Sort(static (a, b) =>
+                    b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Index.CompareTo(b.Index));
                 var row = i * result.K;
                 for (var c = 0; c < Math.Min(result.K, exact.Count); c++)
                 {
@@ -191,7 +198,8 @@ public static class NeighbourSearch
         {
             ref var x = ref MemoryMarshal.GetReference(a);
             ref var y = ref MemoryMarshal.GetReference(b);
-            for (; i <= a.Length - 8; i += 8) sum += Vector256.LoadUnsafe(ref x, (nuint)i) * Vector256.LoadUnsafe(ref y, (nuint)i);
+            for (; i <= a.Length - 8; i += 8)
+                sum += Vector256.LoadUnsafe(ref x, (nuint)i) * Vector256.LoadUnsafe(ref y, (nuint)i);
         }
         var total = Vector256.Sum(sum);
         for (; i < a.Length; i++) total += a[i] * b[i];

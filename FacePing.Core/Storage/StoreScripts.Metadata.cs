@@ -4,11 +4,11 @@ namespace FacePing.Core.Storage;
 internal static partial class StoreScripts
 {
     /// <summary>
-    /// ARGV: prefix, group, change log length, metadata key K, n, then n × (id, expected metadata JSON, new metadata JSON,
-    /// attributes JSON). Replaces each vector's metadata when it is still in the group and its metadata is still the
-    /// expected one (compare-and-set: the caller computed the new JSON and the filter tokens from it), moving the vector
-    /// between the inverted sets of K (the only key that differs), setting the vector set's attributes, and noting the id
-    /// in the group's change log and rev as every write does. Returns -1 when the group is missing, else
+    /// ARGV: prefix, group, change log length, metadata key K, n, then n × (id, expected metadata JSON, new metadata
+    /// JSON, attributes JSON). Replaces each vector's metadata when it is still in the group and its metadata is still
+    /// the expected one (compare-and-set: the caller computed the new JSON and the filter tokens from it), moving the
+    /// vector between the inverted sets of K (the only key that differs), setting the vector set's attributes, and
+    /// noting the id in the group's change log and rev as every write does. Returns -1 when the group is missing, else
     /// {applied, gone, ids whose metadata changed meanwhile...} (the caller reads those again and retries).
     /// </summary>
     public const string ReplaceMetadata = Unindex + """

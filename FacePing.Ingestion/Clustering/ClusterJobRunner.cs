@@ -22,15 +22,18 @@ public sealed partial class ClusterJobRunner(
 {
     private readonly ClusteringOptions _options = options.Value;
 
-    public async Task<(string Status, string? Error)> RunAsync(JobDefinition job, Activity? activity, CancellationToken cancellationToken)
+    public async Task<(string Status, string? Error)> RunAsync(JobDefinition job, Activity? activity,
+        CancellationToken cancellationToken)
     {
-        if (job.Cluster is not { } request) return (JobStatus.Failed, "The job does not say how to cluster; submit it again.");
+        if (job.Cluster is not { } request)
+            return (JobStatus.Failed, "The job does not say how to cluster; submit it again.");
         var (tenant, jobId, group) = (job.Tenant, job.JobId, job.GroupName);
         var clock = Stopwatch.StartNew();
 
         var info = await store.GetGroupAsync(tenant, group, cancellationToken);
         if (info is null) return (JobStatus.Failed, $"Group '{group}' no longer exists.");
-        if (info.VectorCount > _options.MaxVectors) return (JobStatus.Failed, TooLarge(group, info.VectorCount, _options.MaxVectors));
+        if (info.VectorCount > _options.MaxVectors)
+            return (JobStatus.Failed, TooLarge(group, info.VectorCount, _options.MaxVectors));
         await jobs.MarkRunningAsync(tenant, jobId, (int)info.VectorCount);
         await progress.ReportAsync(tenant, jobId, 0, cancellationToken);
 
@@ -43,20 +46,24 @@ public sealed partial class ClusterJobRunner(
         {
             return (JobStatus.Failed, $"Group '{group}' was deleted during the clustering.");
         }
-        if (vectors.Count > _options.MaxVectors) return (JobStatus.Failed, TooLarge(group, vectors.Count, _options.MaxVectors));
+        if (vectors.Count > _options.MaxVectors)
+            return (JobStatus.Failed, TooLarge(group, vectors.Count, _options.MaxVectors));
         var loaded = clock.Elapsed;
         if (vectors.Count != info.VectorCount) await jobs.MarkRunningAsync(tenant, jobId, vectors.Count);
         activity?.SetTag("faceping.vectors", vectors.Count);
 
         var reported = 0;
-        var settings = new ClusterSettings((float)request.Threshold, request.MinClusterSize, _options.Neighbours, _options.Threads);
-        var clusters = await ClusterEngine.RunAsync(vectors.Vectors, vectors.Count, vectors.Dimensions, settings, async (done, ct) =>
+        var settings = new ClusterSettings((float)request.Threshold, request.MinClusterSize, _options.Neighbours,
+            _options.Threads);
+        async Task ReportAsync(double done, CancellationToken ct)
         {
             var processed = (int)(done * vectors.Count);
             if (processed == reported) return;
             reported = processed;
             await progress.ReportAsync(tenant, jobId, processed, ct);
-        }, cancellationToken);
+        }
+        var clusters = await ClusterEngine.RunAsync(vectors.Vectors, vectors.Count, vectors.Dimensions, settings,
+            ReportAsync, cancellationToken);
         var clustered = clock.Elapsed;
 
         var ids = new List<string[]>(clusters.Count);
@@ -95,10 +102,12 @@ public sealed partial class ClusterJobRunner(
     }
 
     private static string TooLarge(string group, long count, int max) =>
-        $"Group '{group}' holds {count:N0} vectors; a cluster job takes at most {max:N0} (FacePing:Clustering:MaxVectors).";
+        $"Group '{group}' holds {count:N0} vectors; a cluster job takes at most {max:N0} " +
+        "(FacePing:Clustering:MaxVectors).";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster job {JobId}: {Vectors} vectors → {Clusters} clusters holding {Members} vectors; " +
-        "read {ReadSeconds:F1} s, neighbours and clusters {ClusterSeconds:F1} s, results {WriteSeconds:F1} s ({Labelled} labelled, {Cleared} stale labels removed)")]
-    private partial void LogDone(string jobId, int vectors, int clusters, int members, double readSeconds, double clusterSeconds, double writeSeconds,
-        int labelled, int cleared);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cluster job {JobId}: {Vectors} vectors → {Clusters} " +
+        "clusters holding {Members} vectors; read {ReadSeconds:F1} s, neighbours and clusters {ClusterSeconds:F1} s, " +
+        "results {WriteSeconds:F1} s ({Labelled} labelled, {Cleared} stale labels removed)")]
+    private partial void LogDone(string jobId, int vectors, int clusters, int members, double readSeconds,
+        double clusterSeconds, double writeSeconds, int labelled, int cleared);
 }
