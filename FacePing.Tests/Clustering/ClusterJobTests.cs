@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FacePing.Api.Faces;
 using FacePing.Core.Jobs;
 using FacePing.Core.Storage;
+using FacePing.Core.Vectors;
 using FacePing.Tests.Faces;
 using FacePing.Tests.Inference;
 using FacePing.Tests.Ingestion.EndToEnd;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using static FacePing.Tests.Api.ApiTestData;
 using static FacePing.Tests.Faces.FaceRequests;
@@ -14,9 +17,9 @@ using static FacePing.Tests.Faces.FaceRequests;
 namespace FacePing.Tests.Clustering;
 
 /// <summary>
-/// Cluster jobs end to end: POST /groups/{g}/cluster on the Api, the job on the Redis stream, the Ingestion worker's run,
-/// GET /jobs/{id} and /jobs/{id}/clusters, and metadata written back into the group — on the 24 labelled faces of
-/// bald_guys.jpg through the real models.
+/// Cluster jobs end to end: POST /groups/{g}/cluster on the Api, the job on the Redis stream, the Ingestion worker's
+/// run, GET /jobs/{id} and /jobs/{id}/clusters, and metadata written back into the group — on the 24 labelled faces
+/// of bald_guys.jpg (fixtures/faces/labels.json) through the real models.
 /// </summary>
 [Collection(ClusteringCollection.Name)]
 public sealed class ClusterJobTests(ClusteringFixture fx)
@@ -27,13 +30,15 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
     private static Task<BaldGuys>? _baldGuys;
     private static readonly Lock BaldGuysLock = new();
 
-    private sealed record BaldGuys(string Tenant, HttpClient Client, string Group, IReadOnlyDictionary<string, string> PersonOf);
+    private sealed record BaldGuys(string Tenant, HttpClient Client, string Group,
+        IReadOnlyDictionary<string, string> PersonOf);
 
     private Task<BaldGuys> BaldGuysAsync()
     {
         lock (BaldGuysLock) return _baldGuys ??= StoreBaldGuysAsync();
     }
 
+    // Every labelled face of the photo, cut out with a margin and enrolled as a face (the largest face of the crop).
     private async Task<BaldGuys> StoreBaldGuysAsync()
     {
         var (tenant, client) = await TenantAsync("bald");
@@ -42,14 +47,16 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         var personOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var person in FaceLabels.BaldGuys.Select(f => f.Person).Distinct())
         {
-            for (var i = 0; i < 6; i++)
+            for (var i = 0; i < FaceLabels.BaldGuys.Count(f => f.Person == person); i++)
             {
-                using var response = await client.PostAsync($"/groups/{group}/face?metadata[person]={person}&metadata[photo]={i}",
+                using var response = await client.PostAsync(
+                    $"/groups/{group}/face?metadata[person]={person}&metadata[photo]={i}",
                     Form(("image", FacesFixture.Crop(person, i))));
                 personOf[(await Json(response, HttpStatusCode.Created)).GetProperty("id").GetString()!] = person;
             }
         }
         Assert.Equal(24, personOf.Count);
+        Assert.Equal(4, personOf.Values.Distinct().Count());
         return new BaldGuys(tenant, client, group, personOf);
     }
 
@@ -67,11 +74,20 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         return job;
     }
 
-    private static async Task<List<(int Id, int Size, string[] Ids)>> ClustersAsync(HttpClient client, string jobId, string query = "")
+    private static async Task<List<(int Id, int Size, string[] Ids)>> ClustersAsync(HttpClient client, string jobId,
+        string query = "")
     {
         using var response = await client.GetAsync($"/jobs/{jobId}/clusters{query}");
-        return [.. (await Json(response)).EnumerateArray().Select(c => (c.GetProperty("clusterId").GetInt32(), c.GetProperty("size").GetInt32(),
-            c.GetProperty("ids").EnumerateArray().Select(i => i.GetString()!).ToArray()))];
+        return [.. (await Json(response)).EnumerateArray().Select(c => (c.GetProperty("clusterId").GetInt32(),
+            c.GetProperty("size").GetInt32(), Ids(c.GetProperty("ids"))))];
+    }
+
+    private static string[] Ids(JsonElement array) => [.. array.EnumerateArray().Select(i => i.GetString()!)];
+
+    private static async Task<JsonElement> ProblemAsync(Task<HttpResponseMessage> request, HttpStatusCode status)
+    {
+        using var response = await request;
+        return await ProblemAsync(response, status);
     }
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
@@ -79,6 +95,42 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>
+    /// Pairwise precision (share of the pairs put together that are one person) and recall (share of the
+    /// same-person pairs put together) of clusters against the labels; unclustered faces pair with nobody.
+    /// </summary>
+    private static (double Precision, double Recall) Pairwise(IEnumerable<string[]> clusters,
+        IReadOnlyDictionary<string, string> personOf)
+    {
+        static long Pairs(long n) => n * (n - 1) / 2;
+        long together = 0, right = 0;
+        foreach (var cluster in clusters)
+        {
+            together += Pairs(cluster.Length);
+            right += cluster.GroupBy(id => personOf[id]).Sum(g => Pairs(g.Count()));
+        }
+        var truth = personOf.Values.GroupBy(p => p).Sum(g => Pairs(g.Count()));
+        return (together == 0 ? 1 : (double)right / together, (double)right / truth);
+    }
+
+    // The stored vectors by id (what the worker clustered).
+    private async Task<Dictionary<string, float[]>> VectorsAsync(BaldGuys bald)
+    {
+        var read = await fx.Api.Services.GetRequiredService<FaceStore>().ReadGroupVectorsAsync(bald.Tenant, bald.Group);
+        return read.Ids.Select((id, i) => (id, read.Vectors.AsSpan(i * read.Dimensions, read.Dimensions).ToArray()))
+            .ToDictionary(x => x.id, x => x.Item2, StringComparer.Ordinal);
+    }
+
+    private static double MeanPairSimilarity(IReadOnlyList<string> ids, Dictionary<string, float[]> vectors)
+    {
+        var (sum, pairs) = (0.0, 0);
+        for (var a = 0; a < ids.Count; a++)
+        {
+            for (var b = a + 1; b < ids.Count; b++, pairs++) sum += VectorMath.Cosine(vectors[ids[a]], vectors[ids[b]]);
+        }
+        return sum / pairs;
     }
 
     [Fact]
@@ -94,13 +146,20 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         Assert.Equal(4, job.GetProperty("clusterCount").GetInt32());
 
         var clusters = await ClustersAsync(bald.Client, jobId);
+        // Every pair put together is one person, and every same-person pair is put together.
+        var (precision, recall) = Pairwise(clusters.Select(c => c.Ids), bald.PersonOf);
+        Assert.Equal(1.0, precision);
+        Assert.Equal(1.0, recall);
         Assert.Equal([1, 2, 3, 4], clusters.Select(c => c.Id));
         Assert.All(clusters, c => Assert.Equal(6, c.Size));
         Assert.All(clusters, c => Assert.Equal(6, c.Ids.Length));
-        // Each cluster is one person, and the four are the four people.
         Assert.All(clusters, c => Assert.Single(c.Ids.Select(id => bald.PersonOf[id]).Distinct()));
         Assert.Equal(bald.PersonOf.Values.Distinct().Order(), clusters.Select(c => bald.PersonOf[c.Ids[0]]).Order());
         Assert.All(clusters, c => Assert.Equal(c.Ids.Order(StringComparer.Ordinal), c.Ids));
+        // Average linkage's promise: the photos of each cluster match on average at the (default) match threshold.
+        var vectors = await VectorsAsync(bald);
+        var threshold = fx.Api.Services.GetRequiredService<IOptions<FaceMatchOptions>>().Value.Threshold;
+        Assert.All(clusters, c => Assert.True(MeanPairSimilarity(c.Ids, vectors) >= threshold, $"cluster {c.Id}"));
 
         // Pages in cluster id order (= size order; ties by first id).
         var first = await ClustersAsync(bald.Client, jobId, "?limit=3");
@@ -108,11 +167,33 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         Assert.Equal([1, 2, 3], first.Select(c => c.Id));
         Assert.Equal([4], rest.Select(c => c.Id));
         Assert.Equal(clusters.Select(c => c.Ids[0]), first.Concat(rest).Select(c => c.Ids[0]));
-        Assert.Equal(clusters.Skip(1).Select(c => c.Ids[0]).Order(StringComparer.Ordinal), clusters.Skip(1).Select(c => c.Ids[0]));
+        Assert.Equal(clusters.Select(c => c.Ids[0]).Order(StringComparer.Ordinal), clusters.Select(c => c.Ids[0]));
         Assert.Empty(await ClustersAsync(bald.Client, jobId, "?after=4"));
 
-        // Folder-import fields stay as they were; a cluster job shows clusterCount, a folder job does not.
+        // Folder-import fields stay as they were.
         Assert.Empty(job.GetProperty("failed").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_threshold_above_every_persons_mean_similarity_splits_people_and_never_mixes_them()
+    {
+        var bald = await BaldGuysAsync();
+        var vectors = await VectorsAsync(bald);
+        // No person's six photos match on average at this threshold, so none can be one cluster (a cluster's mean is
+        // at least the threshold); their best pairs still can.
+        var people = bald.PersonOf.GroupBy(p => p.Value, p => p.Key).ToArray();
+        var threshold = people.Max(p => MeanPairSimilarity([.. p], vectors)) + 0.001;
+        var job = await RunAsync(bald.Client, bald.Group, new { threshold });
+        var clusters = await ClustersAsync(bald.Client, job.GetProperty("jobId").GetString()!);
+
+        Assert.NotEmpty(clusters);
+        Assert.Equal(clusters.Count, job.GetProperty("clusterCount").GetInt32());
+        Assert.Equal(clusters.Sum(c => c.Size), job.GetProperty("successCount").GetInt32());
+        var (precision, recall) = Pairwise(clusters.Select(c => c.Ids), bald.PersonOf);
+        Assert.Equal(1.0, precision);
+        Assert.True(recall is > 0 and < 1, $"recall {recall}");
+        Assert.All(clusters, c => Assert.InRange(c.Size, 2, 5));
+        Assert.All(clusters, c => Assert.True(MeanPairSimilarity(c.Ids, vectors) >= threshold, $"cluster {c.Id}"));
     }
 
     [Fact]
@@ -121,12 +202,15 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         var bald = await BaldGuysAsync();
         var client = bald.Client;
         var someone = bald.PersonOf.Keys.Order(StringComparer.Ordinal).First();
-        var query = (await client.GetFromJsonAsync<JsonElement>($"/vectors/{someone}")).GetProperty("vectorString").GetString()!;
+        var query = (await client.GetFromJsonAsync<JsonElement>($"/vectors/{someone}")).GetProperty("vectorString")
+            .GetString()!;
 
-        // The Api's scan copy of the group is loaded before the job, so the label writes must reach it through the change log.
+        // The Api's scan copy of the group is loaded before the job, so the label writes must reach it through the
+        // change log.
         async Task<JsonElement[]> SearchAsync(object? metadata, int topK = 6)
         {
-            using var response = await client.PostAsJsonAsync($"/groups/{bald.Group}/vectors/search", new { vectorString = query, topK, metadata });
+            using var response = await client.PostAsJsonAsync($"/groups/{bald.Group}/vectors/search",
+                new { vectorString = query, topK, metadata });
             return [.. (await Json(response)).EnumerateArray()];
         }
         await SearchAsync(null);
@@ -153,17 +237,21 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
             }
 
             // Metadata search (the inverted sets).
-            using var found = await client.PostAsJsonAsync($"/vectors/search?groupName={bald.Group}", new { metadata = new { who = clusterId } });
-            Assert.Equal(ids, (await Json(found)).EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+            using var found = await client.PostAsJsonAsync($"/vectors/search?groupName={bald.Group}",
+                new { metadata = new { who = clusterId } });
+            Assert.Equal(ids, (await Json(found)).EnumerateArray().Select(m => m.GetProperty("id").GetString()!)
+                .Order(StringComparer.Ordinal));
 
             // The vector set's filter attributes (what VSIM ... FILTER matches for larger filtered searches).
             var token = FilterTokens.Expression(new Dictionary<string, string> { ["who"] = clusterId.ToString() });
-            var filtered = (RedisValue[])(await fx.Redis.Db.ExecuteAsync("VSIM", new StoreKeys(bald.Tenant).VectorSet(bald.Group),
+            var filtered = (RedisValue[])(await fx.Redis.Db.ExecuteAsync("VSIM",
+                new StoreKeys(bald.Tenant).VectorSet(bald.Group),
                 "ELE", ids[0], "COUNT", 50, "FILTER", token))!;
             Assert.Equal(ids, filtered.Select(v => (string)v!).Order(StringComparer.Ordinal));
         }
 
-        // Every label write stepped the group's rev and log (one per vector), and the next search's scan copy caught up.
+        // Every label write stepped the group's rev and log (one per vector), and the next search's scan copy caught
+        // up.
         var revisionAfter = (long)await fx.Redis.Db.HashGetAsync(new StoreKeys(bald.Tenant).Group(bald.Group), "rev");
         Assert.Equal(revisionBefore + 24, revisionAfter);
         var served = fx.Scan.Served;
@@ -173,15 +261,18 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         Assert.Equal(revisionAfter, copy!.Revision);
         var mine = clusters.Single(c => c.Ids.Contains(someone));
         Assert.Equal(mine.Ids, hits.Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
-        Assert.All(hits, h => Assert.Equal(mine.Id.ToString(), h.GetProperty("metadata").GetProperty("who").GetString()));
+        Assert.All(hits, h =>
+            Assert.Equal(mine.Id.ToString(), h.GetProperty("metadata").GetProperty("who").GetString()));
 
         // A search filtered on another cluster's label finds that cluster only, whatever the query is closest to.
         var other = clusters.First(c => c.Id != mine.Id);
         var filteredHits = await SearchAsync(new { who = other.Id.ToString() }, topK: 10);
-        Assert.Equal(other.Ids, filteredHits.Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(other.Ids,
+            filteredHits.Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
 
         // Grouped search by the written key: one hit per person.
-        using var grouped = await client.PostAsJsonAsync($"/groups/{bald.Group}/vectors/search", new { vectorString = query, topK = 4, groupBy = "who" });
+        using var grouped = await client.PostAsJsonAsync($"/groups/{bald.Group}/vectors/search",
+            new { vectorString = query, topK = 4, groupBy = "who" });
         Assert.Equal(4, (await Json(grouped)).GetArrayLength());
     }
 
@@ -259,8 +350,9 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
                     seen.Add(job.GetProperty("processed").GetInt32());
                     if (conflicts == 0)
                     {
-                        using var early = await client.GetAsync($"/jobs/{jobId}/clusters");
-                        Assert.Contains("running", (await ProblemAsync(early, HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+                        var early = await ProblemAsync(client.GetAsync($"/jobs/{jobId}/clusters"),
+                            HttpStatusCode.Conflict);
+                        Assert.Contains("running", early.GetProperty("detail").GetString());
                         conflicts++;
                     }
                 }
@@ -299,9 +391,10 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         var jobId = (await RunAsync(bald.Client, bald.Group, new { })).GetProperty("jobId").GetString()!;
 
         var (_, stranger) = await TenantAsync("stranger");
-        using (var job = await stranger.GetAsync($"/jobs/{jobId}")) Assert.Equal(HttpStatusCode.NotFound, job.StatusCode);
-        using (var clusters = await stranger.GetAsync($"/jobs/{jobId}/clusters")) await ProblemAsync(clusters, HttpStatusCode.NotFound);
-        using (var cluster = await stranger.PostAsJsonAsync($"/groups/{bald.Group}/cluster", new { })) await ProblemAsync(cluster, HttpStatusCode.NotFound);
+        using (var job = await stranger.GetAsync($"/jobs/{jobId}"))
+            Assert.Equal(HttpStatusCode.NotFound, job.StatusCode);
+        await ProblemAsync(stranger.GetAsync($"/jobs/{jobId}/clusters"), HttpStatusCode.NotFound);
+        await ProblemAsync(stranger.PostAsJsonAsync($"/groups/{bald.Group}/cluster", new { }), HttpStatusCode.NotFound);
 
         // A group of the same name in the stranger's tenant clusters the stranger's vectors only.
         await CreateGroup(stranger, bald.Group);
@@ -312,7 +405,7 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         var theirs = (await RunAsync(stranger, bald.Group, new { })).GetProperty("jobId").GetString()!;
         var clustersOfStranger = await ClustersAsync(stranger, theirs);
         Assert.Equal(own.Order(StringComparer.Ordinal), Assert.Single(clustersOfStranger).Ids);
-        using (var back = await bald.Client.GetAsync($"/jobs/{theirs}/clusters")) await ProblemAsync(back, HttpStatusCode.NotFound);
+        await ProblemAsync(bald.Client.GetAsync($"/jobs/{theirs}/clusters"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -320,13 +413,14 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
     {
         var (_, client) = await TenantAsync("lookup");
         await CreateGroup(client, "photos");
-        using (var unknown = await client.GetAsync($"/jobs/{JobStore.NewJobId()}/clusters")) await ProblemAsync(unknown, HttpStatusCode.NotFound);
-        using (var malformed = await client.GetAsync("/jobs/not-a-job/clusters")) await ProblemAsync(malformed, HttpStatusCode.NotFound);
+        await ProblemAsync(client.GetAsync($"/jobs/{JobStore.NewJobId()}/clusters"), HttpStatusCode.NotFound);
+        await ProblemAsync(client.GetAsync("/jobs/not-a-job/clusters"), HttpStatusCode.NotFound);
 
-        // A folder import is a job, but not a cluster job (its FTP server is never reached: the worker refuses the host).
+        // A folder import is a job, but not a cluster job (its FTP server is never reached: the worker refuses the
+        // host).
         var ftpJob = await JobPolling.SubmitAsync(client, "/groups/photos/process-ftp-folder",
             new { host = "127.0.0.1", port = 2121, username = "u", password = "p", folderPath = "/" });
-        using (var folder = await client.GetAsync($"/jobs/{ftpJob}/clusters")) await ProblemAsync(folder, HttpStatusCode.NotFound);
+        await ProblemAsync(client.GetAsync($"/jobs/{ftpJob}/clusters"), HttpStatusCode.NotFound);
         var folderJob = await client.GetFromJsonAsync<JsonElement>($"/jobs/{ftpJob}");
         Assert.False(folderJob.TryGetProperty("clusterCount", out _));
     }
@@ -341,7 +435,8 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
             using var response = await client.PostAsJsonAsync(path, body);
             var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
             foreach (var field in fields)
-                Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"no error for {field}: {problem}");
+                Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _),
+                    $"no error for {field}: {problem}");
         }
         await ExpectAsync("/groups/people/cluster", new { threshold = 1.5 }, "threshold");
         await ExpectAsync("/groups/people/cluster", new { threshold = -1.01 }, "threshold");
@@ -359,12 +454,13 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
         Assert.Equal(0, await fx.Redis.Db.SortedSetLengthAsync(JobKeys.Index(tenant)));
 
         // The bounds themselves are fine.
-        await JobPolling.SubmitAsync(client, "/groups/people/cluster", new { threshold = -1, minClusterSize = 2, writeMetadataKey = "a.b-c_1" });
+        await JobPolling.SubmitAsync(client, "/groups/people/cluster",
+            new { threshold = -1, minClusterSize = 2, writeMetadataKey = "a.b-c_1" });
         await JobPolling.SubmitAsync(client, "/groups/people/cluster", new { threshold = 1 });
 
         var jobId = (await client.GetFromJsonAsync<JsonElement[]>("/jobs"))![0].GetProperty("jobId").GetString()!;
-        using (var badLimit = await client.GetAsync($"/jobs/{jobId}/clusters?limit=0")) await ProblemAsync(badLimit, HttpStatusCode.BadRequest);
-        using (var bigLimit = await client.GetAsync($"/jobs/{jobId}/clusters?limit=1001")) await ProblemAsync(bigLimit, HttpStatusCode.BadRequest);
-        using (var badAfter = await client.GetAsync($"/jobs/{jobId}/clusters?after=-1")) await ProblemAsync(badAfter, HttpStatusCode.BadRequest);
+        await ProblemAsync(client.GetAsync($"/jobs/{jobId}/clusters?limit=0"), HttpStatusCode.BadRequest);
+        await ProblemAsync(client.GetAsync($"/jobs/{jobId}/clusters?limit=1001"), HttpStatusCode.BadRequest);
+        await ProblemAsync(client.GetAsync($"/jobs/{jobId}/clusters?after=-1"), HttpStatusCode.BadRequest);
     }
 }

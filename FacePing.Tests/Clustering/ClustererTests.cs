@@ -15,7 +15,8 @@ public sealed class ClustererTests
         for (var p = 0; p < people; p++)
         {
             var centre = ApiTestData.RandomUnit(random, dims);
-            for (var k = 0; k < photos; k++) Put(data, p * photos + k, dims, centre, ApiTestData.RandomUnit(random, dims), 0.45f);
+            for (var k = 0; k < photos; k++)
+                Put(data, p * photos + k, dims, centre, ApiTestData.RandomUnit(random, dims), 0.45f);
         }
         for (var i = people * photos; i < count; i++)
         {
@@ -44,7 +45,8 @@ public sealed class ClustererTests
         person = [.. person, 0, 0];
         var count = person.Length;
 
-        var clusters = await ClusterEngine.RunAsync(data, count, dims, new ClusterSettings(0.75f, 2, Threads: 2), null, CancellationToken.None);
+        var clusters = await ClusterEngine.RunAsync(data, count, dims, new ClusterSettings(0.75f, 2, Threads: 2), null,
+            CancellationToken.None);
         Assert.Equal(20, clusters.Count);
         Assert.Equal(8, clusters[0].Length);
         Assert.All(clusters, c => Assert.Single(c.Select(i => person[i]).Distinct()));
@@ -53,7 +55,8 @@ public sealed class ClustererTests
         Assert.Equal(clusters.Skip(1).Select(c => c[0]).Order(), clusters.Skip(1).Select(c => c[0]));
         Assert.All(clusters, c => Assert.Equal(c.Order(), c));
 
-        var big = await ClusterEngine.RunAsync(data, count, dims, new ClusterSettings(0.75f, 7, Threads: 2), null, CancellationToken.None);
+        var big = await ClusterEngine.RunAsync(data, count, dims, new ClusterSettings(0.75f, 7, Threads: 2), null,
+            CancellationToken.None);
         Assert.Equal([clusters[0]], big);
     }
 
@@ -93,7 +96,8 @@ public sealed class ClustererTests
     {
         const int dims = 256;
         var (data, _) = People(0, 0, 300, dims, 9);
-        Assert.Empty(await ClusterEngine.RunAsync(data, 300, dims, new ClusterSettings(0.7665f, 2), null, CancellationToken.None));
-        Assert.Empty(await ClusterEngine.RunAsync([], 0, dims, new ClusterSettings(0.7665f, 2), null, CancellationToken.None));
+        var settings = new ClusterSettings(0.7665f, 2);
+        Assert.Empty(await ClusterEngine.RunAsync(data, 300, dims, settings, null, CancellationToken.None));
+        Assert.Empty(await ClusterEngine.RunAsync([], 0, dims, settings, null, CancellationToken.None));
     }
 }

@@ -33,7 +33,8 @@ public sealed class ClusteringFixture : IAsyncLifetime
         _ = Inference.Server;
         var settings = new Dictionary<string, string?> { ["services:inference:http:0"] = "http://localhost" };
         Api = new ApiFactory(Redis.ConnectionString, settings, builder => builder.ConfigureTestServices(services =>
-            services.AddHttpClient<InferenceClient>().ConfigurePrimaryHttpMessageHandler(() => Inference.Server.CreateHandler())));
+            services.AddHttpClient<InferenceClient>()
+                .ConfigurePrimaryHttpMessageHandler(() => Inference.Server.CreateHandler())));
         _ = Api.Server;
         Worker = new WorkerFactory(Redis.ConnectionString, this);
         _ = Worker.Server;
@@ -50,8 +51,11 @@ public sealed class ClusteringFixture : IAsyncLifetime
         await Redis.DisposeAsync();
     }
 
-    /// <summary>The real Ingestion host (its worker starts with it); progress reports go through <see cref="PacedProgress"/>.</summary>
-    public sealed class WorkerFactory(string redis, ClusteringFixture fixture) : WebApplicationFactory<IngestionEntryPoint>
+    /// <summary>
+    /// The real Ingestion host (its worker starts with it); progress reports go through <see cref="PacedProgress"/>.
+    /// </summary>
+    public sealed class WorkerFactory(string redis, ClusteringFixture fixture)
+        : WebApplicationFactory<IngestionEntryPoint>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -61,13 +65,16 @@ public sealed class ClusteringFixture : IAsyncLifetime
             builder.UseSetting("FacePing:Ingestion:PollInterval", "00:00:00.050");
             builder.ConfigureTestServices(services =>
             {
-                services.AddHttpClient<InferenceClient>().ConfigurePrimaryHttpMessageHandler(() => fixture.Inference.Server.CreateHandler());
-                services.AddSingleton<IClusterProgress>(sp => new PacedProgress(ActivatorUtilities.CreateInstance<JobHashProgress>(sp), fixture.Pace));
+                services.AddHttpClient<InferenceClient>()
+                    .ConfigurePrimaryHttpMessageHandler(() => fixture.Inference.Server.CreateHandler());
+                services.AddSingleton<IClusterProgress>(sp =>
+                    new PacedProgress(ActivatorUtilities.CreateInstance<JobHashProgress>(sp), fixture.Pace));
             });
         }
     }
 
-    private sealed class PacedProgress(IClusterProgress inner, ConcurrentDictionary<string, TimeSpan> pace) : IClusterProgress
+    private sealed class PacedProgress(IClusterProgress inner, ConcurrentDictionary<string, TimeSpan> pace)
+        : IClusterProgress
     {
         public async Task ReportAsync(string tenant, string jobId, int processed, CancellationToken cancellationToken)
         {

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Clustering;
 
-/// <summary>FaceStore.WriteLabelsAsync, the single-key metadata write of cluster jobs, against a real Redis 8.</summary>
+/// <summary>FaceStore.WriteLabelsAsync, the single-key metadata write of cluster jobs, on a real Redis 8.</summary>
 public sealed class LabelWriteTests(RedisServer redis) : IClassFixture<RedisServer>, IDisposable
 {
     private readonly ConnectionMultiplexer _connection = ConnectionMultiplexer.Connect(redis.ConnectionString);
@@ -17,29 +17,34 @@ public sealed class LabelWriteTests(RedisServer redis) : IClassFixture<RedisServ
 
     private IDatabase Db => _connection.GetDatabase();
 
-    private async Task<(string Tenant, FaceStore Store)> GroupAsync(params (string Id, Dictionary<string, string>? Metadata)[] vectors)
+    private async Task<(string Tenant, FaceStore Store)> GroupAsync(
+        params (string Id, Dictionary<string, string>? Metadata)[] vectors)
     {
         var tenant = Guid.NewGuid().ToString("N");
         var store = Store();
         await store.CreateGroupAsync(tenant, "g");
         var random = new Random(1);
-        await store.UpsertAsync(tenant, "g", [.. vectors.Select(v => new VectorWrite(Api.ApiTestData.RandomUnit(random, 8), v.Metadata, VectorSources.Vector, v.Id))]);
+        await store.UpsertAsync(tenant, "g", [.. vectors.Select(v =>
+            new VectorWrite(Api.ApiTestData.RandomUnit(random, 8), v.Metadata, VectorSources.Vector, v.Id))]);
         return (tenant, store);
     }
 
     private async Task<string[]> MembersAsync(string tenant, string key, string value) =>
-        [.. (await Db.SetMembersAsync(new StoreKeys(tenant).Inverted("g", key, value))).Select(v => (string)v!).Order(StringComparer.Ordinal)];
+        [.. (await Db.SetMembersAsync(new StoreKeys(tenant).Inverted("g", key, value))).Select(v => (string)v!)
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task Labels_are_set_moved_and_cleared_with_every_index_and_other_metadata_untouched()
     {
         var (tenant, store) = await GroupAsync(
-            ("a", new() { ["name"] = "Zoë \"Z\" <b>" }), ("b", new() { ["c"] = "old" }), ("c", new() { ["c"] = "2" }), ("d", null));
+            ("a", new() { ["name"] = "Zoë \"Z\" <b>" }), ("b", new() { ["c"] = "old" }), ("c", new() { ["c"] = "2" }),
+            ("d", null));
         var keys = new StoreKeys(tenant);
         var rev = (long)await Db.HashGetAsync(keys.Group("g"), "rev");
 
         // a and b get 1, c keeps 2 (unchanged), d gets 2; b's old value goes.
-        var result = await store.WriteLabelsAsync(tenant, "g", "c", new Dictionary<string, string> { ["a"] = "1", ["b"] = "1", ["c"] = "2", ["d"] = "2" });
+        var result = await store.WriteLabelsAsync(tenant, "g", "c",
+            new Dictionary<string, string> { ["a"] = "1", ["b"] = "1", ["c"] = "2", ["d"] = "2" });
         Assert.Equal(new LabelWriteResult(3, 0), result);
         Assert.Equal(["a", "b"], await MembersAsync(tenant, "c", "1"));
         Assert.Equal(["c", "d"], await MembersAsync(tenant, "c", "2"));
@@ -74,14 +79,19 @@ public sealed class LabelWriteTests(RedisServer redis) : IClassFixture<RedisServ
         await store.DeleteVectorsAsync(tenant, "g", ["b"]);
         await store.CreateGroupAsync(tenant, "other");
         await store.UpsertAsync(tenant, "other", [new VectorWrite(new float[8], null, VectorSources.Vector, "c")]);
-        var result = await store.WriteLabelsAsync(tenant, "g", "k", new Dictionary<string, string> { ["a"] = "1", ["b"] = "1", ["c"] = "1", ["zz"] = "1" });
+        var result = await store.WriteLabelsAsync(tenant, "g", "k",
+            new Dictionary<string, string> { ["a"] = "1", ["b"] = "1", ["c"] = "1", ["zz"] = "1" });
         Assert.Equal(new LabelWriteResult(1, 0), result);
         Assert.Equal(["a"], await MembersAsync(tenant, "k", "1"));
         Assert.False((await store.GetVectorAsync(tenant, "c"))!.Metadata.ContainsKey("k"));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteLabelsAsync(tenant, "g", SystemMetadata.JobId, new Dictionary<string, string>()));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteLabelsAsync(tenant, "g", "a=b", new Dictionary<string, string>()));
-        await Assert.ThrowsAsync<GroupNotFoundException>(() => store.WriteLabelsAsync(tenant, "nope", "k", new Dictionary<string, string> { ["a"] = "1" }));
+        var none = new Dictionary<string, string>();
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.WriteLabelsAsync(tenant, "g", SystemMetadata.JobId, none));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.WriteLabelsAsync(tenant, "g", "a=b", none));
+        // A missing group is refused even when none of the listed vectors is in it.
+        await Assert.ThrowsAsync<GroupNotFoundException>(() =>
+            store.WriteLabelsAsync(tenant, "nope", "k", new Dictionary<string, string> { ["a"] = "1" }));
     }
 
     [Fact]
@@ -93,7 +103,8 @@ public sealed class LabelWriteTests(RedisServer redis) : IClassFixture<RedisServ
         var rev = (long)await Db.HashGetAsync(keys.Group("g"), "rev");
         var stale = current.Replace("\"k\":\"1\"", "\"k\":\"0\"");
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.ReplaceMetadata, [keys.Group("g")],
-            [keys.Prefix, "g", 10000, "k", 1, "a", stale, current.Replace("\"k\":\"1\"", "\"k\":\"2\""), "{\"h\":[]}"]))!;
+            [keys.Prefix, "g", 10000, "k", 1, "a", stale, current.Replace("\"k\":\"1\"", "\"k\":\"2\""),
+                "{\"h\":[]}"]))!;
         Assert.Equal([0, 0], reply[..2].Select(r => (int)r));
         Assert.Equal("a", (string)reply[2]!);
         Assert.Equal(current, (string)(await Db.HashGetAsync(keys.Vector("a"), "meta"))!);

@@ -3,7 +3,7 @@ using FacePing.Tests.Api;
 
 namespace FacePing.Tests.Clustering;
 
-/// <summary>The all-pairs nearest-neighbour search against brute force in float, with every kernel this CPU runs.</summary>
+/// <summary>The all-pairs nearest-neighbour search against brute force in float, per kernel this CPU runs.</summary>
 public sealed class NeighbourSearchTests
 {
     // The kernels this CPU runs, by name (the kernel type is internal to FacePing.Core).
@@ -21,13 +21,15 @@ public sealed class NeighbourSearchTests
     private static float[] Vectors(int count, int dims, int seed)
     {
         var random = new Random(seed);
-        var centres = Enumerable.Range(0, Math.Max(1, count / 8)).Select(_ => ApiTestData.RandomUnit(random, dims)).ToArray();
+        var centres = Enumerable.Range(0, Math.Max(1, count / 8)).Select(_ => ApiTestData.RandomUnit(random, dims))
+            .ToArray();
         var data = new float[count * dims];
         for (var i = 0; i < count; i++)
         {
             var noise = ApiTestData.RandomUnit(random, dims);
             var centre = i % 3 == 0 ? null : centres[random.Next(centres.Length)];
-            for (var d = 0; d < dims; d++) data[i * dims + d] = centre is null ? noise[d] : 0.9f * centre[d] + 0.45f * noise[d];
+            for (var d = 0; d < dims; d++)
+                data[i * dims + d] = centre is null ? noise[d] : 0.9f * centre[d] + 0.45f * noise[d];
         }
         return data;
     }
@@ -58,7 +60,8 @@ public sealed class NeighbourSearchTests
         {
             var i0 = random.Next(0, (count - 6) / 6) * 6;
             var j0 = random.Next(0, (codes.Padded - 16) / 16) * 16;
-            PairKernels.Tile(kind, ref codes.Rows[i0 * codes.RowBytes], codes.RowBytes, ref codes.Panels[j0 * codes.RowBytes],
+            PairKernels.Tile(kind, ref codes.Rows[i0 * codes.RowBytes], codes.RowBytes,
+                ref codes.Panels[j0 * codes.RowBytes],
                 codes.Groups, codes.Offsets.AsSpan(j0, 16), sums);
             for (var r = 0; r < 6; r++)
             {
@@ -67,7 +70,10 @@ public sealed class NeighbourSearchTests
                     var expected = 0;
                     var j = j0 + c;
                     for (var d = 0; d < codes.RowBytes; d++)
-                        expected += (codes.Rows[(i0 + r) * codes.RowBytes + d] - 128) * codes.Panels[j / 8 * codes.RowBytes * 8 + d / 4 * 32 + j % 8 * 4 + d % 4];
+                    {
+                        var column = codes.Panels[j / 8 * codes.RowBytes * 8 + d / 4 * 32 + j % 8 * 4 + d % 4];
+                        expected += (codes.Rows[(i0 + r) * codes.RowBytes + d] - 128) * column;
+                    }
                     Assert.Equal(expected, sums[r * 16 + c]);
                 }
             }
@@ -91,9 +97,12 @@ public sealed class NeighbourSearchTests
                 var scores = graph.SimilaritiesOf(i).ToArray();
                 for (var c = 0; c < 10; c++)
                 {
-                    // The same scores in the same order; an index may differ only where two scores tie to float precision.
+                    // The same scores in the same order; an index may differ only where two scores tie to float
+                    // precision.
                     Assert.Equal(truth[c].Score, scores[c], 1e-5f);
-                    Assert.Equal(truth[c].Score, Core.Vectors.VectorMath.Cosine(data.AsSpan(i * dims, dims), data.AsSpan(row[c] * dims, dims)), 1e-5f);
+                    var cosine = Core.Vectors.VectorMath.Cosine(data.AsSpan(i * dims, dims),
+                        data.AsSpan(row[c] * dims, dims));
+                    Assert.Equal(truth[c].Score, cosine, 1e-5f);
                 }
                 Assert.Equal(10, row.Distinct().Count());
                 Assert.DoesNotContain(i, row);
@@ -131,9 +140,11 @@ public sealed class NeighbourSearchTests
         Assert.Equal(1.0, seen[^1]);
 
         using var cancel = new CancellationTokenSource();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NeighbourSearch.FindAsync(data, count, dims, 5, 2, async (done, _) =>
+        async Task CancelPartWay(double done, CancellationToken _)
         {
             if (done > 0.2) await cancel.CancelAsync();
-        }, cancel.Token));
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            NeighbourSearch.FindAsync(data, count, dims, 5, 2, CancelPartWay, cancel.Token));
     }
 }
