@@ -24,7 +24,8 @@ public static class ClusterLfwBench
     {
         var options = Parse(args);
         var paths = LfwPeople.Photos(options.Lfw, options.MinPhotos);
-        var images = await LfwEmbeddings.FetchAsync(options.Inference, options.Lfw, paths, options.Concurrency, options.Cache);
+        var images = await LfwEmbeddings.FetchAsync(options.Inference, options.Lfw, paths, options.Concurrency,
+            options.Cache);
 
         var report = new StringBuilder();
         void Line(string text = "")
@@ -38,18 +39,21 @@ public static class ClusterLfwBench
         var vectors = new float[used.Length * dims];
         for (var i = 0; i < used.Length; i++) used[i].Embedding!.CopyTo(vectors, i * dims);
         var labels = Labels(used.Select(i => LfwPeople.Person(i.Path)).ToArray(), out var people);
-        Line($"LFW people with ≥ {options.MinPhotos} photos: {people} people, {paths.Count} photos, {paths.Count - used.Length} without a face " +
-             $"(left out), {used.Count(i => i.OtherFaceTaken)} where the largest face is not the labelled one; model {used[0].Model}, {dims}-d");
+        Line($"LFW people with ≥ {options.MinPhotos} photos: {people} people, {paths.Count} photos, " +
+             $"{paths.Count - used.Length} without a face (left out), {used.Count(i => i.OtherFaceTaken)} where the " +
+             $"largest face is not the labelled one; model {used[0].Model}, {dims}-d");
 
         var settings = new ClusterSettings((float)options.Threshold, options.MinClusterSize, options.K);
         var clock = Stopwatch.StartNew();
         var clusters = await ClusterEngine.RunAsync(vectors, used.Length, dims, settings, null, CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;
         var score = PairwiseScore.Of(clusters, labels, used.Length);
-        Line($"threshold {options.Threshold:F4}, k {options.K}, min cluster size {options.MinClusterSize}, {settings.Method}: {seconds:F2} s");
+        Line($"threshold {options.Threshold:F4}, k {options.K}, min cluster size {options.MinClusterSize}, " +
+             $"{settings.Method}: {seconds:F2} s");
         Line($"  pairwise precision {score.Precision:F4}, recall {score.Recall:F4}, F1 {score.F1:F4}");
         Line($"  {clusters.Count} clusters for {people} people; {score.Clustered} of {used.Length} photos clustered; " +
-             $"{score.PureClusters} clusters hold one person only; {score.SplitPeople} people are split over several clusters");
+             $"{score.PureClusters} clusters hold one person only; {score.SplitPeople} people are split over " +
+             "several clusters");
 
         if (options.Sweep)
         {
@@ -70,8 +74,8 @@ public static class ClusterLfwBench
     {
         int[] ks = [5, 10, 20, 30];
         double[] thresholds = [0.70, 0.7312, 0.75, 0.7665, 0.78, 0.7941, 0.8178];
-        var graph = NeighbourSearch.FindAsync(vectors, count, dims, ks[^1], Environment.ProcessorCount, null, CancellationToken.None)
-            .GetAwaiter().GetResult();
+        var graph = NeighbourSearch.FindAsync(vectors, count, dims, ks[^1], Environment.ProcessorCount, null,
+            CancellationToken.None).GetAwaiter().GetResult();
         line("| method | k | threshold | precision | recall | F1 | clusters |");
         line("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var method in Enum.GetValues<ClusterMethod>())
@@ -81,9 +85,11 @@ public static class ClusterLfwBench
                 var prefix = Prefix(graph, k);
                 foreach (var t in thresholds)
                 {
-                    var clusters = ClusterEngine.Cluster(vectors, dims, prefix, new ClusterSettings((float)t, options.MinClusterSize, k, Method: method));
+                    var settings = new ClusterSettings((float)t, options.MinClusterSize, k, Method: method);
+                    var clusters = ClusterEngine.Cluster(vectors, dims, prefix, settings);
                     var s = PairwiseScore.Of(clusters, labels, count);
-                    line($"| {method} | {k} | {t:F4} | {s.Precision:F4} | {s.Recall:F4} | {s.F1:F4} | {clusters.Count} |");
+                    line($"| {method} | {k} | {t:F4} | {s.Precision:F4} | {s.Recall:F4} | {s.F1:F4} | " +
+                         $"{clusters.Count} |");
                 }
             }
         }
@@ -113,8 +119,8 @@ public static class ClusterLfwBench
         return labels;
     }
 
-    private sealed record Options(Uri Inference, string Lfw, int MinPhotos, double Threshold, int K, int MinClusterSize, bool Sweep,
-        int Concurrency, string? Cache, string? Out);
+    private sealed record Options(Uri Inference, string Lfw, int MinPhotos, double Threshold, int K, int MinClusterSize,
+        bool Sweep, int Concurrency, string? Cache, string? Out);
 
     private static Options Parse(string[] args)
     {
@@ -146,16 +152,18 @@ public static class ClusterLfwBench
         }
         if (inference is null || lfw is null)
         {
-            throw new ArgumentException("usage: cluster-lfw --inference URL --lfw DIR [--min-photos 5] [--threshold T] [--k 10] " +
-                                        "[--min-cluster-size 2] [--sweep] [--concurrency 2] [--cache FILE] [--out FILE]");
+            throw new ArgumentException("usage: cluster-lfw --inference URL --lfw DIR [--min-photos 5] " +
+                                        "[--threshold T] [--k 10] [--min-cluster-size 2] [--sweep] [--concurrency 2] " +
+                                        "[--cache FILE] [--out FILE]");
         }
-        return new Options(new Uri(inference), lfw, minPhotos, threshold, k, minClusterSize, sweep, concurrency, cache, output);
+        return new Options(new Uri(inference), lfw, minPhotos, threshold, k, minClusterSize, sweep, concurrency, cache,
+            output);
     }
 }
 
 /// <summary>
-/// Pairwise scores of a clustering against labels: precision = share of the pairs put in one cluster that are one person,
-/// recall = share of the same-person pairs that were put in one cluster. Unclustered items pair with nobody.
+/// Pairwise scores of a clustering against labels: precision = share of the pairs put in one cluster that are one
+/// person, recall = share of the same-person pairs that were put in one cluster. Unclustered items pair with nobody.
 /// </summary>
 public sealed record PairwiseScore(double Precision, double Recall, int Clustered, int PureClusters, int SplitPeople)
 {
@@ -174,7 +182,8 @@ public sealed record PairwiseScore(double Precision, double Recall, int Clustere
             foreach (var person in byPerson)
             {
                 right += Pairs(person.Count());
-                (clustersOfPerson.TryGetValue(person.Key, out var set) ? set : clustersOfPerson[person.Key] = []).Add(c);
+                if (!clustersOfPerson.TryGetValue(person.Key, out var set)) clustersOfPerson[person.Key] = set = [];
+                set.Add(c);
             }
             if (byPerson.Length == 1) pure++;
         }
