@@ -116,44 +116,24 @@ public static class ClusterTimeBench
     {
         var random = new Random(seed);
         var vectors = new float[(long)count * dims];
-        var centre = new float[dims];
+        var centre = Array.Empty<float>();
         var people = 0;
         var left = 0;
         for (var i = 0; i < count; i++)
         {
             if (left == 0)
             {
-                Gaussian(random, centre);
-                Normalise(centre);
+                centre = RandomVectors.Unit(random, dims);
                 left = random.Next(1, 9);
                 people++;
             }
             left--;
-            var v = vectors.AsSpan(i * dims, dims);
-            Gaussian(random, v);
-            Normalise(v);
-            var noise = 0.3f + 0.3f * random.NextSingle();
-            for (var d = 0; d < dims; d++) v[d] = centre[d] + noise * v[d];
-            Normalise(v);
+            var noise = RandomVectors.Unit(random, dims);
+            var amount = 0.3f + 0.3f * random.NextSingle();
+            for (var d = 0; d < dims; d++) noise[d] = centre[d] + amount * noise[d];
+            RandomVectors.Normalize(noise).CopyTo(vectors, (long)i * dims);
         }
         return (vectors, people);
-    }
-
-    private static void Gaussian(Random random, Span<float> v)
-    {
-        for (var d = 0; d < v.Length; d++)
-        {
-            var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
-            v[d] = (float)(radius * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-    }
-
-    private static void Normalise(Span<float> v)
-    {
-        var sum = 0f;
-        foreach (var x in v) sum += x * x;
-        var scale = 1 / MathF.Sqrt(sum);
-        for (var d = 0; d < v.Length; d++) v[d] *= scale;
     }
 
     private sealed record TimeOptions(int Count, int Dims, int Threads, string? Redis, int Seed);

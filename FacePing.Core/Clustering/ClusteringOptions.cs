@@ -11,7 +11,8 @@ public sealed class ClusteringOptions
 
     /// <summary>
     /// Largest group a cluster job takes. The work grows with the square of the group (every pair is scored): 100k
-    /// 640-d vectors take about 20 s of two cores and 450 MB of worker memory (docs/clustering.md), 200k four times the time.
+    /// 640-d vectors take about 30 s of CPU (some 15 s of two free cores) and under 600 MB of worker memory
+    /// (docs/clustering.md); 200k four times the CPU.
     /// </summary>
     [Range(2, 2_000_000)]
     public int MaxVectors { get; set; } = 200_000;
