@@ -16,7 +16,8 @@ echo "building (Release)..." >&2
 dotnet build FacePing.Inference -c Release -v q -nologo >/dev/null
 dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
 
-port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+port="$(free_port)"
 log="$(mktemp)"
 env ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
   dotnet FacePing.Inference/bin/Release/net10.0/FacePing.Inference.dll >"$log" 2>&1 &

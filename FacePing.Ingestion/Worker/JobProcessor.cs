@@ -47,10 +47,11 @@ public sealed class JobProcessor(
         if (view is not null && !JobStatus.IsFinal(view.Status))
         {
             // Cluster jobs read a group, not a folder: they have no credentials.
-            var secret = job.Source == JobSource.Cluster ? null : await jobs.GetSecretAsync(tenant, jobId);
-            var (status, error) = job.Source == JobSource.Cluster ? await clusters.RunAsync(job, activity, cancellationToken)
-                : secret is null ? (JobStatus.Failed, NoCredentials)
-                : await RunAsync(job, secret, activity, cancellationToken);
+            var (status, error) = job.Source == JobSource.Cluster
+                ? await clusters.RunAsync(job, activity, cancellationToken)
+                : await jobs.GetSecretAsync(tenant, jobId) is { } secret
+                    ? await RunAsync(job, secret, activity, cancellationToken)
+                    : (JobStatus.Failed, NoCredentials);
             await jobs.FinishAsync(tenant, jobId, status, error);
             if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
         }
