@@ -60,7 +60,7 @@ public static class ClusteringApi
     }
 
     private const string ClusterDescription =
-        "Every vector's 10 nearest neighbours in the group are found exactly (all pairs). Starting from single " +
+        "Every vector's nearest neighbours in the group (10 by default) are found exactly (all pairs). From single " +
         "vectors, the two clusters joined by a neighbour link whose photos match best on average (mean cosine " +
         "similarity over all their pairs) are merged, as long as that mean is at least threshold (default: the " +
         "match threshold behind isMatch): one look-alike pair cannot chain two people together (docs/clustering.md). " +
