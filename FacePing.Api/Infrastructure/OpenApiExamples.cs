@@ -21,4 +21,14 @@ public static class OpenApiExamples
             }
             return Task.CompletedTask;
         });
+
+    /// <summary>Sets the example of the JSON request body.</summary>
+    public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, object example)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true)
+                media.Example = JsonSerializer.SerializeToNode(example, Web);
+            return Task.CompletedTask;
+        });
 }

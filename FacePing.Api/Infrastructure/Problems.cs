@@ -28,6 +28,12 @@ public static class Problems
     public static ProblemDetails GroupNotFoundDetails(string group) =>
         Details(404, "Not found", $"Group '{group}' does not exist. Create it with POST /groups/{group}.");
 
+    /// <summary>Clusters asked for before their job completed (or of a job that failed).</summary>
+    public static ProblemHttpResult ClustersNotReady(string jobId, string status, string? error) =>
+        TypedResults.Problem(Details(409, "Conflict", status == Core.Jobs.JobStatus.Failed
+            ? $"Cluster job '{jobId}' failed: {error}"
+            : $"Cluster job '{jobId}' is {status}; its clusters are listed once it has completed."));
+
     public static ProblemDetails GroupExistsDetails(string group) => Details(409, "Conflict", $"Group '{group}' already exists.");
 
     /// <summary>A vector (or face vector) whose length is not the group's; the field is the request's <c>vectorString</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using FacePing.Api.Auth;
+using FacePing.Api.Clustering;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
@@ -31,6 +32,7 @@ public static class JobsApi
         services.AddSingleton<JobStore>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton(sp => new OutboundAddressGuard(sp.GetRequiredService<IOptions<CallbackOptions>>().Value.AllowedHosts));
+        services.AddFacePingClustering();
         return services;
     }
 
@@ -52,6 +54,8 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/jobs", ListJobs).WithName("ListJobs").WithSummary("The tenant's folder jobs, newest first")
             .ProducesValidationProblem();
+        // Cluster jobs share the job store, stream and worker (FacePing.Api/Clustering).
+        app.MapClusteringApi();
         return app;
     }
 

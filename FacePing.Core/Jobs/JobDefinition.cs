@@ -3,7 +3,7 @@ namespace FacePing.Core.Jobs;
 /// <summary>
 /// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job ends).
 /// FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>. Faces below <see cref="MinQuality"/> (0 = off)
-/// are not stored but listed as failed files with the reasons.
+/// are not stored but listed as failed files with the reasons. Cluster jobs fill <see cref="Cluster"/> only.
 /// </summary>
 public sealed record JobDefinition(
     string JobId,
@@ -18,7 +18,8 @@ public sealed record JobDefinition(
     string? FtpUsername = null,
     string? FtpFolderPath = null,
     string? DriveFolderId = null,
-    double MinQuality = 0);
+    double MinQuality = 0,
+    Clustering.ClusterRequest? Cluster = null);
 
 /// <summary>The credentials of a job: the FTP password or the service-account key JSON.</summary>
 public sealed record JobSecret(string? FtpPassword = null, string? ServiceAccountKey = null)

@@ -85,7 +85,13 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
             failed,
             hash.TryGetValue("error", out var error) ? error.ToString() : null,
             definition.CreatedAt,
-            hash.TryGetValue("completedAt", out var completed) ? DateTimeOffset.FromUnixTimeMilliseconds((long)completed) : null);
+            hash.TryGetValue("completedAt", out var completed)
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)completed)
+                : null,
+            // A cluster job's count is shown once the job is completed (it is written just before).
+            hash["status"] == JobStatus.Completed && hash.TryGetValue("clusterCount", out var clusters)
+                ? (int)clusters
+                : null);
     }
 
     /// <summary>The tenant's jobs, newest first.</summary>

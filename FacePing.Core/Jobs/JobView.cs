@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace FacePing.Core.Jobs;
 
-/// <summary>What <c>GET /jobs/{jobId}</c> answers (API.md); never holds credentials.</summary>
+/// <summary>
+/// What <c>GET /jobs/{jobId}</c> answers (API.md); never holds credentials. A cluster job counts vectors in
+/// <see cref="TotalFiles"/> and <see cref="Processed"/>, and reports <see cref="ClusterCount"/> once done (absent
+/// otherwise).
+/// </summary>
 public sealed record JobView(
     string JobId,
     string GroupName,
@@ -12,4 +18,5 @@ public sealed record JobView(
     IReadOnlyList<JobFailure> Failed,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ClusterCount = null);

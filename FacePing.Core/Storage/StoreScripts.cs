@@ -6,7 +6,7 @@ namespace FacePing.Core.Storage;
 /// write because Redis does not roll a script back when a command in it fails.
 /// KEYS[1] is always a key of the tenant (its hash tag routes the script on a cluster); ARGV[1] is the key prefix.
 /// </summary>
-internal static class StoreScripts
+internal static partial class StoreScripts
 {
     // Removes one vector from its group's structures (not the vector hash itself).
     private const string Unindex = """

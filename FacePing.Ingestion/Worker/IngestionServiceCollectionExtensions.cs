@@ -1,4 +1,5 @@
 using FacePing.Core.Auth;
+using FacePing.Core.Clustering;
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
@@ -38,6 +39,12 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<JobNotifier>();
         services.AddTransient<FolderSourceFactory>();
         services.AddTransient<JobProcessor>();
+        // Cluster jobs (POST /groups/{g}/cluster) run on the same stream and worker.
+        services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ClusterResults>();
+        services.TryAddSingleton<Clustering.IClusterProgress, Clustering.JobHashProgress>();
+        services.AddTransient<Clustering.ClusterJobRunner>();
         services.AddHostedService<IngestionWorker>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
+using FacePing.Ingestion.Clustering;
 using FacePing.Ingestion.Drive;
 using FacePing.Ingestion.Ftp;
 using FacePing.Ingestion.Sources;
@@ -19,9 +20,13 @@ public sealed class JobProcessor(
     InferenceClient inference,
     IFaceSink faces,
     JobNotifier notifier,
+    ClusterJobRunner clusters,
     IOptions<IngestionOptions> options,
     ILogger<JobProcessor> logger)
 {
+    private const string NoCredentials =
+        "The job's credentials are no longer available (they expire after a few days); submit the job again.";
+
     private readonly IngestionOptions _options = options.Value;
 
     public async Task ProcessAsync(string tenant, string jobId, CancellationToken cancellationToken)
@@ -41,10 +46,12 @@ public sealed class JobProcessor(
         var view = await jobs.GetAsync(tenant, jobId);
         if (view is not null && !JobStatus.IsFinal(view.Status))
         {
-            var secret = await jobs.GetSecretAsync(tenant, jobId);
-            var (status, error) = secret is null
-                ? (JobStatus.Failed, "The job's credentials are no longer available (they expire after a few days); submit the job again.")
-                : await RunAsync(job, secret, activity, cancellationToken);
+            // Cluster jobs read a group, not a folder: they have no credentials.
+            var (status, error) = job.Source == JobSource.Cluster
+                ? await clusters.RunAsync(job, activity, cancellationToken)
+                : await jobs.GetSecretAsync(tenant, jobId) is { } secret
+                    ? await RunAsync(job, secret, activity, cancellationToken)
+                    : (JobStatus.Failed, NoCredentials);
             await jobs.FinishAsync(tenant, jobId, status, error);
             if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
         }
