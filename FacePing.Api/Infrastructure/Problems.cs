@@ -81,7 +81,8 @@ public static class Problems
     public static ProblemDetails InferenceUnavailableDetails() =>
         Details(503, "Service unavailable", "The face inference service is unreachable; retry shortly.");
 
-    private static ProblemDetails Details(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+    private static ProblemDetails Details(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
 
     private static ProblemDetails WithImage(ProblemDetails details, string field)
     {

@@ -74,7 +74,8 @@ public static class JobsApi
             _ => null,
         };
         if (ServiceAccountKeyShape.Check(key) is { } keyError) errors["serviceAccountKey"] = [keyError];
-        await JobRequestValidation.CheckNotificationsAsync(request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
+        await JobRequestValidation.CheckNotificationsAsync(
+            request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
         var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -91,8 +92,10 @@ public static class JobsApi
         var endpoint = FtpEndpoint.TryCreate(request.Host, request.Port, request.Username, request.Password, out var fieldErrors);
         var errors = fieldErrors.ToDictionary(e => e.Key, e => new[] { e.Value });
         var folderPath = request.FolderPath ?? "";
-        if (!FtpNames.IsValidFolderPath(folderPath)) errors["folderPath"] = ["folderPath must be at most 1024 characters without control characters."];
-        await JobRequestValidation.CheckNotificationsAsync(request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
+        if (!FtpNames.IsValidFolderPath(folderPath))
+            errors["folderPath"] = ["folderPath must be at most 1024 characters without control characters."];
+        await JobRequestValidation.CheckNotificationsAsync(
+            request.NotificationEmailAddress, request.CallbackUrl, guard, errors, cancellationToken);
         var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -120,7 +123,8 @@ public static class JobsApi
         return job is null ? Problems.NotFound($"Job '{jobId}' does not exist.") : TypedResults.Ok(job);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<JobView>>, ValidationProblem>> ListJobs(int? limit, ClaimsPrincipal user, JobStore jobs)
+    public static async Task<Results<Ok<IReadOnlyList<JobView>>, ValidationProblem>> ListJobs(
+        int? limit, ClaimsPrincipal user, JobStore jobs)
     {
         var take = limit ?? DefaultListLimit;
         if (take is < 1 or > MaxListLimit) return Problems.Validation("limit", $"limit must be between 1 and {MaxListLimit}.");

@@ -105,7 +105,10 @@ internal static partial class StoreScripts
         return {0}
         """;
 
-    /// <summary>ARGV: prefix, group, change log length, ids... Returns -1 when the group is missing, else {deleted, notFound ids...}.</summary>
+    /// <summary>
+    /// ARGV: prefix, group, change log length, ids... Returns -1 when the group is missing, else
+    /// {deleted, notFound ids...}.
+    /// </summary>
     public const string DeleteVectors = Unindex + """
 
         local P, group, keep = ARGV[1], ARGV[2], ARGV[3]

@@ -18,10 +18,12 @@ public static class IngestionServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FtpClientOptions>().BindConfiguration(FtpClientOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.AllowedHosts.All(OutboundAddressGuard.IsValidAllowListEntry), "FacePing:Ftp:AllowedHosts has an entry that is neither a host name, an IP address nor a CIDR range.")
+            .Validate(o => o.AllowedHosts.All(OutboundAddressGuard.IsValidAllowListEntry),
+                "FacePing:Ftp:AllowedHosts has an entry that is neither a host name, an IP address nor a CIDR range.")
             .ValidateOnStart();
         services.AddOptions<DriveOptions>().BindConfiguration(DriveOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.BaseUrl.IsAbsoluteUri && o.BaseUrl.AbsolutePath.EndsWith('/'), "FacePing:Drive:BaseUrl must be an absolute URL ending in '/'.")
+            .Validate(o => o.BaseUrl.IsAbsoluteUri && o.BaseUrl.AbsolutePath.EndsWith('/'),
+                "FacePing:Drive:BaseUrl must be an absolute URL ending in '/'.")
             .ValidateOnStart();
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -69,7 +69,10 @@ public sealed class JobProcessor(
         await CloseAsync(job, cancellationToken);
     }
 
-    /// <summary>Drops the credentials and sends the notifications once (also when a worker died after finishing but before notifying).</summary>
+    /// <summary>
+    /// Drops the credentials and sends the notifications once (also when a worker died after finishing but before
+    /// notifying).
+    /// </summary>
     private async Task CloseAsync(JobDefinition job, CancellationToken cancellationToken)
     {
         var (tenant, jobId) = (job.Tenant, job.JobId);
@@ -77,13 +80,15 @@ public sealed class JobProcessor(
         if (!await jobs.IsNotifiedAsync(tenant, jobId))
         {
             var final = (await jobs.GetAsync(tenant, jobId))!;
-            logger.LogInformation("Job {JobId} {Status}: {Success}/{Total} stored, {Failed} failed", jobId, final.Status, final.SuccessCount, final.TotalFiles, final.Failed.Count);
+            logger.LogInformation("Job {JobId} {Status}: {Success}/{Total} stored, {Failed} failed",
+                jobId, final.Status, final.SuccessCount, final.TotalFiles, final.Failed.Count);
             await notifier.NotifyAsync(job, final, cancellationToken);
             await jobs.MarkNotifiedAsync(tenant, jobId);
         }
     }
 
-    private async Task<(string Status, string? Error)> RunAsync(JobDefinition job, JobSecret secret, Activity? activity, CancellationToken cancellationToken)
+    private async Task<(string Status, string? Error)> RunAsync(
+        JobDefinition job, JobSecret secret, Activity? activity, CancellationToken cancellationToken)
     {
         try
         {
@@ -97,7 +102,8 @@ public sealed class JobProcessor(
             var remaining = files.Where(f => !done.Contains(f.FileId)).ToList();
             activity?.SetTag("faceping.files", files.Count);
             activity?.SetTag("faceping.files_resumed", done.Count);
-            logger.LogInformation("Job {JobId}: {Total} image files in {Source} folder, {Remaining} to process", job.JobId, files.Count, job.Source, remaining.Count);
+            logger.LogInformation("Job {JobId}: {Total} image files in {Source} folder, {Remaining} to process",
+                job.JobId, files.Count, job.Source, remaining.Count);
 
             await Parallel.ForEachAsync(remaining,
                 new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
@@ -116,7 +122,8 @@ public sealed class JobProcessor(
     }
 
     /// <summary>Returns null when the face was stored, else the failure entry. Job-level problems throw.</summary>
-    private async Task<JobFailure?> ProcessFileAsync(JobDefinition job, IFolderSource source, SourceFile file, CancellationToken cancellationToken)
+    private async Task<JobFailure?> ProcessFileAsync(
+        JobDefinition job, IFolderSource source, SourceFile file, CancellationToken cancellationToken)
     {
         using var activity = IngestionTelemetry.Source.StartActivity("ingest.file");
         activity?.SetTag("faceping.job_id", job.JobId);

@@ -62,7 +62,8 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
     private async Task StartAsync()
     {
         if (!File.Exists(RepoPaths.RedisServer) || !File.Exists(RedisCli))
-            throw new InvalidOperationException($"{RepoPaths.RedisServer} or {RedisCli} is missing: run ./test.sh (it provisions Redis 8).");
+            throw new InvalidOperationException(
+                $"{RepoPaths.RedisServer} or {RedisCli} is missing: run ./test.sh (it provisions Redis 8).");
         for (var i = 0; i < Masters; i++) _processes[i] = StartNode(i);
         for (var i = 0; i < Masters; i++) await WaitListeningAsync(i);
 
@@ -88,7 +89,8 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
         var admin = Admin;
         var seen = Ports.Select(p => admin.GetServer("127.0.0.1", p)).ToArray();
         if (seen.Any(s => s.ServerType != ServerType.Cluster))
-            throw new InvalidOperationException("StackExchange.Redis does not see a cluster: " + string.Join(", ", seen.Select(s => $"{s.EndPoint}={s.ServerType}")));
+            throw new InvalidOperationException("StackExchange.Redis does not see a cluster: "
+                + string.Join(", ", seen.Select(s => $"{s.EndPoint}={s.ServerType}")));
     }
 
     private Process StartNode(int i)
@@ -121,7 +123,8 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            if (_processes[i]!.HasExited) throw new InvalidOperationException($"redis-server on {Ports[i]} exited with {_processes[i]!.ExitCode}");
+            if (_processes[i]!.HasExited)
+                throw new InvalidOperationException($"redis-server on {Ports[i]} exited with {_processes[i]!.ExitCode}");
             try
             {
                 using var client = new TcpClient();
