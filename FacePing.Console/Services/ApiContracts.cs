@@ -9,7 +9,8 @@ public sealed record CreatedKey(string Id, string Name, string TenantId, string 
 
 public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions, string? Model);
 
-public sealed record StoredVector(string Id, string GroupName, string VectorString, int Dimensions, Dictionary<string, string> Metadata);
+public sealed record StoredVector(string Id, string GroupName, string VectorString, int Dimensions,
+    Dictionary<string, string> Metadata);
 
 public sealed record FaceBox(int X, int Y, int Width, int Height);
 
@@ -21,7 +22,8 @@ public sealed record DetectResponse(int FaceCount, List<DetectedFace> Faces);
 
 public sealed record ComparedFace(FaceBox Box, float Confidence, int FaceCount);
 
-public sealed record FaceComparison(float Similarity, bool IsMatch, double Threshold, ComparedFace Face1, ComparedFace Face2);
+public sealed record FaceComparison(float Similarity, bool IsMatch, double Threshold, ComparedFace Face1,
+    ComparedFace Face2);
 
 public sealed record SearchHit(string Id, float Score, Dictionary<string, string> Metadata);
 
@@ -37,7 +39,8 @@ public sealed record IdentifyResponse(int FaceCount, List<IdentifiedFace> Faces)
 public sealed record FtpImportRequest(string Host, int? Port, string Username, string Password, string FolderPath,
     string? NotificationEmailAddress, string? CallbackUrl);
 
-public sealed record DriveImportRequest(string FolderId, string ServiceAccountKey, string? NotificationEmailAddress, string? CallbackUrl);
+public sealed record DriveImportRequest(string FolderId, string ServiceAccountKey, string? NotificationEmailAddress,
+    string? CallbackUrl);
 
 public sealed record JobAccepted(string JobId, string Status, string StatusUrl);
 

@@ -20,12 +20,16 @@ public sealed class ApiKeySession(ProtectedLocalStorage local, ProtectedSessionS
 
     public bool IsTenant => Role == KeyRole.Tenant;
 
-    /// <summary>False until the browser's storage has been read; pages wait for it instead of redirecting to sign-in.</summary>
+    /// <summary>
+    /// False until the browser's storage has been read; pages wait for it instead of redirecting to sign-in.
+    /// </summary>
     public bool Loaded { get; private set; }
 
     public event Action? Changed;
 
-    /// <summary>Reads the stored key once per circuit (browser storage needs JavaScript, so only once the circuit is up).</summary>
+    /// <summary>
+    /// Reads the stored key once per circuit (browser storage needs JavaScript, so only once the circuit is up).
+    /// </summary>
     public async Task LoadAsync()
     {
         if (Loaded) return;
@@ -67,7 +71,8 @@ public sealed class ApiKeySession(ProtectedLocalStorage local, ProtectedSessionS
         }
         catch (CryptographicException)
         {
-            // Written under data-protection keys this console no longer has (a new machine or container): sign in again.
+            // Written under data-protection keys this console no longer has (a new machine or container): the person
+            // signs in again.
             await storage.DeleteAsync(StorageName);
             return null;
         }

@@ -8,7 +8,8 @@ namespace FacePing.Console.Services;
 /// What went wrong with a call, as a person should see it: the Api's problem title and detail, its errors per field,
 /// and how long to wait when it said so (429, 503). Never an exception's stack trace.
 /// </summary>
-public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors, TimeSpan? RetryAfter)
+public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors,
+    TimeSpan? RetryAfter)
 {
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
@@ -18,7 +19,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
         ? Local("The Api did not answer in time", "Try again; a large photo or a busy Api can take longer.")
         : Local("The Api cannot be reached", exception.Message);
 
-    /// <summary>Reads an error answer: RFC 9457 problem+json when the Api sent one, the status line otherwise.</summary>
+    /// <summary>
+    /// Reads an error answer: RFC 9457 problem+json when the Api sent one, the status line otherwise.
+    /// </summary>
     public static async Task<ApiProblem> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;

@@ -25,7 +25,8 @@ public sealed record Photo(string FileName, string ContentType, byte[] Bytes, in
         }
         var bytes = buffer.ToArray();
         var (width, height, type) = ReadHeader(bytes);
-        return new Photo(file.Name, type ?? (file.ContentType is { Length: > 0 } given ? given : "application/octet-stream"), bytes, width, height);
+        var contentType = type ?? (file.ContentType is { Length: > 0 } given ? given : "application/octet-stream");
+        return new Photo(file.Name, contentType, bytes, width, height);
     }
 
     /// <summary>Size and type from the header alone (no pixel decode).</summary>
@@ -43,7 +44,7 @@ public sealed record Photo(string FileName, string ContentType, byte[] Bytes, in
             SKEncodedImageFormat.Bmp => "image/bmp",
             _ => null,
         };
-        // Origins 5–8 turn the picture a quarter: the browser shows it (and the Api measures it) with the sides swapped.
+        // Origins 5–8 turn the picture a quarter: the browser shows it, and the Api measures it, sides swapped.
         var quarterTurn = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop
             or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var info = codec.Info;

@@ -53,7 +53,10 @@ public sealed class PublishManifestTests
         }
         Assert.False(resources.GetProperty("inference").GetProperty("env").TryGetProperty("FacePing__Models__Directory", out _));
         foreach (var project in new[] { "api", "console" })
-            Assert.Contains(resources.GetProperty(project).GetProperty("bindings").EnumerateObject(), b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        {
+            var bindings = resources.GetProperty(project).GetProperty("bindings").EnumerateObject();
+            Assert.Contains(bindings, b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        }
         // The console finds the Api by service discovery and holds no secret: no admin key, no Redis.
         var consoleEnv = resources.GetProperty("console").GetProperty("env");
         Assert.Equal("{api.bindings.http.url}", consoleEnv.GetProperty("services__api__http__0").GetString());

@@ -67,13 +67,14 @@ public sealed class ApiProblemTests(ConsoleFixture fixture) : ConsolePageTest(fi
 
         await SignInAsync(await Fixture.NewTenantKeyAsync(), consoleUrl);
         await Page.ClickAsync("header >> text=Try it");
-        await Page.SetInputFilesAsync("#photo-1", RepoPaths.Face("Tom_Cruise_avp_2014_4.jpg"));
+        await DropPhotoAsync(1, RepoPaths.Face("Tom_Cruise_avp_2014_4.jpg"));
 
         var problem = Page.Locator(".slot:has(#photo-1) .problem");
         await Expect(problem.Locator(".problem-title")).ToHaveTextAsync("Service unavailable");
         await Expect(problem.Locator(".problem-status")).ToHaveTextAsync("503");
         await Expect(problem.Locator(".problem-detail")).ToContainTextAsync("inference service is unreachable");
-        await Expect(problem.Locator(".problem-retry")).ToHaveTextAsync($"Try again in {Problems.RetryAfterSeconds} s.");
+        var retry = $"Try again in {Problems.RetryAfterSeconds} s.";
+        await Expect(problem.Locator(".problem-retry")).ToHaveTextAsync(retry);
         await Expect(Page.Locator(".slot:has(#photo-1) svg g.face")).ToHaveCountAsync(0);
         await ShotAsync("unavailable");
         Assert.DoesNotContain("   at ", await PageTextAsync());

@@ -18,8 +18,8 @@ namespace FacePing.Tests.Console;
 public sealed class ConsoleFixture : IAsyncLifetime
 {
     /// <summary>
-    /// A slow per-tenant refill with a large burst: no test comes near it by clicking, and one can spend it on purpose to
-    /// see the console show a 429 and its Retry-After.
+    /// A slow per-tenant refill with a large burst: no test comes near it by clicking, and one can spend it on purpose
+    /// to see the console show a 429 and its Retry-After.
     /// </summary>
     public const int RateLimitBurst = 120;
 
@@ -39,7 +39,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!File.Exists(Chromium))
-            throw new InvalidOperationException($"{Chromium} is missing: run ./test.sh (eng/setup.sh --test installs Debian's chromium).");
+            throw new InvalidOperationException(
+                $"{Chromium} is missing: run ./test.sh (eng/setup.sh --test installs Debian's chromium).");
         await Redis.InitializeAsync();
 
         var inferencePort = RedisServer.FreePort();
@@ -64,27 +65,52 @@ public sealed class ConsoleFixture : IAsyncLifetime
         ConsoleApp.UseKestrel(ConsoleUrl.Port);
         ConsoleApp.StartServer();
 
+        await WarmUpAsync();
+
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
-            // Playwright gives each launch a fresh, empty profile of its own; these keep Chromium off the (closed) network.
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
+            // Playwright gives each launch a fresh, empty profile; these keep Chromium off the (closed) network.
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
         });
     }
 
     public const string Chromium = "/usr/bin/chromium";
 
-    /// <summary>A key for a tenant of its own, so tests never see each other's groups or jobs.</summary>
-    public async Task<string> NewTenantKeyAsync(string name = "console test") => (await Api.CreateTenantAsync(name)).Key;
+    /// <summary>
+    /// One crowd photo through the Api and the console's first page, before any test: the models load and the code
+    /// paths compile here, not inside the first test's waits.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var api = await TenantClientAsync();
+        var crowd = await File.ReadAllBytesAsync(RepoPaths.Face("bald_guys.jpg"));
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(crowd), "image", "crowd.jpg" } };
+        using var detect = await api.PostAsync("/faces/detect", form);
+        detect.EnsureSuccessStatusCode();
+        using var console = new HttpClient { BaseAddress = ConsoleUrl };
+        using var page = await console.GetAsync("/");
+        page.EnsureSuccessStatusCode();
+    }
 
-    /// <summary>An HttpClient to the Api over its real port, as a new tenant (or with <paramref name="key"/>).</summary>
+    /// <summary>A key for a tenant of its own, so tests never see each other's groups or jobs.</summary>
+    public async Task<string> NewTenantKeyAsync(string name = "console test") =>
+        (await Api.CreateTenantAsync(name)).Key;
+
+    /// <summary>
+    /// An HttpClient to the Api over its real port, as a new tenant (or with <paramref name="key"/>).
+    /// </summary>
     public async Task<HttpClient> TenantClientAsync(string? key = null)
     {
         var client = new HttpClient { BaseAddress = ApiUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key ?? await NewTenantKeyAsync());
+        key ??= await NewTenantKeyAsync();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
 
@@ -112,7 +138,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             builder.UseEnvironment("Testing");
             builder.UseSetting("ConnectionStrings:redis", redis);
             builder.UseSetting("services:inference:http:0", inferenceUrl);
-            foreach (var (key, value) in IngestionFixture.WorkerSettings(thumbprint: null, drive: null, smtp: null)) builder.UseSetting(key, value);
+            foreach (var (key, value) in IngestionFixture.WorkerSettings(thumbprint: null, drive: null, smtp: null))
+                builder.UseSetting(key, value);
         }
     }
 }

@@ -36,10 +36,8 @@ public sealed class GroupsPageTests(ConsoleFixture fixture) : ConsolePageTest(fi
         using (var upsert = await api.PostAsJsonAsync("/groups/team-a/vectors/upsert", new { vectors }))
             Assert.Equal(HttpStatusCode.OK, upsert.StatusCode);
         // And a face group, which records the model of its faces.
-        using (var created = await api.PostAsync("/groups/faces", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using (var photo = new MultipartFormDataContent { { new ByteArrayContent(FacesFixture.Crop("Willis", 0)), "image", "willis.jpg" } })
-        using (var stored = await api.PostAsync("/groups/faces/face?metadata[name]=Bruce%20Willis", photo))
-            Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        await CreateGroupAsync(api, "faces");
+        await StoreFaceAsync(api, "faces", FacesFixture.Crop("Willis", 0), "Bruce Willis");
 
         await Page.ReloadAsync();
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("30");

@@ -10,8 +10,7 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
     {
         var key = await Fixture.NewTenantKeyAsync();
         using (var api = await Fixture.TenantClientAsync(key))
-        using (var created = await api.PostAsync($"/groups/{group}", null))
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await CreateGroupAsync(api, group);
         await SignInAsync(key);
         await Page.ClickAsync("header >> text=Imports");
     }
@@ -31,7 +30,7 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
         // The list follows the job every second until it ends: 6 image files, 3 faces stored, 3 failures.
         var job = Page.Locator("table.jobs tbody tr").First;
         await Expect(job).ToContainTextAsync("imported");
-        await Expect(job.Locator(".status")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Expect(job.Locator(".status")).ToHaveTextAsync("completed", new() { Timeout = 90_000 });
         await Expect(job.Locator(".processed")).ToHaveTextAsync("6 / 6");
         await Expect(job.Locator(".successes")).ToHaveTextAsync("3 stored");
         await Expect(job.Locator(".failures")).ToHaveTextAsync("3 failed");
@@ -44,7 +43,8 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
         {
             var failure = failures.Filter(new() { HasText = name });
             await Expect(failure).ToHaveCountAsync(1);
-            Assert.False(string.IsNullOrWhiteSpace(await failure.Locator("td").Nth(1).InnerTextAsync()), $"no reason given for {name}");
+            var reason = await failure.Locator("td").Nth(1).InnerTextAsync();
+            Assert.False(string.IsNullOrWhiteSpace(reason), $"no reason given for {name}");
         }
         await Expect(Page.Locator(".job-progress .status")).ToHaveTextAsync("completed");
         await ShotAsync("import-job");
@@ -85,6 +85,28 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
         await Expect(Page.Locator("#start-import .problem-title")).ToHaveTextAsync("Invalid request");
         await Expect(Page.Locator("#start-import .problem-errors")).ToHaveCountAsync(0); // not repeated in the box
         await ShotAsync("import-errors");
+        await Expect(Page.Locator("table.jobs")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task The_Drive_form_checks_the_folder_id_and_shows_the_Apis_verdict_on_the_key_at_its_field()
+    {
+        await OpenWithGroupAsync("drive");
+        await Page.GetByLabel("Google Drive").CheckAsync();
+        await Page.SelectOptionAsync("#drive-group", "drive");
+
+        // The folder id's syntax is checked at the field; nothing is sent.
+        await Page.FillAsync("#drive-folder", "not a folder id!");
+        await Page.FillAsync("#drive-key", "{}");
+        await Page.ClickAsync("text=Start import");
+        await Expect(Page.Locator("#drive-folder ~ .validation-message")).ToContainTextAsync("Google Drive folder id");
+
+        // The key's shape only the Api checks: a key without client_email is refused, and said so beside the key.
+        await Page.FillAsync("#drive-folder", "1AbC_d-EfGh");
+        await Page.FillAsync("#drive-key", """{"type": "service_account"}""");
+        await Page.ClickAsync("text=Start import");
+        await Expect(Page.Locator("#drive-key ~ .validation-message")).ToContainTextAsync("no valid client_email");
+        await Expect(Page.Locator("#drive-folder ~ .validation-message")).ToHaveCountAsync(0);
         await Expect(Page.Locator("table.jobs")).ToHaveCountAsync(0);
     }
 }

@@ -51,7 +51,7 @@ public sealed class SignInAndKeysTests(ConsoleFixture fixture) : ConsolePageTest
         await Expect(Page.Locator("header .who")).ToContainTextAsync("tenant key");
         await Expect(Page.Locator("header nav")).ToContainTextAsync("Try it");
 
-        // Signing out clears the browser's storage before the header forgets the key; a new page load must find it empty.
+        // Signing out clears the browser's storage, then the header forgets the key: a new page must find none.
         await Page.ClickAsync("text=Sign out");
         await Expect(Page.Locator("header .who")).ToHaveCountAsync(0);
         await Page.GotoAsync("/groups");

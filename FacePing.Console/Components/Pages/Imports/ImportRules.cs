@@ -45,18 +45,22 @@ public sealed class PlainEmailAttribute : ValidationAttribute
         "notificationEmailAddress must be a plain e-mail address such as name@example.com.";
 }
 
-/// <summary>An absolute http or https URL without credentials (the Api also refuses private and loopback targets).</summary>
+/// <summary>
+/// An absolute http or https URL without credentials (the Api also refuses private and loopback targets).
+/// </summary>
 public sealed class CallbackUrlAttribute : ValidationAttribute
 {
     public override bool IsValid(object? value) =>
         value is not string { Length: > 0 } text
-        || (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && uri.UserInfo.Length == 0);
+        || (Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.UserInfo.Length == 0);
 
     public override string FormatErrorMessage(string name) => "callbackUrl must be an absolute http or https URL.";
 }
 
-/// <summary>What the FTP form holds; property names are the Api's field names, so its errors find their inputs.</summary>
+/// <summary>
+/// What the FTP form holds; property names are the Api's field names, so its errors find their inputs.
+/// </summary>
 public sealed class FtpImportForm
 {
     [Required(ErrorMessage = "Choose the group the faces go to.")]
@@ -89,7 +93,8 @@ public sealed class DriveImportForm
     public string? Group { get; set; }
 
     [Required(ErrorMessage = "folderId is required."),
-     RegularExpression("^[A-Za-z0-9_-]{1,200}$", ErrorMessage = "folderId must be a Google Drive folder id (letters, digits, '-' and '_').")]
+     RegularExpression("^[A-Za-z0-9_-]{1,200}$",
+         ErrorMessage = "folderId must be a Google Drive folder id (letters, digits, '-' and '_').")]
     public string FolderId { get; set; } = "";
 
     [Required(ErrorMessage = "serviceAccountKey is required (the service account's JSON key).")]
