@@ -30,10 +30,18 @@ public sealed class ApiProblemTests(ConsoleFixture fixture) : ConsolePageTest(fi
         try
         {
             await limited.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await Page.FillAsync("#group-name", "too-fast");
-            await Page.ClickAsync("text=Create group");
-
             var problem = Page.Locator(".problem");
+            // The console's call can, rarely, catch a token the moment it comes back and create its group: then it
+            // tries again under another name. The hammers keep the bucket empty, so a second try all but never happens.
+            for (var attempt = 1; ; attempt++)
+            {
+                var name = $"too-fast-{attempt}";
+                await Page.FillAsync("#group-name", name);
+                await Page.ClickAsync("text=Create group");
+                await Expect(problem.Or(Page.Locator($"tr[data-group='{name}']")).First).ToBeVisibleAsync();
+                if (await problem.CountAsync() > 0) break;
+                Assert.True(attempt < 5, "the console's calls went through while another client kept the bucket empty");
+            }
             await Expect(problem.Locator(".problem-title")).ToHaveTextAsync("Too many requests");
             await Expect(problem.Locator(".problem-status")).ToHaveTextAsync("429");
             await Expect(problem.Locator(".problem-detail")).ToContainTextAsync("over its request rate");
@@ -64,6 +72,10 @@ public sealed class ApiProblemTests(ConsoleFixture fixture) : ConsolePageTest(fi
         await using var console = new ConsoleFactory(apiUrl);
         console.UseKestrel(consoleUrl.Port);
         console.StartServer();
+        // Its first page outside the browser's waits, as the fixture does for its own console.
+        using (var http = new HttpClient { BaseAddress = consoleUrl })
+        using (var first = await http.GetAsync("/"))
+            first.EnsureSuccessStatusCode();
 
         await SignInAsync(await Fixture.NewTenantKeyAsync(), consoleUrl);
         await Page.ClickAsync("header >> text=Try it");
