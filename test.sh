@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provisions what the tests need (Redis 8, models, FTP server) and runs every test; ends with "N passed, N failed".
+# Provisions what the tests need (Redis 8, models, FTP server, Chromium), runs every test; ends "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/setup.sh --test

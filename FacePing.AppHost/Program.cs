@@ -19,6 +19,13 @@ var api = builder.AddProject<Projects.FacePing_Api>("api")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+// The console: a web app for trying, managing and watching FacePing. It calls the Api like any other client, with the
+// key a person signs in with, so it holds no secret of its own.
+builder.AddProject<Projects.FacePing_Console>("console")
+    .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
 var ingestion = builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
     .WithRedis(redis)
     .WithReference(inference).WaitFor(inference)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything FacePing needs on a fresh Debian machine, idempotent: Redis 8, the face models, FTP/SMTP test servers.
+# Everything FacePing needs on a fresh Debian machine, idempotent: Redis 8, the face models, FTP/SMTP test servers,
+# Chromium for the console's browser tests.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -11,6 +12,8 @@ if [ "${1:-}" = "--test" ]; then
   /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || missing+=(python3-pyftpdlib)
   /usr/bin/python3 -c 'import OpenSSL' 2>/dev/null || missing+=(python3-openssl)
   command -v openssl >/dev/null || missing+=(openssl)
+  # The console's browser tests drive Debian's Chromium (Playwright cannot download its own browsers here).
+  command -v chromium >/dev/null || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]} from Debian"
     export DEBIAN_FRONTEND=noninteractive

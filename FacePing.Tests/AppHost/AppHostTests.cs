@@ -18,7 +18,7 @@ public sealed class AppHostTests
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
 
-        foreach (var name in new[] { "redis", "inference", "api", "ingestion" })
+        foreach (var name in new[] { "redis", "inference", "api", "ingestion", "console" })
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
         }
@@ -31,5 +31,11 @@ public sealed class AppHostTests
 
         using var anonymous = await api.GetAsync("/groups", timeout.Token);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // The console serves its Blazor shell (pages render in the circuit, so the script is what there is to see).
+        using var console = app.CreateHttpClient("console");
+        using var page = await console.GetAsync("/", timeout.Token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("_framework/blazor.web", await page.Content.ReadAsStringAsync(timeout.Token));
     }
 }

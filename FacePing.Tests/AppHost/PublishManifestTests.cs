@@ -45,8 +45,8 @@ public sealed class PublishManifestTests
         foreach (var setting in new[] { "--appendonly yes", "--aof-use-rdb-preamble yes", "--maxmemory-policy noeviction", "--save ''" })
             Assert.Contains(setting, command);
 
-        // Services are .NET projects by relative path; the Api is the only public one.
-        foreach (var project in new[] { "inference", "api", "ingestion" })
+        // Services are .NET projects by relative path; the Api and the console are the public ones.
+        foreach (var project in new[] { "inference", "api", "ingestion", "console" })
         {
             Assert.Equal("project.v0", Type(project));
             var path = resources.GetProperty(project).GetProperty("path").GetString()!;
@@ -54,8 +54,16 @@ public sealed class PublishManifestTests
             Assert.True(File.Exists(Path.GetFullPath(Path.Combine(output, path))), path);
         }
         Assert.False(resources.GetProperty("inference").GetProperty("env").TryGetProperty("FacePing__Models__Directory", out _));
-        Assert.Contains(resources.GetProperty("api").GetProperty("bindings").EnumerateObject(),
-            b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        foreach (var project in new[] { "api", "console" })
+        {
+            var bindings = resources.GetProperty(project).GetProperty("bindings").EnumerateObject();
+            Assert.Contains(bindings, b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
+        }
+        // The console finds the Api by service discovery and holds no secret: no admin key, no Redis.
+        var consoleEnv = resources.GetProperty("console").GetProperty("env");
+        Assert.Equal("{api.bindings.http.url}", consoleEnv.GetProperty("services__api__http__0").GetString());
+        Assert.False(consoleEnv.TryGetProperty("FacePing__AdminKey", out _));
+        Assert.False(consoleEnv.TryGetProperty("ConnectionStrings__redis", out _));
         Assert.DoesNotContain(resources.GetProperty("inference").GetProperty("bindings").EnumerateObject(),
             b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
         Assert.Equal("{redis.connectionString}",

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FacePing.Core.Inference;
 using FacePing.Inference;
+using FacePing.Inference.Pipeline;
 using FacePing.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FacePing.Tests.Inference;
@@ -13,16 +15,20 @@ namespace FacePing.Tests.Inference;
 public sealed class StartupAndTelemetryTests(PipelineFixture fixture)
 {
     [Fact]
-    public void Service_refuses_to_start_when_a_model_file_is_missing()
+    public async Task Service_refuses_to_start_when_a_model_file_is_missing()
     {
         var empty = Directory.CreateTempSubdirectory("faceping-nomodels-");
         try
         {
             File.Copy(Path.Combine(RepoPaths.Models, "fr_detect.onnx"), Path.Combine(empty.FullName, "fr_detect.onnx"));
-            using var factory = new WebApplicationFactory<InferenceEntryPoint>().WithWebHostBuilder(b =>
-                b.UseSetting("FacePing:Models:Directory", empty.FullName));
+            // The service's own registration on a plain host: WebApplicationFactory reports a start-up failure of a
+            // minimal-hosting app as ObjectDisposedException when its host thread wins the race, hiding the message.
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration["FacePing:Models:Directory"] = empty.FullName;
+            builder.AddFacePipeline();
+            using var host = builder.Build();
 
-            var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
             Assert.Contains("fr_landmark.onnx, fr_feature.onnx", error.Message);
             Assert.Contains(empty.FullName, error.Message);
             Assert.DoesNotContain("fr_detect.onnx", error.Message);
