@@ -9,6 +9,7 @@ public static class BenchmarkEntry
         // "api": end-to-end figures against running services (eng/bench.sh); anything else goes to BenchmarkDotNet.
         if (args is ["api", .. var rest]) return ApiLoad.ApiLoadBench.Run(rest);
         if (args is ["accuracy", .. var accuracyArgs]) return Accuracy.LfwAccuracyBench.Run(accuracyArgs);
+        if (args is ["store-load" or "store-upsert", ..]) return StoreLoad.StoreBench.Run(args);
         if (args.Length > 0 && args[0] == "--cpu-cost")
         {
             CpuCost.Run(args);

@@ -62,8 +62,7 @@ public sealed partial class FaceStore
             args[b + 5] = createdAt;
         }
 
-        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.Upsert, [keys.Group(group)], args)
-            .WaitAsync(cancellationToken))!;
+        var reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args, cancellationToken))!;
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);
@@ -83,7 +82,7 @@ public sealed partial class FaceStore
         args[1] = group;
         args[2] = _options.ChangeLogLength;
         for (var i = 0; i < ids.Count; i++) args[3 + i] = ids[i];
-        var reply = await Db.ScriptEvaluateAsync(StoreScripts.DeleteVectors, [keys.Group(group)], args).WaitAsync(cancellationToken);
+        var reply = await _writes.EvalAsync(StoreScripts.DeleteVectors, [keys.Group(group)], args, cancellationToken);
         if (reply.Resp2Type == ResultType.Integer) throw new GroupNotFoundException(group);
         var parts = (RedisResult[])reply!;
         var notFound = new string[parts.Length - 1];

@@ -14,7 +14,7 @@ namespace FacePing.Core.Storage;
 /// safe for concurrent use; register once (singleton). Without a <paramref name="scan"/> every search uses HNSW.
 /// </summary>
 public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, TimeProvider clock,
-    ScanIndex? scan = null)
+    ScanIndex? scan = null, RedisDurability? durability = null)
 {
     public static readonly ActivitySource Activity = new("FacePing.Store");
 
@@ -29,6 +29,9 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
     private static readonly RedisValue[] GroupFields = ["createdAt", "dims", "model"];
 
     private readonly VectorStoreOptions _options = options.Value;
+
+    // Every write script goes through the durability policy (FacePing:Store:Durability).
+    private readonly RedisDurability _writes = durability ?? new RedisDurability(redis, options);
 
     private IDatabase Db => redis.GetDatabase();
 
