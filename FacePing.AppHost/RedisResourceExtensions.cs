@@ -47,20 +47,20 @@ internal static class RedisResourceExtensions
         var replicas = Replicas(builder.Configuration);
         if (replicas > 0) return builder.AddLocalHighAvailability(root, settings, port, dataDir, replicas);
 
-        return builder.AddLocalRedisServer("redis", root, [.. settings, "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDir,
-            "--protected-mode", "yes"], dataDir, port);
+        return builder.AddLocalRedisServer("redis", root,
+            [.. settings, .. NodeArgs(port, dataDir)], dataDir, port);
     }
 
     /// <summary>
     /// <c>FacePing:Redis:Replicas</c> &gt; 0 (local mode): the primary <c>redis</c>, that many replicas
     /// (<c>redis-replica-N</c>, ports after the primary's) and three Sentinels (<c>redis-sentinel-N</c>, ports from
-    /// <c>FacePing:LocalSentinelPort</c>, quorum 2), all the provisioned redis-server with the shipped configuration, so an
-    /// operator can stop the primary from the dashboard and watch a failover. Each node starts from its own configuration
-    /// file under .cache/redis-ha, which Sentinel rewrites on a failover (CONFIG REWRITE), so a restart of the AppHost
-    /// keeps the promoted primary as primary instead of resynchronising it from the old one.
+    /// <c>FacePing:LocalSentinelPort</c>, quorum 2), all the provisioned redis-server with the shipped configuration,
+    /// so an operator can stop the primary from the dashboard and watch a failover. Each node starts from its own
+    /// configuration file under .cache/redis-ha, which Sentinel rewrites on a failover (CONFIG REWRITE), so a restart
+    /// of the AppHost keeps the promoted primary as primary instead of resynchronising it from the old one.
     /// </summary>
-    private static IResourceBuilder<IResource> AddLocalHighAvailability(this IDistributedApplicationBuilder builder, string root,
-        IReadOnlyList<string> settings, int port, string dataDir, int replicas)
+    private static IResourceBuilder<IResource> AddLocalHighAvailability(this IDistributedApplicationBuilder builder,
+        string root, IReadOnlyList<string> settings, int port, string dataDir, int replicas)
     {
         // FacePing:Redis:HaDirectory moves the nodes' files elsewhere (the tests use a temporary folder).
         var haDir = builder.Configuration["FacePing:Redis:HaDirectory"] ?? Path.Combine(root, ".cache", "redis-ha");
@@ -79,21 +79,21 @@ internal static class RedisResourceExtensions
         {
             var path = Path.Combine(haDir, name + ".conf");
             if (!File.Exists(path))
-                File.WriteAllText(path, "# Written by the AppHost once; Sentinel rewrites it (CONFIG REWRITE) when it changes this node's role.\n" +
+                File.WriteAllText(path, "# Written by the AppHost once; Sentinel rewrites it (CONFIG REWRITE) when " +
+                                        "it changes this node's role.\n" +
                                         (replicaOf is null ? "" : $"replicaof 127.0.0.1 {replicaOf}\n"));
             return path;
         }
 
         var primary = builder.AddLocalRedisServer("redis", root,
-            [NodeConf("redis", null), .. settings, "--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dataDir, "--protected-mode", "yes"],
-            dataDir, port);
+            [NodeConf("redis", null), .. settings, .. NodeArgs(port, dataDir)], dataDir, port);
         for (var i = 1; i <= replicas; i++)
         {
             var replicaDir = Path.Combine(haDir, $"replica-{i}");
             Directory.CreateDirectory(replicaDir);
             builder.AddLocalRedisServer($"redis-replica-{i}", root,
-                [NodeConf($"replica-{i}", port.ToString()), .. settings, "--bind", "127.0.0.1", "--port", (port + i).ToString(), "--dir", replicaDir,
-                 "--protected-mode", "yes"], replicaDir, port + i);
+                [NodeConf($"replica-{i}", port.ToString()), .. settings, .. NodeArgs(port + i, replicaDir)],
+                replicaDir, port + i);
         }
         for (var i = 0; i < 3; i++)
         {
@@ -113,19 +113,26 @@ internal static class RedisResourceExtensions
                     $"sentinel parallel-syncs {SentinelServiceName} 1",
                 ]);
             }
-            builder.AddLocalRedisServer($"redis-sentinel-{i + 1}", root, [conf, "--sentinel"], haDir, sentinelPort + i).WaitFor(primary);
+            builder.AddLocalRedisServer($"redis-sentinel-{i + 1}", root, [conf, "--sentinel"], haDir, sentinelPort + i)
+                .WaitFor(primary);
         }
         return primary;
     }
 
-    private static IResourceBuilder<ExecutableResource> AddLocalRedisServer(this IDistributedApplicationBuilder builder, string name,
-        string root, IReadOnlyList<string> args, string workingDirectory, int port)
+    // This node's own settings, after the shipped ones (later arguments win).
+    private static string[] NodeArgs(int port, string dir) =>
+        ["--bind", "127.0.0.1", "--port", port.ToString(), "--dir", dir, "--protected-mode", "yes"];
+
+    private static IResourceBuilder<ExecutableResource> AddLocalRedisServer(
+        this IDistributedApplicationBuilder builder, string name, string root, IReadOnlyList<string> args,
+        string workingDirectory, int port)
     {
         var check = name + "-ping";
         builder.Services.AddHealthChecks().AddCheck(check, () => PingsBack(port)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy($"redis-server is not answering on 127.0.0.1:{port}"));
-        return builder.AddExecutable(name, Path.Combine(root, ".cache", "redis", "bin", "redis-server"), workingDirectory, [.. args])
+        var server = Path.Combine(root, ".cache", "redis", "bin", "redis-server");
+        return builder.AddExecutable(name, server, workingDirectory, [.. args])
             .WithEnvironment("FACEPING_REDIS_PORT", port.ToString())
             .WithHealthCheck(check);
     }
@@ -133,14 +140,17 @@ internal static class RedisResourceExtensions
     /// <summary>The Sentinel service name of the local high-availability shape.</summary>
     public const string SentinelServiceName = "faceping";
 
-    private static int LocalPort(IConfiguration configuration) => int.Parse(configuration["FacePing:LocalRedisPort"] ?? "6390");
+    private static int LocalPort(IConfiguration configuration) =>
+        int.Parse(configuration["FacePing:LocalRedisPort"] ?? "6390");
 
-    private static int SentinelPort(IConfiguration configuration) => int.Parse(configuration["FacePing:LocalSentinelPort"] ?? "26390");
+    private static int SentinelPort(IConfiguration configuration) =>
+        int.Parse(configuration["FacePing:LocalSentinelPort"] ?? "26390");
 
     private static int Replicas(IConfiguration configuration)
     {
         var replicas = int.Parse(configuration["FacePing:Redis:Replicas"] ?? "0");
-        if (replicas is < 0 or > 5) throw new InvalidOperationException("FacePing:Redis:Replicas must be between 0 and 5.");
+        if (replicas is < 0 or > 5)
+            throw new InvalidOperationException("FacePing:Redis:Replicas must be between 0 and 5.");
         return replicas;
     }
 
@@ -162,16 +172,21 @@ internal static class RedisResourceExtensions
         if (Replicas(configuration) > 0)
         {
             var sentinelPort = SentinelPort(configuration);
-            foreach (var sentinel in project.ApplicationBuilder.Resources.OfType<ExecutableResource>().Where(r => r.Name.StartsWith("redis-sentinel-", StringComparison.Ordinal)))
+            var sentinels = project.ApplicationBuilder.Resources.OfType<ExecutableResource>()
+                .Where(r => r.Name.StartsWith("redis-sentinel-", StringComparison.Ordinal));
+            foreach (var sentinel in sentinels)
                 project.WaitFor(project.ApplicationBuilder.CreateResourceBuilder(sentinel));
-            return project.WithEnvironment("ConnectionStrings__redis", SentinelConnectionString(sentinelPort)).WaitFor(redis);
+            return project.WithEnvironment("ConnectionStrings__redis", SentinelConnectionString(sentinelPort))
+                .WaitFor(redis);
         }
-        return project.WithEnvironment("ConnectionStrings__redis", "127.0.0.1:" + LocalPort(configuration)).WaitFor(redis);
+        return project.WithEnvironment("ConnectionStrings__redis", "127.0.0.1:" + LocalPort(configuration))
+            .WaitFor(redis);
     }
 
     /// <summary>The StackExchange.Redis Sentinel connection string of the local shape (docs/operations.md).</summary>
     public static string SentinelConnectionString(int firstSentinelPort) =>
-        string.Join(",", Enumerable.Range(0, 3).Select(i => $"127.0.0.1:{firstSentinelPort + i}")) + $",serviceName={SentinelServiceName},abortConnect=false";
+        string.Join(",", Enumerable.Range(0, 3).Select(i => $"127.0.0.1:{firstSentinelPort + i}")) +
+        $",serviceName={SentinelServiceName},abortConnect=false";
 
     private static bool PingsBack(int port)
     {

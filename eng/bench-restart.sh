@@ -3,7 +3,7 @@
 # write path) into a Redis 8 running the shipped deploy/redis/redis.conf, optionally rewrites the AOF once the load
 # is done (BGREWRITEAOF), then SIGKILLs Redis, starts it again on the same data and times until it answers
 # PING and VCARD (no LOADING). Reports each run, the median, Redis memory and the size of the AOF.
-#   eng/bench-restart.sh [--vectors 100000] [--runs 3] [--dir .cache/bench-restart] [--reuse] [--no-rewrite]
+#   eng/bench-restart.sh [--vectors 100000] [--runs 3] [--dir /tmp/faceping-bench-restart] [--reuse] [--no-rewrite]
 # --reuse keeps the data directory of an earlier run (no reload); --no-rewrite skips the post-load BGREWRITEAOF, so the
 # restart replays whatever tail the automatic rewrite policy left.
 set -euo pipefail
@@ -11,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 ./eng/provision-redis.sh >/dev/null
 
-vectors=100000; runs=3; dir="$root/.cache/bench-restart"; reuse=0; rewrite=1
+vectors=100000; runs=3; dir="${TMPDIR:-/tmp}/faceping-bench-restart"; reuse=0; rewrite=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --vectors) vectors="$2"; shift 2 ;;
@@ -52,14 +52,16 @@ if [ "$reuse" -eq 0 ] || [ ! -d "$dir/appendonlydir" ]; then
   start
   until r PING 2>/dev/null | grep -q PONG; do sleep 0.1; done
   echo "loading $vectors vectors through the store (the HNSW insertion on Redis's one thread sets the pace)..." >&2
-  dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll store-load --redis "127.0.0.1:$port" --vectors "$vectors"
+  dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll store-load --redis "127.0.0.1:$port" \
+    --vectors "$vectors"
   if [ "$rewrite" -eq 1 ]; then
     # The policy's last step (docs/operations.md): after a bulk load, rewrite the AOF so a restart loads one RDB
     # snapshot, with the HNSW graphs as they are, instead of replaying the inserts.
     t0=$(date +%s.%N)
     until r BGREWRITEAOF 2>/dev/null | grep -q "started\|scheduled"; do sleep 0.5; done
     sleep 0.2
-    while [ "$(info persistence aof_rewrite_in_progress)" = 1 ] || [ "$(info persistence aof_rewrite_scheduled)" = 1 ]; do sleep 0.2; done
+    while [ "$(info persistence aof_rewrite_in_progress)" = 1 ] ||
+      [ "$(info persistence aof_rewrite_scheduled)" = 1 ]; do sleep 0.2; done
     echo "BGREWRITEAOF took $(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')") s" >&2
   fi
   r INFO persistence | tr -d '\r' | grep -E '^aof_(current|base)_size|aof_rewrites:' >&2 || true
@@ -68,7 +70,9 @@ else
   until r PING 2>/dev/null | grep -q PONG; do sleep 0.1; done
 fi
 cards="$(r VCARD "$vset")"
-echo "vectors: $cards; used_memory: $(info memory used_memory_human) ($(( $(info memory used_memory) / (cards > 0 ? cards : 1) )) bytes per vector); AOF on disk: $(du -sh "$dir/appendonlydir" | cut -f1)"
+per_vector=$(( $(info memory used_memory) / (cards > 0 ? cards : 1) ))
+echo "vectors: $cards; used_memory: $(info memory used_memory_human) ($per_vector bytes per vector);" \
+  "AOF on disk: $(du -sh "$dir/appendonlydir" | cut -f1)"
 
 times=()
 for run in $(seq 1 "$runs"); do

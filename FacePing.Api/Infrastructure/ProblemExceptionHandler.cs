@@ -13,8 +13,8 @@ namespace FacePing.Api.Infrastructure;
 /// The one place that turns exceptions into problem+json, with the wording of <see cref="Problems"/>: store outcomes
 /// (404/409/400), images without a face or refused by the Inference service (422 and its 400/413/415), unreadable
 /// requests (400/413), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
-/// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let these
-/// propagate instead of catching them; anything else is a 500 without internals.
+/// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
+/// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {

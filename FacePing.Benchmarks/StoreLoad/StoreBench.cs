@@ -12,7 +12,8 @@ namespace FacePing.Benchmarks.StoreLoad;
 /// <code>
 /// store-load   --redis CS [--vectors 100000] [--dims 512] [--batch 100] [--in-flight 2] [--group restart]
 ///              loads random unit vectors through FaceStore.UpsertAsync (the Api's write path) into one group
-/// store-upsert --redis CS [--durability none|local|replica] [--seconds 10] [--concurrency 1] [--batch 1] [--dims 512]
+/// store-upsert --redis CS [--durability none|local|replica] [--seconds 10] [--concurrency 1] [--batch 1]
+///              [--dims 512]
 ///              upsert throughput and latency under a durability mode (eng/bench-durability.sh)
 /// </code>
 /// </summary>
@@ -26,21 +27,26 @@ public static class StoreBench
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
         string Get(string name, string fallback) => options.TryGetValue(name, out var v) ? v : fallback;
-        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        int Int(string name, int fallback) =>
+            int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         var storeOptions = new VectorStoreOptions { Durability = Get("durability", "none") };
-        using var redis = await ConnectionMultiplexer.ConnectAsync(Get("redis", "127.0.0.1:6379") + ",asyncTimeout=30000,syncTimeout=30000");
+        using var redis = await ConnectionMultiplexer.ConnectAsync(
+            Get("redis", "127.0.0.1:6379") + ",asyncTimeout=30000,syncTimeout=30000");
         var store = new FaceStore(redis, Options.Create(storeOptions), TimeProvider.System);
         var dims = Int("dims", 512);
         return mode switch
         {
-            "store-load" => await LoadAsync(store, Get("group", "restart"), Int("vectors", 100_000), dims, Int("batch", 100), Int("in-flight", 2)),
-            "store-upsert" => await UpsertAsync(store, storeOptions.Durability, TimeSpan.FromSeconds(Int("seconds", 10)), Int("concurrency", 1), Int("batch", 1), dims),
+            "store-load" => await LoadAsync(store, Get("group", "restart"), Int("vectors", 100_000), dims,
+                Int("batch", 100), Int("in-flight", 2)),
+            "store-upsert" => await UpsertAsync(store, storeOptions.Durability, TimeSpan.FromSeconds(Int("seconds", 10)),
+                Int("concurrency", 1), Int("batch", 1), dims),
             _ => throw new ArgumentException("mode: store-load or store-upsert"),
         };
     }
 
-    private static async Task<int> LoadAsync(FaceStore store, string group, int count, int dims, int batch, int inFlight)
+    private static async Task<int> LoadAsync(FaceStore store, string group, int count, int dims, int batch,
+        int inFlight)
     {
         const string tenant = "bench";
         if (await store.GetGroupAsync(tenant, group) is null) await store.CreateGroupAsync(tenant, group);
@@ -56,18 +62,22 @@ public static class StoreBench
                 var random = new Random(b);
                 var items = new List<VectorWrite>(batch);
                 for (var i = b * batch; i < Math.Min(count, (b + 1) * batch); i++)
-                    items.Add(new VectorWrite(RandomVectors.Unit(random, dims), null, VectorSources.Vector, "v" + i.ToString("D7", CultureInfo.InvariantCulture)));
+                    items.Add(new VectorWrite(RandomVectors.Unit(random, dims), null, VectorSources.Vector,
+                        "v" + i.ToString("D7", CultureInfo.InvariantCulture)));
                 await store.UpsertAsync(tenant, group, items);
                 var total = Interlocked.Add(ref done, items.Count);
                 if (total / 10_000 != (total - items.Count) / 10_000)
-                    Console.WriteLine($"{total} vectors in {watch.Elapsed.TotalSeconds:F0} s ({total / watch.Elapsed.TotalSeconds:F0}/s)");
+                    Console.WriteLine(
+                        $"{total} vectors in {watch.Elapsed.TotalSeconds:F0} s ({total / watch.Elapsed.TotalSeconds:F0}/s)");
             }
         })));
-        Console.WriteLine($"loaded {done} {dims}-d vectors into {tenant}/{group} in {watch.Elapsed.TotalSeconds:F1} s ({done / watch.Elapsed.TotalSeconds:F0} vectors/s)");
+        Console.WriteLine($"loaded {done} {dims}-d vectors into {tenant}/{group} in {watch.Elapsed.TotalSeconds:F1} s " +
+                          $"({done / watch.Elapsed.TotalSeconds:F0} vectors/s)");
         return 0;
     }
 
-    private static async Task<int> UpsertAsync(FaceStore store, string durability, TimeSpan duration, int concurrency, int batch, int dims)
+    private static async Task<int> UpsertAsync(FaceStore store, string durability, TimeSpan duration, int concurrency,
+        int batch, int dims)
     {
         const string tenant = "bench";
         var group = "upsert-" + Guid.NewGuid().ToString("N")[..8];
@@ -76,7 +86,9 @@ public static class StoreBench
         var warm = new Random(7);
         for (var b = 0; b < 20; b++)
         {
-            var items = Enumerable.Range(0, 100).Select(i => new VectorWrite(RandomVectors.Unit(warm, dims), null, VectorSources.Vector, $"w{b}-{i}")).ToList();
+            var items = Enumerable.Range(0, 100)
+                .Select(i => new VectorWrite(RandomVectors.Unit(warm, dims), null, VectorSources.Vector, $"w{b}-{i}"))
+                .ToList();
             await store.UpsertAsync(tenant, group, items);
         }
 
@@ -91,7 +103,10 @@ public static class StoreBench
             var n = 0;
             while (Stopwatch.GetTimestamp() < stopAt)
             {
-                var items = Enumerable.Range(0, batch).Select(i => new VectorWrite(RandomVectors.Unit(random, dims), null, VectorSources.Vector, $"u{w}-{n}-{i}")).ToList();
+                var items = Enumerable.Range(0, batch)
+                    .Select(i => new VectorWrite(RandomVectors.Unit(random, dims), null, VectorSources.Vector,
+                        $"u{w}-{n}-{i}"))
+                    .ToList();
                 n++;
                 var start = Stopwatch.GetTimestamp();
                 try
@@ -109,7 +124,8 @@ public static class StoreBench
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"durability={durability} concurrency={concurrency} batch={batch} dims={dims}: {all.Length * batch / elapsed:F0} vectors/s, " +
+            $"durability={durability} concurrency={concurrency} batch={batch} dims={dims}: " +
+            $"{all.Length * batch / elapsed:F0} vectors/s, " +
             $"p50 {P(0.5):F2} ms, p99 {P(0.99):F2} ms, {all.Length} calls, {failures} failed"));
         await store.DeleteGroupAsync(tenant, group);
         return failures == 0 ? 0 : 1;

@@ -60,7 +60,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
                 [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant)],
                 [JsonSerializer.Serialize(definition, Json), JobStatus.Queued, JsonSerializer.Serialize(secret, Json),
                  (long)SecretLifetime.TotalMilliseconds, created, definition.JobId]);
-            var queued = db.StreamAddAsync(JobKeys.Stream, [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
+            var queued = db.StreamAddAsync(JobKeys.Stream,
+                [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
             await script;
             return await queued;
         });

@@ -62,7 +62,8 @@ public sealed partial class FaceStore
             args[b + 5] = createdAt;
         }
 
-        var reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args, cancellationToken))!;
+        var reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args,
+            cancellationToken))!;
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);

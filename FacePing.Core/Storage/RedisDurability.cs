@@ -152,7 +152,7 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
             notApplied: true);
     }
 
-    /// <summary>The replicas a <c>ROLE</c> reply of a primary lists as online; throws when the node is no primary.</summary>
+    /// <summary>The replicas a <c>ROLE</c> reply of a primary lists as online; throws for a replica.</summary>
     public static int OnlineReplicas(RedisResult role)
     {
         var parts = (RedisResult[])role!;
@@ -162,7 +162,7 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
         return ((RedisResult[])parts[2]!).Length;
     }
 
-    /// <summary>EVAL with the script's text; keys are passed as <see cref="RedisKey"/> so a cluster routes by them.</summary>
+    /// <summary>EVAL with the script's text; keys passed as <see cref="RedisKey"/>, so a cluster routes by them.</summary>
     internal static Task<RedisResult> Eval(IDatabaseAsync db, string script, RedisKey[] keys, RedisValue[] args)
     {
         var list = new List<object>(2 + keys.Length + args.Length) { script, keys.Length };

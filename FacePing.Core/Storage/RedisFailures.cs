@@ -9,7 +9,8 @@ public enum RedisFailureKind
     Unreachable,
     /// <summary>No answer in time.</summary>
     Timeout,
-    /// <summary><c>READONLY</c> (or a blocked command unblocked by a role change): the node written to became a replica; a failover is under way.</summary>
+    /// <summary><c>READONLY</c> (or a blocked command unblocked by a role change): the node written to became a
+    /// replica; a failover is under way.</summary>
     ReadOnly,
     /// <summary><c>LOADING</c>: Redis restarted and is reading its data set.</summary>
     Loading,
@@ -25,13 +26,15 @@ public enum RedisFailureKind
     PersistenceFailing,
     /// <summary><c>TRYAGAIN</c> / <c>CLUSTERDOWN</c>: a cluster slot is moving or not served.</summary>
     ClusterUnavailable,
-    /// <summary>The write was applied but its durability policy was not confirmed (<see cref="DurabilityException"/>).</summary>
+    /// <summary>The write was applied but its durability policy was not confirmed
+    /// (<see cref="DurabilityException"/>).</summary>
     NotDurable,
 }
 
 /// <summary>A classified Redis failure: its code (for problem+json and /health), an operator-readable detail, the
 /// Retry-After to send, and whether it proves the command was not applied (so repeating it is safe).</summary>
-public sealed record RedisFailure(RedisFailureKind Kind, string Code, string Detail, int RetryAfterSeconds, bool NotApplied);
+public sealed record RedisFailure(
+    RedisFailureKind Kind, string Code, string Detail, int RetryAfterSeconds, bool NotApplied);
 
 /// <summary>
 /// Tells transient Redis failures (failover, restart, outage, unconfirmed durability) from everything else. The Api
@@ -40,18 +43,24 @@ public sealed record RedisFailure(RedisFailureKind Kind, string Code, string Det
 /// </summary>
 public static class RedisFailures
 {
+    private const string FailingOver = "The data store is failing over to a new primary; retry shortly.";
+
     private static readonly (string Code, RedisFailureKind Kind, string Detail, int RetryAfter)[] ServerErrors =
     [
-        ("READONLY", RedisFailureKind.ReadOnly, "The data store is failing over to a new primary; retry shortly.", 1),
-        ("UNBLOCKED", RedisFailureKind.ReadOnly, "The data store is failing over to a new primary; retry shortly.", 1),
+        ("READONLY", RedisFailureKind.ReadOnly, FailingOver, 1),
+        ("UNBLOCKED", RedisFailureKind.ReadOnly, FailingOver, 1),
         ("LOADING", RedisFailureKind.Loading, "The data store restarted and is loading its data; retry shortly.", 2),
-        ("MASTERDOWN", RedisFailureKind.MasterDown, "The data store has lost its primary and is failing over; retry shortly.", 1),
-        ("NOREPLICAS", RedisFailureKind.NoReplicas, "The data store has too few replicas to accept writes; retry shortly.", 2),
+        ("MASTERDOWN", RedisFailureKind.MasterDown,
+            "The data store has lost its primary and is failing over; retry shortly.", 1),
+        ("NOREPLICAS", RedisFailureKind.NoReplicas,
+            "The data store has too few replicas to accept writes; retry shortly.", 2),
         ("BUSY", RedisFailureKind.Busy, "The data store is busy; retry shortly.", 1),
         ("OOM", RedisFailureKind.OutOfMemory, "The data store is out of memory and refuses writes; retry later.", 30),
-        ("MISCONF", RedisFailureKind.PersistenceFailing, "The data store cannot persist data and refuses writes; retry later.", 10),
+        ("MISCONF", RedisFailureKind.PersistenceFailing,
+            "The data store cannot persist data and refuses writes; retry later.", 10),
         ("TRYAGAIN", RedisFailureKind.ClusterUnavailable, "Part of the data store is being moved; retry shortly.", 1),
-        ("CLUSTERDOWN", RedisFailureKind.ClusterUnavailable, "Part of the data store is unavailable; retry shortly.", 2),
+        ("CLUSTERDOWN", RedisFailureKind.ClusterUnavailable,
+            "Part of the data store is unavailable; retry shortly.", 2),
     ];
 
     /// <summary>The failure, or null when <paramref name="exception"/> is not a transient Redis failure.</summary>
@@ -62,11 +71,11 @@ public static class RedisFailures
             case DurabilityException e:
                 return new RedisFailure(RedisFailureKind.NotDurable, "not-durable", e.Message, 1, e.NotApplied);
             case RedisConnectionException e:
-                return new RedisFailure(RedisFailureKind.Unreachable, "unreachable", "The data store is unreachable; retry shortly.", 2,
-                    e.CommandStatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog);
+                return new RedisFailure(RedisFailureKind.Unreachable, "unreachable",
+                    "The data store is unreachable; retry shortly.", 2, NeverSent(e.CommandStatus));
             case RedisTimeoutException e:
-                return new RedisFailure(RedisFailureKind.Timeout, "timeout", "The data store did not answer in time; retry shortly.", 2,
-                    e.Commandstatus is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog);
+                return new RedisFailure(RedisFailureKind.Timeout, "timeout",
+                    "The data store did not answer in time; retry shortly.", 2, NeverSent(e.Commandstatus));
             case RedisServerException e:
                 var message = e.Message;
                 // "WAIT cannot be used with replica instances": the durability wait reached a demoted primary.
@@ -85,6 +94,11 @@ public static class RedisFailures
                 return null;
         }
 
+        // Still in the client's queue when it failed: the server never saw it.
+        static bool NeverSent(CommandStatus status) =>
+            status is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog;
+
+        // The server refused the command, so nothing of it was applied.
         static RedisFailure Server((string Code, RedisFailureKind Kind, string Detail, int RetryAfter) e) =>
             new(e.Kind, e.Code.ToLowerInvariant(), e.Detail, e.RetryAfter, NotApplied: true);
     }
@@ -93,7 +107,8 @@ public static class RedisFailures
 /// <summary>
 /// A write was applied by the primary but its durability policy (<see cref="VectorStoreOptions.Durability"/>) was not
 /// confirmed in time: answered 503, because it may not survive a crash or failover. Repeating the write is safe for
-/// writes with ids (upserts); <see cref="NotApplied"/> is true when the write was not even attempted (no replica connected).
+/// writes with ids (upserts); <see cref="NotApplied"/> is true when the write was not even attempted (no replica
+/// connected, or the node turned out to be a replica).
 /// </summary>
 public sealed class DurabilityException(string message, bool notApplied = false, Exception? inner = null)
     : RedisException(message, inner!)

@@ -10,7 +10,8 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="FaceStore"/>, <see cref="ApiKeyStore"/> and <see cref="RedisDurability"/> (singletons) with
-    /// validated <see cref="VectorStoreOptions"/>, and the <c>redis</c> health check. Needs an <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>).
+    /// validated <see cref="VectorStoreOptions"/>, and the <c>redis</c> health check. Needs an
+    /// <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>).
     /// </summary>
     public static IServiceCollection AddFacePingStore(this IServiceCollection services, IConfiguration configuration)
     {

@@ -68,9 +68,9 @@ public sealed class VectorStoreOptions
     /// <summary>
     /// When a write is answered (docs/operations.md): <c>none</c> as soon as the primary applied it; <c>local</c> once
     /// it is in the primary's fsynced append-only file (<c>WAITAOF 1 0</c>); <c>replica</c> once a replica has it
-    /// (<c>WAIT 1</c>). A write whose policy does not hold within <see cref="DurabilityTimeoutMilliseconds"/> is answered
-    /// 503 (<see cref="DurabilityException"/>). Default <c>local</c>: it holds on every deployment shape, a lone Redis
-    /// included, and with the shipped <c>appendfsync always</c> it costs one group-committed fsync per write.
+    /// (<c>WAIT 1</c>). A write whose policy does not hold within <see cref="DurabilityTimeoutMilliseconds"/> is
+    /// answered 503 (<see cref="DurabilityException"/>). Default <c>local</c>: it holds on every deployment shape, a
+    /// lone Redis included, and with the shipped <c>appendfsync always</c> it costs one group-committed fsync.
     /// </summary>
     [RegularExpression("^(none|local|replica)$")]
     public string Durability { get; set; } = DurabilityModes.Local;

@@ -50,14 +50,15 @@ public sealed class AppHostHighAvailabilityTests
         var haDir = Directory.CreateTempSubdirectory("faceping-apphost-ha-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FacePing_AppHost>(
             [$"FacePing:LocalRedisPort={redisPort}", "FacePing:LocalSentinelPort=26590", "FacePing:RedisMode=local",
-             $"FacePing:Redis:HaDirectory={haDir}",
-             "FacePing:SmtpCatcher=false", "FacePing:Redis:Replicas=2", "FacePing:Store:Durability=replica"], timeout.Token);
+             $"FacePing:Redis:HaDirectory={haDir}", "FacePing:SmtpCatcher=false", "FacePing:Redis:Replicas=2",
+             "FacePing:Store:Durability=replica"], timeout.Token);
 
         try
         {
             var executables = builder.Resources.OfType<ExecutableResource>().ToDictionary(r => r.Name);
-            foreach (var name in new[] { "redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2",
-                         "redis-sentinel-3" })
+            string[] names =
+                ["redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3"];
+            foreach (var name in names)
                 Assert.True(executables.ContainsKey(name), name + " missing");
             Assert.False(executables.ContainsKey("redis-replica-3"));
 

@@ -27,7 +27,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
 
     public IReadOnlyList<int> SentinelPorts => _sentinels.Select(s => s.Port).ToArray();
 
-    /// <summary>The Sentinel connection string the Api and the worker are given (short timeouts, so a failover shows fast).</summary>
+    /// <summary>The Sentinel connection string the Api and the worker are given (short timeouts, so a failover
+    /// shows fast).</summary>
     public string ConnectionString =>
         string.Join(",", SentinelPorts.Select(p => $"127.0.0.1:{p}")) +
         $",serviceName={ServiceName},abortConnect=false,connectTimeout=1000,syncTimeout=3000,asyncTimeout=3000";
@@ -58,7 +59,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
                     var server = Sentinels.GetServer("127.0.0.1", sentinel.Port);
                     var known = await server.SentinelReplicasAsync(ServiceName);
                     var online = known.Count(r => r.Any(kv => kv.Key == "flags" && kv.Value == "slave"));
-                    if (online < ReplicaCount || (await server.SentinelSentinelsAsync(ServiceName)).Length < 2) return false;
+                    if (online < ReplicaCount) return false;
+                    if ((await server.SentinelSentinelsAsync(ServiceName)).Length < 2) return false;
                 }
                 return await OnlineReplicasAsync(primary) == ReplicaCount;
             }, TimeSpan.FromSeconds(30), "the sentinels to know every replica and each other");
@@ -75,7 +77,10 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
 
     private ConnectionMultiplexer ConnectSentinels()
     {
-        var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, AbortOnConnectFail = false, TieBreaker = "", AllowAdmin = true };
+        var options = new ConfigurationOptions
+        {
+            CommandMap = CommandMap.Sentinel, AbortOnConnectFail = false, TieBreaker = "", AllowAdmin = true,
+        };
         foreach (var port in SentinelPorts) options.EndPoints.Add(IPAddress.Loopback, port);
         return ConnectionMultiplexer.SentinelConnect(options);
     }
@@ -87,7 +92,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
         {
             try
             {
-                var address = await Sentinels.GetServer("127.0.0.1", port).SentinelGetMasterAddressByNameAsync(ServiceName);
+                var address = await Sentinels.GetServer("127.0.0.1", port)
+                    .SentinelGetMasterAddressByNameAsync(ServiceName);
                 if (address is IPEndPoint ip) return _nodes.Single(n => n.Port == ip.Port);
             }
             catch (RedisException)
@@ -98,7 +104,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
         throw new InvalidOperationException("no Sentinel names a primary");
     }
 
-    /// <summary>Waits (polling) until the Sentinels name another primary than <paramref name="old"/> and it accepts writes.</summary>
+    /// <summary>Waits (polling) until the Sentinels name another primary than <paramref name="old"/> and it accepts
+    /// writes.</summary>
     public async Task<RedisServer> WaitForNewPrimaryAsync(RedisServer old, TimeSpan limit)
     {
         RedisServer? found = null;
@@ -136,7 +143,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"waited {limit} for {what}" + (last is null ? "" : $" (last error: {last.Message})"));
+        throw new TimeoutException(
+            $"waited {limit} for {what}" + (last is null ? "" : $" (last error: {last.Message})"));
     }
 
     public virtual Task DisposeAsync()
@@ -148,8 +156,8 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
     }
 
     /// <summary>
-    /// One Sentinel: <c>redis-server sentinel.conf --sentinel</c>. Sentinel insists on a writable configuration file (it
-    /// records what it learns there), so each gets its own in a temporary directory.
+    /// One Sentinel: <c>redis-server sentinel.conf --sentinel</c>. Sentinel insists on a writable configuration file
+    /// (it records what it learns there), so each gets its own in a temporary directory.
     /// </summary>
     private sealed class SentinelProcess(int primaryPort) : IDisposable
     {
@@ -173,10 +181,14 @@ public abstract class RedisSentinelGroup(int replicas) : IAsyncLifetime
                 $"sentinel failover-timeout {ServiceName} 5000",
                 $"sentinel parallel-syncs {ServiceName} 1",
             ]);
-            var psi = new ProcessStartInfo(RepoPaths.RedisServer) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(RepoPaths.RedisServer)
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
             psi.ArgumentList.Add(conf);
             psi.ArgumentList.Add("--sentinel");
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server --sentinel did not start");
+            _process = Process.Start(psi)
+                       ?? throw new InvalidOperationException("redis-server --sentinel did not start");
             _process.OutputDataReceived += (_, _) => { };
             _process.ErrorDataReceived += (_, _) => { };
             _process.BeginOutputReadLine();

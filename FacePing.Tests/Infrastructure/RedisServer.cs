@@ -21,11 +21,12 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
     // xunit builds class fixtures through their one public constructor, so extra arguments come through a factory.
     public RedisServer() { }
 
-    /// <summary>A server (not started) that adds <paramref name="extraArgs"/> after the shipped configuration.</summary>
+    /// <summary>A server (not started) adding <paramref name="extraArgs"/> after the shipped configuration.</summary>
     public static RedisServer WithArgs(params string[] extraArgs) => new() { _extraArgs = extraArgs };
 
-    /// <summary>The settings every FacePing Redis runs with, as redis-server arguments (RedisConfigFile's rule).</summary>
-    public static IReadOnlyList<string> ShippedConfiguration { get; } = RedisConfigFile.Arguments(RedisConfigFile.PathIn(RepoPaths.Root));
+    /// <summary>The settings every FacePing Redis runs with, as redis-server arguments (RedisConfigFile).</summary>
+    public static IReadOnlyList<string> ShippedConfiguration { get; } =
+        RedisConfigFile.Arguments(RedisConfigFile.PathIn(RepoPaths.Root));
 
     public int Port { get; } = FreePort();
 

@@ -45,12 +45,14 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable) return null;
             var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable);
             Assert.NotNull(response.Headers.RetryAfter);
-            return problem.TryGetProperty("redis", out var code) && code.GetString() == "loading" ? problem : (JsonElement?)null;
+            var isLoading = problem.TryGetProperty("redis", out var code) && code.GetString() == "loading";
+            return isLoading ? problem : (JsonElement?)null;
         }, TimeSpan.FromSeconds(5));
         output.WriteLine($"503 loading after {watch.ElapsedMilliseconds} ms: {loading}");
         using (var write = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "0,1,0" }))
         {
-            Assert.True(write.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Created, $"{(int)write.StatusCode}");
+            Assert.True(write.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Created,
+                $"{(int)write.StatusCode}");
             if (write.StatusCode == HttpStatusCode.ServiceUnavailable) Assert.NotNull(write.Headers.RetryAfter);
         }
         var health = await HealthAsync(api);
@@ -71,11 +73,13 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
     {
         using var primary = new RedisServer();
         await primary.StartAsync();
-        using var replica = RedisServer.WithArgs("--replicaof", "127.0.0.1", primary.Port.ToString(), "--replica-serve-stale-data", "no");
+        using var replica = RedisServer.WithArgs("--replicaof", "127.0.0.1", primary.Port.ToString(),
+            "--replica-serve-stale-data", "no");
         await replica.StartAsync();
         await using var writer = new ApiFactory(primary.ConnectionString + ShortTimeouts);
         var key = (await writer.CreateTenantAsync("stale")).Key;
-        await RedisSentinelGroup.WaitUntilAsync(async () => await RedisSentinelGroup.OnlineReplicasAsync(primary) == 1 &&
+        await RedisSentinelGroup.WaitUntilAsync(async () =>
+            await RedisSentinelGroup.OnlineReplicasAsync(primary) == 1 &&
             (long)await primary.Db.ExecuteAsync("WAIT", 1, 1000) == 1, TimeSpan.FromSeconds(15), "the replica");
 
         // An Api whose connection string names the replica (a stale configuration, or a client that lost the primary).
@@ -87,7 +91,8 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         var problem = await UntilAsync<JsonElement>(async () =>
         {
             using var response = await client.GetAsync("/groups");
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}");
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable,
+                $"{(int)response.StatusCode}");
             if (response.StatusCode == HttpStatusCode.OK) return null;
             Assert.NotNull(response.Headers.RetryAfter);
             return (JsonElement?)await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable);
@@ -216,12 +221,14 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         }, TimeSpan.FromSeconds(20), "BGREWRITEAOF to start");
         await RedisSentinelGroup.WaitUntilAsync(async () =>
         {
-            var info = (await redis.Server.InfoAsync("persistence")).SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var info = (await redis.Server.InfoAsync("persistence")).SelectMany(g => g)
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
             return info["aof_rewrite_in_progress"] == "0" && info["aof_rewrite_scheduled"] == "0";
         }, TimeSpan.FromSeconds(20), "the AOF rewrite to finish");
     }
 
-    /// <summary>Polls <paramref name="attempt"/> until it returns a value (not null), failing after <paramref name="limit"/>.</summary>
+    /// <summary>Polls <paramref name="attempt"/> until it returns a value (not null), failing after
+    /// <paramref name="limit"/>.</summary>
     private static async Task<T> UntilAsync<T>(Func<Task<T?>> attempt, TimeSpan limit) where T : struct
     {
         var deadline = DateTime.UtcNow + limit;

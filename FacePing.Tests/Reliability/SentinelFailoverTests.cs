@@ -43,7 +43,8 @@ public sealed class OneReplicaSentinelApi() : SentinelApi(1);
 /// the Sentinel connection string, and in the gap every answer is 2xx or 503 problem+json with Retry-After, never 500.
 /// With Durability=replica every acknowledged write was on a replica before it was answered, so none is lost.
 /// </summary>
-public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputHelper output) : IClassFixture<TwoReplicaSentinelApi>
+public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputHelper output)
+    : IClassFixture<TwoReplicaSentinelApi>
 {
     [Fact]
     public async Task Primary_killed_under_write_load_fails_over_without_500s_or_lost_acknowledged_writes()
@@ -67,15 +68,17 @@ public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputH
         await load.StopAsync();
         var firstRefusal = load.Refused.Select(r => r.At).DefaultIfEmpty().Min();
         var lastRefusal = load.Refused.Select(r => r.At).DefaultIfEmpty().Max();
-        output.WriteLine($"killed after {ackedAtKill} acknowledged writes; new primary :{promoted.Port} named after {promotedAfter.TotalSeconds:F1} s; " +
-                         $"answers {load.Describe()}; 503s for {(lastRefusal - firstRefusal).TotalSeconds:F1} s; slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"killed after {ackedAtKill} acknowledged writes; new primary :{promoted.Port} named after " +
+                         $"{promotedAfter.TotalSeconds:F1} s; answers {load.Describe()}; 503s for " +
+                         $"{(lastRefusal - firstRefusal).TotalSeconds:F1} s; slowest {load.Slowest.TotalMilliseconds:F0} ms");
 
         var codes = await load.AssertOnlySuccessOrRetryableAsync();
         output.WriteLine("503 kinds: " + string.Join(", ", codes.Select(c => $"{c.Key}×{c.Value}")));
         Assert.True(load.Slowest < TimeSpan.FromSeconds(10), $"a request took {load.Slowest}");
 
         var missing = await load.MissingAsync(client);
-        Assert.True(missing.Count == 0, $"{missing.Count} of {load.Acknowledged.Count} acknowledged writes lost, e.g. {missing.FirstOrDefault()}");
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} of {load.Acknowledged.Count} acknowledged writes lost, e.g. {missing.FirstOrDefault()}");
         // /health is back to Healthy once the remaining replica follows the new primary.
         using var probe = ha.Api.CreateClient();
         var body = "";
@@ -84,7 +87,8 @@ public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputH
             using var health = await probe.GetAsync("/health");
             body = await health.Content.ReadAsStringAsync();
             return health.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(20), "/health to be Healthy").ContinueWith(t => Assert.True(t.IsCompletedSuccessfully, body));
+        }, TimeSpan.FromSeconds(20), "/health to be Healthy")
+            .ContinueWith(t => Assert.True(t.IsCompletedSuccessfully, body));
         output.WriteLine("health: " + body);
     }
 }
@@ -94,7 +98,8 @@ public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputH
 /// Api is still connected to it, so writes in flight meet <c>READONLY</c> (the 500s of issue 11). They are retried
 /// once or answered 503 with Retry-After; afterwards writes go to the new primary, and nothing acknowledged is lost.
 /// </summary>
-public sealed class SentinelSwitchoverTests(OneReplicaSentinelApi ha, ITestOutputHelper output) : IClassFixture<OneReplicaSentinelApi>
+public sealed class SentinelSwitchoverTests(OneReplicaSentinelApi ha, ITestOutputHelper output)
+    : IClassFixture<OneReplicaSentinelApi>
 {
     [Fact]
     public async Task Switchover_under_write_load_answers_only_2xx_or_503_and_writes_resume()
@@ -107,17 +112,20 @@ public sealed class SentinelSwitchoverTests(OneReplicaSentinelApi ha, ITestOutpu
         load.Start();
         await load.WaitForAcknowledgedAsync(150, TimeSpan.FromSeconds(30));
         var watch = Stopwatch.StartNew();
-        Assert.True(await ha.Sentinels.GetServer("127.0.0.1", ha.SentinelPorts[0]).SentinelFailoverAsync(RedisSentinelGroup.ServiceName)
+        var sentinel = ha.Sentinels.GetServer("127.0.0.1", ha.SentinelPorts[0]);
+        Assert.True(await sentinel.SentinelFailoverAsync(RedisSentinelGroup.ServiceName)
             .ContinueWith(t => t.IsCompletedSuccessfully));
         var promoted = await ha.WaitForNewPrimaryAsync(old, TimeSpan.FromSeconds(30));
         var promotedAfter = watch.Elapsed;
         await load.WaitForAcknowledgedAsync(load.Acknowledged.Count + 100, TimeSpan.FromSeconds(30));
         await load.StopAsync();
-        output.WriteLine($"switched to :{promoted.Port} after {promotedAfter.TotalSeconds:F1} s; answers {load.Describe()}; slowest {load.Slowest.TotalMilliseconds:F0} ms");
+        output.WriteLine($"switched to :{promoted.Port} after {promotedAfter.TotalSeconds:F1} s; answers " +
+                         $"{load.Describe()}; slowest {load.Slowest.TotalMilliseconds:F0} ms");
 
         var codes = await load.AssertOnlySuccessOrRetryableAsync();
         output.WriteLine("503 kinds: " + string.Join(", ", codes.Select(c => $"{c.Key}×{c.Value}")));
         var missing = await load.MissingAsync(client);
-        Assert.True(missing.Count == 0, $"{missing.Count} of {load.Acknowledged.Count} acknowledged writes lost, e.g. {missing.FirstOrDefault()}");
+        Assert.True(missing.Count == 0,
+            $"{missing.Count} of {load.Acknowledged.Count} acknowledged writes lost, e.g. {missing.FirstOrDefault()}");
     }
 }
