@@ -50,19 +50,25 @@ until "$cli" -p "$primary" INFO replication | grep -q "state=online"; do sleep 0
 dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
 bench=FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll
 echo "disk of the data directory: $(df -h "$work" | awk 'NR==2 {print $1}'); $(nproc) cores"
-for case in none:everysec none:always local:always local:everysec replica:always; do
-  mode="${case%%:*}"; fsync="${case##*:}"
-  "$cli" -p "$primary" CONFIG SET appendfsync "$fsync" >/dev/null
-  "$cli" -p "$replica" CONFIG SET appendfsync "$fsync" >/dev/null
-  rates=(); p50s=()
-  for run in $(seq 1 "$runs"); do
+# Rounds interleave the cases (each round runs every case once), so load from elsewhere on the machine falls on all
+# cases alike; the medians are over the rounds.
+cases=(none:everysec none:always local:always local:everysec replica:always)
+declare -A rates p50s
+for run in $(seq 1 "$runs"); do
+  for case in "${cases[@]}"; do
+    mode="${case%%:*}"; fsync="${case##*:}"
+    "$cli" -p "$primary" CONFIG SET appendfsync "$fsync" >/dev/null
+    "$cli" -p "$replica" CONFIG SET appendfsync "$fsync" >/dev/null
     line="$(dotnet "$bench" store-upsert --redis "127.0.0.1:$primary" --durability "$mode" --seconds "$seconds" \
       --concurrency "$concurrency" --batch "$batch")"
-    echo "  appendfsync $fsync, run $run: $line" >&2
-    rates+=("$(sed -n 's/.*: \([0-9]*\) vectors\/s.*/\1/p' <<<"$line")")
-    p50s+=("$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' <<<"$line")")
+    echo "  round $run, appendfsync $fsync: $line" >&2
+    rates[$case]+="$(sed -n 's/.*: \([0-9]*\) vectors\/s.*/\1/p' <<<"$line") "
+    p50s[$case]+="$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' <<<"$line") "
   done
-  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  echo "durability=$mode appendfsync=$fsync: median $(median "${rates[@]}") vectors/s," \
-    "median p50 $(median "${p50s[@]}") ms"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for case in "${cases[@]}"; do
+  # shellcheck disable=SC2086 # the lists are space-separated numbers
+  echo "durability=${case%%:*} appendfsync=${case##*:}: median $(median ${rates[$case]}) vectors/s," \
+    "median p50 $(median ${p50s[$case]}) ms"
 done
