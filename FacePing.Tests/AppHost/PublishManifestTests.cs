@@ -42,7 +42,7 @@ public sealed class PublishManifestTests
         Assert.Contains("--requirepass", command);
         string[] settings =
         [
-            "--appendonly yes", "--appendfsync always", "--aof-use-rdb-preamble yes", "--auto-aof-rewrite-percentage 50",
+            "--appendonly yes", "--appendfsync always", "--aof-use-rdb-preamble yes", "--auto-aof-rewrite-percentage 5",
             "--maxmemory-policy noeviction", "--save ''",
         ];
         foreach (var setting in settings)

@@ -20,7 +20,7 @@ public sealed class RedisServerTests(RedisServer redis) : IClassFixture<RedisSer
         var expected = new Dictionary<string, string>
         {
             ["appendonly"] = "yes", ["appendfsync"] = "always", ["aof-use-rdb-preamble"] = "yes",
-            ["auto-aof-rewrite-percentage"] = "50", ["maxmemory-policy"] = "noeviction", ["save"] = "",
+            ["auto-aof-rewrite-percentage"] = "5", ["maxmemory-policy"] = "noeviction", ["save"] = "",
         };
         foreach (var (name, value) in expected)
             Assert.Equal(value, (await redis.Server.ConfigGetAsync(name)).Single().Value);
