@@ -39,8 +39,8 @@ public static class StoreBench
         {
             "store-load" => await LoadAsync(store, Get("group", "restart"), Int("vectors", 100_000), dims,
                 Int("batch", 100), Int("in-flight", 2)),
-            "store-upsert" => await UpsertAsync(store, storeOptions.Durability, TimeSpan.FromSeconds(Int("seconds", 10)),
-                Int("concurrency", 1), Int("batch", 1), dims),
+            "store-upsert" => await UpsertAsync(store, storeOptions.Durability,
+                TimeSpan.FromSeconds(Int("seconds", 10)), Int("concurrency", 1), Int("batch", 1), dims),
             _ => throw new ArgumentException("mode: store-load or store-upsert"),
         };
     }
@@ -80,12 +80,14 @@ public static class StoreBench
                 }
                 var total = Interlocked.Add(ref done, items.Count);
                 if (total / 10_000 != (total - items.Count) / 10_000)
-                    Console.WriteLine(
-                        $"{total} vectors in {watch.Elapsed.TotalSeconds:F0} s ({total / watch.Elapsed.TotalSeconds:F0}/s)");
+                {
+                    var seconds = watch.Elapsed.TotalSeconds;
+                    Console.WriteLine($"{total} vectors in {seconds:F0} s ({total / seconds:F0}/s)");
+                }
             }
         })));
-        Console.WriteLine($"loaded {done} {dims}-d vectors into {tenant}/{group} in {watch.Elapsed.TotalSeconds:F1} s " +
-                          $"({done / watch.Elapsed.TotalSeconds:F0} vectors/s)");
+        Console.WriteLine($"loaded {done} {dims}-d vectors into {tenant}/{group} in {watch.Elapsed.TotalSeconds:F1} s" +
+                          $" ({done / watch.Elapsed.TotalSeconds:F0} vectors/s)");
         return 0;
     }
 

@@ -162,7 +162,7 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
         return ((RedisResult[])parts[2]!).Length;
     }
 
-    /// <summary>EVAL with the script's text; keys passed as <see cref="RedisKey"/>, so a cluster routes by them.</summary>
+    /// <summary>EVAL with the script's text; keys as <see cref="RedisKey"/>, so a cluster routes by them.</summary>
     internal static Task<RedisResult> Eval(IDatabaseAsync db, string script, RedisKey[] keys, RedisValue[] args)
     {
         var list = new List<object>(2 + keys.Length + args.Length) { script, keys.Length };

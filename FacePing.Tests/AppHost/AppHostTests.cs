@@ -57,7 +57,9 @@ public sealed class AppHostHighAvailabilityTests
         {
             var executables = builder.Resources.OfType<ExecutableResource>().ToDictionary(r => r.Name);
             string[] names =
-                ["redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3"];
+            [
+                "redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3",
+            ];
             foreach (var name in names)
                 Assert.True(executables.ContainsKey(name), name + " missing");
             Assert.False(executables.ContainsKey("redis-replica-3"));

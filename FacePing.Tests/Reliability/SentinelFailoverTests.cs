@@ -70,7 +70,8 @@ public sealed class SentinelFailoverTests(TwoReplicaSentinelApi ha, ITestOutputH
         var lastRefusal = load.Refused.Select(r => r.At).DefaultIfEmpty().Max();
         output.WriteLine($"killed after {ackedAtKill} acknowledged writes; new primary :{promoted.Port} named after " +
                          $"{promotedAfter.TotalSeconds:F1} s; answers {load.Describe()}; 503s for " +
-                         $"{(lastRefusal - firstRefusal).TotalSeconds:F1} s; slowest {load.Slowest.TotalMilliseconds:F0} ms");
+                         $"{(lastRefusal - firstRefusal).TotalSeconds:F1} s; " +
+                         $"slowest {load.Slowest.TotalMilliseconds:F0} ms");
 
         var codes = await load.AssertOnlySuccessOrRetryableAsync();
         output.WriteLine("503 kinds: " + string.Join(", ", codes.Select(c => $"{c.Key}×{c.Value}")));
