@@ -13,7 +13,8 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+// The store registers its own Redis health check, which says which failure is going on (RedisStoreHealthCheck).
+builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 InferenceHealthCheck.AddIfConfigured(builder);
 
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);

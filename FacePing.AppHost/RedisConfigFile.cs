@@ -4,7 +4,7 @@ namespace FacePing.AppHost;
 /// The shipped Redis configuration (deploy/redis/redis.conf) as redis-server arguments, so the local server, the
 /// development container and the published container all run with the same settings.
 /// </summary>
-internal static class RedisConfigFile
+public static class RedisConfigFile
 {
     public static string PathIn(string repositoryRoot) => Path.Combine(repositoryRoot, "deploy", "redis", "redis.conf");
 

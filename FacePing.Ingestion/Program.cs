@@ -2,7 +2,8 @@ using FacePing.Ingestion.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
+// The store registers its own Redis health check, which says which failure is going on (RedisStoreHealthCheck).
+builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 builder.Services.AddProblemDetails();
 builder.AddIngestion();
 

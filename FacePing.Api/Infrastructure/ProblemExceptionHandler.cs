@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FacePing.Api.Faces;
 using FacePing.Core.Inference;
@@ -11,8 +12,9 @@ namespace FacePing.Api.Infrastructure;
 /// <summary>
 /// The one place that turns exceptions into problem+json, with the wording of <see cref="Problems"/>: store outcomes
 /// (404/409/400), images without a face or refused by the Inference service (422 and its 400/413/415), unreadable
-/// requests (400/413), and an unreachable Redis or Inference service (503 with Retry-After). Handlers let these
-/// propagate instead of catching them; anything else is a 500 without internals.
+/// requests (400/413), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
+/// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
+/// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -56,10 +58,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             case JsonException e:
                 problem = JsonProblem(e);
                 break;
-            case RedisConnectionException or RedisTimeoutException:
-                logger.LogWarning(exception, "Redis unavailable");
-                problem = Problems.StoreUnavailableDetails();
-                context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString();
+            case RedisException or RedisTimeoutException when RedisFailures.Classify(exception) is { } failure:
+                // Unreachable or slow, a failover (READONLY, MASTERDOWN), a restart (LOADING), a full or failing
+                // server, or a write whose durability policy did not hold: all pass, so 503 with Retry-After.
+                logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
+                problem = Problems.StoreUnavailableDetails(failure);
+                context.Response.Headers.RetryAfter = failure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 break;
             case InferenceUnavailableException:
                 logger.LogWarning(exception, "Inference unavailable");
@@ -72,7 +76,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 return false; // The framework's handler logs it and writes a bare 500 problem.
         }
         context.Response.StatusCode = problem.Status!.Value;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        return await problems.TryWriteAsync(
+            new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
     // The serializer's message names our CLR types; the client only needs where in its JSON the problem is.

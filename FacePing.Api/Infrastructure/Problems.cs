@@ -75,8 +75,15 @@ public static class Problems
         ? WithImage(Details(e.Status, e.Title, $"'{field}': {e.Detail ?? e.Title}"), field)
         : Details(e.Status, e.Title, e.Detail ?? e.Title);
 
-    public static ProblemDetails StoreUnavailableDetails() =>
-        Details(503, "Service unavailable", "The data store is unreachable; retry shortly.");
+    /// <summary>Redis cannot serve the request for now (<see cref="RedisFailures"/>): the failure's own wording, and
+    /// its code under <c>redis</c> (unreachable, timeout, readonly, loading, masterdown, not-durable…) for clients
+    /// and operators to tell a failover from an outage.</summary>
+    public static ProblemDetails StoreUnavailableDetails(RedisFailure failure)
+    {
+        var details = Details(503, "Service unavailable", failure.Detail);
+        details.Extensions["redis"] = failure.Code;
+        return details;
+    }
 
     public static ProblemDetails InferenceUnavailableDetails() =>
         Details(503, "Service unavailable", "The face inference service is unreachable; retry shortly.");

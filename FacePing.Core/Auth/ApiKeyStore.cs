@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FacePing.Core.Metadata;
+using FacePing.Core.Storage;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Auth;
@@ -20,12 +21,34 @@ public sealed record CreatedApiKey(string Id, string Name, string TenantId, stri
 /// {faceping:keys}:hash:SHA256  HASH  id, tenantId   (present only while the key is valid)
 /// </code>
 /// </summary>
-public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock)
+public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock,
+    RedisDurability? durability = null)
 {
+    // KEYS: id key, hash key, ids. ARGV: name, tenantId, createdAt ms, hash, id.
+    private const string CreateScript = """
+        redis.call('HSET', KEYS[1], 'name', ARGV[1], 'tenantId', ARGV[2], 'createdAt', ARGV[3], 'revoked', 0,
+            'hash', ARGV[4])
+        redis.call('HSET', KEYS[2], 'id', ARGV[5], 'tenantId', ARGV[2])
+        redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
+        return 1
+        """;
+
+    // KEYS: id key. ARGV: prefix of the hash keys. Returns 0 for an unknown id.
+    private const string RevokeScript = """
+        local hash = redis.call('HGET', KEYS[1], 'hash')
+        if not hash then return 0 end
+        redis.call('HSET', KEYS[1], 'revoked', 1)
+        redis.call('DEL', ARGV[1] .. hash)
+        return 1
+        """;
+
     private const string Prefix = "{faceping:keys}:";
     private static readonly RedisKey Ids = Prefix + "ids";
     private static readonly RedisValue[] InfoFields = ["name", "tenantId", "createdAt", "revoked"];
     private static readonly RedisValue[] LookupFields = ["id", "tenantId"];
+
+    // Every write is acknowledged under the durability policy (FacePing:Store:Durability).
+    private readonly RedisDurability _writes = durability ?? RedisDurability.None(redis);
 
     private static RedisKey IdKey(string id) => Prefix + "id:" + id;
     private static RedisKey HashKey(string hash) => Prefix + "hash:" + hash;
@@ -41,13 +64,9 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
         var hash = Hash(key);
         var now = clock.GetUtcNow();
 
-        var tx = redis.GetDatabase().CreateTransaction();
-        _ = tx.HashSetAsync(IdKey(id), [
-            new("name", name), new("tenantId", tenantId), new("createdAt", now.ToUnixTimeMilliseconds()),
-            new("revoked", 0), new("hash", hash)]);
-        _ = tx.HashSetAsync(HashKey(hash), [new("id", id), new("tenantId", tenantId)]);
-        _ = tx.SortedSetAddAsync(Ids, id, now.ToUnixTimeMilliseconds());
-        await tx.ExecuteAsync().WaitAsync(cancellationToken);
+        // One script (atomic, and acknowledged under the durability policy): a key shown once must work later.
+        await _writes.EvalAsync(CreateScript, [IdKey(id), HashKey(hash), Ids],
+            [name, tenantId, now.ToUnixTimeMilliseconds(), hash, id], cancellationToken);
         return new CreatedApiKey(id, name, tenantId, key);
     }
 
@@ -82,14 +101,7 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Revokes the key at once (its lookup entry is deleted). False when the id is unknown.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
     {
-        var db = redis.GetDatabase();
-        var hash = await db.HashGetAsync(IdKey(id), "hash").WaitAsync(cancellationToken);
-        if (hash.IsNull) return false;
-        var tx = db.CreateTransaction();
-        _ = tx.HashSetAsync(IdKey(id), "revoked", 1);
-        _ = tx.KeyDeleteAsync(HashKey(hash!));
-        await tx.ExecuteAsync().WaitAsync(cancellationToken);
-        return true;
+        return (long)await _writes.EvalAsync(RevokeScript, [IdKey(id)], [Prefix + "hash:"], cancellationToken) == 1;
     }
 
     /// <summary>Lower-case hex SHA-256 of the key's UTF-8 bytes.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FacePing.Core.Storage;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Jobs;
@@ -10,8 +11,20 @@ namespace FacePing.Core.Jobs;
 /// index, and the work queue as a stream with a consumer group. Counting is idempotent: a file finished twice
 /// (a worker died after storing it) is counted once.
 /// </summary>
-public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
+public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, RedisDurability? durability = null)
 {
+    // Every write the Api answers is acknowledged under the durability policy (FacePing:Store:Durability).
+    private readonly RedisDurability _writes = durability ?? RedisDurability.None(redis);
+
+    // KEYS: job, secret, index. ARGV: definition JSON, status, secret JSON, secret lifetime ms, created ms, job id.
+    private const string CreateScript = """
+        redis.call('HSET', KEYS[1], 'definition', ARGV[1], 'status', ARGV[2], 'totalFiles', 0, 'processed', 0,
+            'successCount', 0)
+        redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6])
+        return 1
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Credentials are kept at most this long even if every worker is down.</summary>
@@ -37,21 +50,21 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret)
     {
         var created = definition.CreatedAt.ToUnixTimeMilliseconds();
-        var tx = Db.CreateTransaction();
-        _ = tx.HashSetAsync(JobKeys.Job(definition.Tenant, definition.JobId),
-        [
-            new("definition", JsonSerializer.Serialize(definition, Json)),
-            new("status", JobStatus.Queued),
-            new("totalFiles", 0),
-            new("processed", 0),
-            new("successCount", 0),
-        ]);
-        _ = tx.StringSetAsync(JobKeys.Secret(definition.Tenant, definition.JobId), JsonSerializer.Serialize(secret, Json), SecretLifetime);
-        _ = tx.SortedSetAddAsync(JobKeys.Index(definition.Tenant), definition.JobId, created);
-        await tx.ExecuteAsync();
-        // The stream is outside the tenant's slot, so it cannot join the transaction; a job whose XADD was lost
-        // stays "queued" and visible, never half-written.
-        await Db.StreamAddAsync(JobKeys.Stream, [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
+        // One script for the tenant's keys (atomic); the stream is outside the tenant's slot, so it cannot join it: a
+        // job whose XADD was lost stays "queued" and visible, never half-written. Both are acknowledged under the
+        // durability policy before the Api answers 202 (in a cluster, the policy is checked on the job's node).
+        var job = JobKeys.Job(definition.Tenant, definition.JobId);
+        await _writes.WriteAsync(job, async db =>
+        {
+            var script = RedisDurability.Eval(db, CreateScript,
+                [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant)],
+                [JsonSerializer.Serialize(definition, Json), JobStatus.Queued, JsonSerializer.Serialize(secret, Json),
+                 (long)SecretLifetime.TotalMilliseconds, created, definition.JobId]);
+            var queued = db.StreamAddAsync(JobKeys.Stream,
+                [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
+            await script;
+            return await queued;
+        });
         return (await GetAsync(definition.Tenant, definition.JobId))!;
     }
 

@@ -10,8 +10,8 @@ public sealed partial class FaceStore
     {
         var keys = new StoreKeys(tenant);
         var now = clock.GetUtcNow();
-        var created = (long)await Db.ScriptEvaluateAsync(StoreScripts.CreateGroup, [keys.Groups],
-            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N")]).WaitAsync(cancellationToken);
+        var created = (long)await _writes.EvalAsync(StoreScripts.CreateGroup, [keys.Groups],
+            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N")], cancellationToken);
         if (created == 0) throw new GroupAlreadyExistsException(group);
         return new GroupInfo(group, Truncate(now), 0, null);
     }
@@ -52,8 +52,8 @@ public sealed partial class FaceStore
     public async Task<bool> DeleteGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
-        var deleted = (long)await Db.ScriptEvaluateAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
-            [keys.Prefix, group]).WaitAsync(cancellationToken);
+        var deleted = (long)await _writes.EvalAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
+            [keys.Prefix, group], cancellationToken);
         scan?.Forget(tenant, group);
         return deleted == 1;
     }

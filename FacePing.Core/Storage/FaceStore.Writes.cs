@@ -46,8 +46,10 @@ public sealed partial class FaceStore
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (item.Vector.Length != dims) throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions; item 0 has {dims}.");
-            if (item.Vector.Length is 0 or > VectorText.MaxDimensions) throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions.");
+            if (item.Vector.Length != dims)
+                throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions; item 0 has {dims}.");
+            if (item.Vector.Length is 0 or > VectorText.MaxDimensions)
+                throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions.");
             if (!VectorSources.IsKnown(item.Source)) throw new ArgumentException($"Item {i}: unknown source '{item.Source}'.");
             var id = item.Id ?? Guid.CreateVersion7().ToString();
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
@@ -62,8 +64,8 @@ public sealed partial class FaceStore
             args[b + 5] = createdAt;
         }
 
-        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.Upsert, [keys.Group(group)], args)
-            .WaitAsync(cancellationToken))!;
+        var reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args,
+            cancellationToken))!;
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);
@@ -83,7 +85,7 @@ public sealed partial class FaceStore
         args[1] = group;
         args[2] = _options.ChangeLogLength;
         for (var i = 0; i < ids.Count; i++) args[3 + i] = ids[i];
-        var reply = await Db.ScriptEvaluateAsync(StoreScripts.DeleteVectors, [keys.Group(group)], args).WaitAsync(cancellationToken);
+        var reply = await _writes.EvalAsync(StoreScripts.DeleteVectors, [keys.Group(group)], args, cancellationToken);
         if (reply.Resp2Type == ResultType.Integer) throw new GroupNotFoundException(group);
         var parts = (RedisResult[])reply!;
         var notFound = new string[parts.Length - 1];
@@ -99,7 +101,8 @@ public sealed partial class FaceStore
         {
             foreach (var (k, v) in item.Metadata)
             {
-                if (SystemMetadata.IsSystemKey(k)) throw new ArgumentException($"Item {index}: '{k}' is system metadata; use the VectorWrite property.");
+                if (SystemMetadata.IsSystemKey(k))
+                    throw new ArgumentException($"Item {index}: '{k}' is system metadata; use the VectorWrite property.");
                 if (!Names.IsValidName(k)) throw new ArgumentException($"Item {index}: metadata key '{k}' is not {Names.NameRule}.");
                 metadata[k] = v;
             }

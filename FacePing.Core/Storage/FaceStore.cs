@@ -14,7 +14,7 @@ namespace FacePing.Core.Storage;
 /// safe for concurrent use; register once (singleton). Without a <paramref name="scan"/> every search uses HNSW.
 /// </summary>
 public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, TimeProvider clock,
-    ScanIndex? scan = null)
+    ScanIndex? scan = null, RedisDurability? durability = null)
 {
     public static readonly ActivitySource Activity = new("FacePing.Store");
 
@@ -30,6 +30,9 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
 
     private readonly VectorStoreOptions _options = options.Value;
 
+    // Every write script goes through the durability policy (FacePing:Store:Durability).
+    private readonly RedisDurability _writes = durability ?? new RedisDurability(redis, options);
+
     private IDatabase Db => redis.GetDatabase();
 
     private static IReadOnlyDictionary<string, string> ParseMetadata(RedisValue json) =>
@@ -41,7 +44,8 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
     {
         if (fields[0].IsNull) return null;
         var createdAt = DateTimeOffset.Parse((string)fields[0]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        return new GroupInfo(name, createdAt, count, fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString());
+        return new GroupInfo(name, createdAt, count,
+            fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString());
     }
 
     private static string[] Strings(RedisValue[] values)

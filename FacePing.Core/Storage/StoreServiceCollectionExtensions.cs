@@ -9,8 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="FaceStore"/> and <see cref="ApiKeyStore"/> (singletons) with validated
-    /// <see cref="VectorStoreOptions"/>. Needs an <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>).
+    /// Registers <see cref="FaceStore"/>, <see cref="ApiKeyStore"/> and <see cref="RedisDurability"/> (singletons) with
+    /// validated <see cref="VectorStoreOptions"/>, and the <c>redis</c> health check. Needs an
+    /// <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>).
     /// </summary>
     public static IServiceCollection AddFacePingStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +20,9 @@ public static class StoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RedisDurability>();
+        // /health says which Redis failure is going on (replaces the generic Redis ping check of the Aspire client).
+        services.AddHealthChecks().AddCheck<RedisStoreHealthCheck>(RedisStoreHealthCheck.Name);
         services.AddSingleton<ScanIndex>();
         services.AddSingleton<FaceStore>();
         services.AddSingleton<ApiKeyStore>();

@@ -64,4 +64,29 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(100, 10_000_000)]
     public int ChangeLogLength { get; set; } = 10_000;
+
+    /// <summary>
+    /// When a write is answered (docs/operations.md): <c>none</c> as soon as the primary applied it; <c>local</c> once
+    /// it is in the primary's fsynced append-only file (<c>WAITAOF 1 0</c>); <c>replica</c> once a replica has it
+    /// (<c>WAIT 1</c>). A write whose policy does not hold within <see cref="DurabilityTimeoutMilliseconds"/> is
+    /// answered 503 (<see cref="DurabilityException"/>). Default <c>local</c>: it holds on every deployment shape, a
+    /// lone Redis included, and with the shipped <c>appendfsync always</c> it costs one group-committed fsync.
+    /// </summary>
+    [RegularExpression("^(none|local|replica)$")]
+    public string Durability { get; set; } = DurabilityModes.Local;
+
+    /// <summary>
+    /// How long a write may wait for its durability policy (WAIT/WAITAOF timeout) before it is answered 503. Keep it
+    /// below the Redis client's async timeout (5 s by default).
+    /// </summary>
+    [Range(10, 60_000)]
+    public int DurabilityTimeoutMilliseconds { get; set; } = 1000;
+}
+
+/// <summary>The values of <see cref="VectorStoreOptions.Durability"/>.</summary>
+public static class DurabilityModes
+{
+    public const string None = "none";
+    public const string Local = "local";
+    public const string Replica = "replica";
 }

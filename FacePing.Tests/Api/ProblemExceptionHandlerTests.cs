@@ -22,9 +22,22 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         { new ModelMismatchException("g", "old-model", "new-model"), 409, false },
         { new FacePing.Api.Faces.NoFaceException("image"), 422, false },
         { new ImageRejectedException(413, "Image too large", "too many pixels").ForField("Face2"), 413, false },
-        { new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown), 503, true },
+        {
+            new RedisConnectionException(
+                ConnectionFailureType.UnableToConnect, CommandFlags.None, "down", null, CommandStatus.Unknown),
+            503, true
+        },
         { new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent), 503, true },
         { new InferenceUnavailableException("down"), 503, true },
+        { new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None,
+            "READONLY You can't write against a read only replica. script: x"), 503, true },
+        { new RedisServerException(RedisErrorKind.Loading, CommandFlags.None,
+            "LOADING Redis is loading the dataset in memory"), 503, true },
+        { new RedisServerException(RedisErrorKind.MasterDown, CommandFlags.None,
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."), 503, true },
+        { new DurabilityException("no replica confirmed it"), 503, true },
+        { new RedisServerException(RedisErrorKind.UnknownCommand, CommandFlags.None, "ERR unknown command 'VADD'"),
+            500, false },
         { new ImageRejectedException(415, "Unsupported image", "not an image"), 415, false },
         { new BadHttpRequestException("too big", 413), 413, false },
         { new BadHttpRequestException("bad", new JsonException("x", "$.a", 0, 3)), 400, false },
@@ -35,9 +48,16 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
     public async Task Maps_exception_to_problem(Exception exception, int status, bool retryAfter)
     {
         var services = fixture.Factory.Services;
-        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        var handler = new ProblemExceptionHandler(
+            services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
+        if (status == 500)
+        {
+            // Not a transient Redis failure: a bug or a wrong server, left to the framework's 500.
+            Assert.False(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+            return;
+        }
         Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
         Assert.Equal(status, context.Response.StatusCode);
         Assert.Equal(retryAfter, context.Response.Headers.RetryAfter.Count > 0);
@@ -51,6 +71,18 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
             Assert.Contains("512", detail);
             Assert.Contains("128", detail);
             Assert.True(json.RootElement.GetProperty("errors").TryGetProperty("vectorString", out _));
+        }
+        if (exception is RedisException)
+        {
+            // Which failure it is, for clients and operators (a failover is not an outage).
+            var expected = exception switch
+            {
+                DurabilityException => "not-durable",
+                RedisTimeoutException => "timeout",
+                RedisConnectionException => "unreachable",
+                _ => exception.Message.Split(' ')[0].ToLowerInvariant(), // the server's error code
+            };
+            Assert.Equal(expected, json.RootElement.GetProperty("redis").GetString());
         }
         if (exception is GroupNotFoundException)
         {
@@ -67,7 +99,9 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
     public async Task Unknown_exceptions_are_left_to_the_framework()
     {
         var services = fixture.Factory.Services;
-        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
-        Assert.False(await handler.TryHandleAsync(new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(), CancellationToken.None));
+        var handler = new ProblemExceptionHandler(
+            services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        Assert.False(await handler.TryHandleAsync(
+            new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(), CancellationToken.None));
     }
 }

@@ -42,7 +42,12 @@ public sealed class PublishManifestTests
         Assert.Contains(redis.GetProperty("volumes").EnumerateArray(), v => v.GetProperty("target").GetString() == "/data");
         var command = string.Join(' ', redis.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
         Assert.Contains("--requirepass", command);
-        foreach (var setting in new[] { "--appendonly yes", "--aof-use-rdb-preamble yes", "--maxmemory-policy noeviction", "--save ''" })
+        string[] settings =
+        [
+            "--appendonly yes", "--appendfsync always", "--aof-use-rdb-preamble yes", "--auto-aof-rewrite-percentage 5",
+            "--maxmemory-policy noeviction", "--save ''",
+        ];
+        foreach (var setting in settings)
             Assert.Contains(setting, command);
 
         // Services are .NET projects by relative path; the Api and the console are the public ones.

@@ -102,12 +102,13 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The shipped settings first (as RedisServer), then this node's.
+        foreach (var arg in RedisServer.ShippedConfiguration) psi.ArgumentList.Add(arg);
         foreach (var arg in new[]
                  {
                      "--bind", "127.0.0.1", "--port", Ports[i].ToString(), "--dir", dir,
                      "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(dir, "nodes.conf"),
                      "--cluster-port", _busPorts[i].ToString(),
-                     "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                  })
             psi.ArgumentList.Add(arg);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");

@@ -1,32 +1,52 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using FacePing.AppHost;
 using StackExchange.Redis;
 
 namespace FacePing.Tests.Infrastructure;
 
 /// <summary>
-/// A real Redis 8 on a free loopback port with its own data directory, started from the binary the set-up provisions.
-/// It can be killed and started again on the same port and data (AOF) for fault tests.
+/// A real Redis 8 on a free loopback port with its own data directory, started from the binary the set-up provisions
+/// with the shipped configuration (deploy/redis/redis.conf, each directive an argument as the AppHost passes it), then
+/// this server's bind, port and directory, then <c>extraArgs</c> (later arguments win). It can be killed and started
+/// again on the same port and data (AOF) for fault tests.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime, IDisposable
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("faceping-redis-").FullName;
+    private IReadOnlyList<string> _extraArgs = [];
     private Process? _process;
     private ConnectionMultiplexer? _admin;
 
+    // xunit builds class fixtures through their one public constructor, so extra arguments come through a factory.
+    public RedisServer() { }
+
+    /// <summary>A server (not started) adding <paramref name="extraArgs"/> after the shipped configuration.</summary>
+    public static RedisServer WithArgs(params string[] extraArgs) => new() { _extraArgs = extraArgs };
+
+    /// <summary>The settings every FacePing Redis runs with, as redis-server arguments (RedisConfigFile).</summary>
+    public static IReadOnlyList<string> ShippedConfiguration { get; } =
+        RedisConfigFile.Arguments(RedisConfigFile.PathIn(RepoPaths.Root));
+
     public int Port { get; } = FreePort();
+
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("faceping-redis-").FullName;
+
+    public bool IsRunning => _process is { HasExited: false };
 
     public string ConnectionString => $"127.0.0.1:{Port},allowAdmin=true,abortConnect=false";
 
     /// <summary>A connection for assertions on what Redis really holds.</summary>
-    public IDatabase Db => (_admin ??= ConnectionMultiplexer.Connect(ConnectionString)).GetDatabase();
+    public IDatabase Db => Admin.GetDatabase();
 
-    public IServer Server => (_admin ??= ConnectionMultiplexer.Connect(ConnectionString)).GetServer("127.0.0.1", Port);
+    public IServer Server => Admin.GetServer("127.0.0.1", Port);
+
+    private ConnectionMultiplexer Admin => _admin ??= ConnectionMultiplexer.Connect(ConnectionString);
 
     public async Task InitializeAsync() => await StartAsync();
 
-    public async Task StartAsync()
+    /// <summary>Starts redis-server; <paramref name="moreArgs"/> apply to this start only (e.g. a slow load).</summary>
+    public async Task StartAsync(IReadOnlyList<string>? moreArgs = null)
     {
         if (!File.Exists(RepoPaths.RedisServer))
             throw new InvalidOperationException($"{RepoPaths.RedisServer} is missing: run ./test.sh (it provisions Redis 8).");
@@ -36,31 +56,25 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(), "--dir", _dataDir,
-                     "--appendonly", "yes", "--appendfsync", "everysec", "--save", "" })
+        foreach (var arg in ShippedConfiguration) psi.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(), "--dir", DataDir,
+                     "--logfile", Path.Combine(DataDir, "redis.log") })
             psi.ArgumentList.Add(arg);
+        foreach (var arg in _extraArgs.Concat(moreArgs ?? [])) psi.ArgumentList.Add(arg);
         _process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        await WaitListeningAsync(_process, Port, $"redis-server (log: {Path.Combine(DataDir, "redis.log")})");
+    }
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"redis-server did not listen on {Port}");
+    /// <summary>The server's log (its <c>--logfile</c>), for failure messages.</summary>
+    public string Log()
+    {
+        var path = Path.Combine(DataDir, "redis.log");
+        try { return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : ""; }
+        catch (IOException) { return ""; }
     }
 
     /// <summary>SIGKILL: no shutdown save, as in a crash.</summary>
@@ -87,7 +101,29 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
         _admin?.Dispose();
         _admin = null;
         Kill();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Waits (polling, 20 s deadline) until <paramref name="process"/> accepts connections on
+    /// <paramref name="port"/>.</summary>
+    internal static async Task WaitListeningAsync(Process process, int port, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"{what} exited with {process.ExitCode}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException($"{what} did not listen on {port}");
     }
 
     public static int FreePort()

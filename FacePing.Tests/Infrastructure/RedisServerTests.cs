@@ -12,4 +12,17 @@ public sealed class RedisServerTests(RedisServer redis) : IClassFixture<RedisSer
         await redis.Db.ExecuteAsync("VADD", "probe", "VALUES", "2", "1", "0", "a");
         Assert.Equal(1L, (long)await redis.Db.ExecuteAsync("VCARD", "probe"));
     }
+
+    [Fact]
+    public async Task Test_servers_run_the_shipped_configuration()
+    {
+        // deploy/redis/redis.conf, as every FacePing Redis runs it: the settings durability and restart time rest on.
+        var expected = new Dictionary<string, string>
+        {
+            ["appendonly"] = "yes", ["appendfsync"] = "always", ["aof-use-rdb-preamble"] = "yes",
+            ["auto-aof-rewrite-percentage"] = "5", ["maxmemory-policy"] = "noeviction", ["save"] = "",
+        };
+        foreach (var (name, value) in expected)
+            Assert.Equal(value, (await redis.Server.ConfigGetAsync(name)).Single().Value);
+    }
 }
