@@ -26,14 +26,8 @@ done
 server=.cache/redis/bin/redis-server
 cli=.cache/redis/bin/redis-cli
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-# The shipped settings, one redis-server argument per directive (the AppHost's rule: RedisConfigFile.cs).
-conf=()
-while read -r -a parts; do
-  [ ${#parts[@]} -eq 0 ] && continue
-  case "${parts[0]}" in \#*) continue ;; esac
-  conf+=("--${parts[0]}")
-  for p in "${parts[@]:1}"; do [ "$p" = '""' ] && conf+=("") || conf+=("$p"); done
-done < deploy/redis/redis.conf
+# The shipped settings as redis-server arguments (the array conf).
+source eng/redis-conf-args.sh
 
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; }
