@@ -65,7 +65,10 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
             await script;
             return await queued;
         });
-        return (await GetAsync(definition.Tenant, definition.JobId))!;
+        // The job as it was stored, not read back: a worker may already have started it, and the 202 describes what
+        // was accepted ("queued"); GET /jobs/{id} tells the rest.
+        return new JobView(definition.JobId, definition.GroupName, definition.Source, JobStatus.Queued, 0, 0, 0, [],
+            null, definition.CreatedAt, null);
     }
 
     public async Task<JobDefinition?> GetDefinitionAsync(string tenant, string jobId)
