@@ -1,3 +1,4 @@
+using FacePing.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace FacePing.Tests.Ingestion.EndToEnd;
@@ -15,8 +16,8 @@ public sealed class IngestionStartupTests(IngestionFixture fx)
     {
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings[key] = value;
-        await using var factory = new IngestionFactory(fx.Redis.ConnectionString, fx.Inference, settings);
-        var error = Assert.ThrowsAny<Exception>(() => factory.Start());
+        var error = await StartupFailure.CaptureAsync(
+            () => new IngestionFactory(fx.Redis.ConnectionString, fx.Inference, settings), factory => factory.Start());
         var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException
             ?? (error as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(validation);
