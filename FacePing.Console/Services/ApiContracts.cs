@@ -37,10 +37,10 @@ public sealed record IdentifiedFace(FaceBox Box, float Confidence, FaceQuality? 
 public sealed record IdentifyResponse(int FaceCount, List<IdentifiedFace> Faces);
 
 public sealed record FtpImportRequest(string Host, int? Port, string Username, string Password, string FolderPath,
-    string? NotificationEmailAddress, string? CallbackUrl);
+    string? NotificationEmailAddress, string? CallbackUrl, double? MinQuality);
 
 public sealed record DriveImportRequest(string FolderId, string ServiceAccountKey, string? NotificationEmailAddress,
-    string? CallbackUrl);
+    string? CallbackUrl, double? MinQuality);
 
 public sealed record JobAccepted(string JobId, string Status, string StatusUrl);
 

@@ -72,13 +72,16 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
         await Page.FillAsync("#ftp-username", "reader");
         await Page.FillAsync("#ftp-password", "secret");
         await Page.FillAsync("#ftp-email", "not an address");
+        await Page.FillAsync("#ftp-min-quality", "1.5");
         await Page.ClickAsync("text=Start import");
         await Expect(Page.Locator(Message("ftp-host"))).ToContainTextAsync("host must be a host name or IP address");
         await Expect(Page.Locator(Message("ftp-email"))).ToContainTextAsync("plain e-mail address");
+        await Expect(Page.Locator(Message("ftp-min-quality"))).ToHaveTextAsync("minQuality must be between 0 and 1.");
 
         // What only the Api knows: a callback to a loopback address is refused, and its message lands at that field.
         await Page.FillAsync("#ftp-host", "ftp.example.org");
         await Page.FillAsync("#ftp-email", "ops@example.org");
+        await Page.FillAsync("#ftp-min-quality", "0.5");
         await Page.FillAsync("#ftp-callback", "http://127.0.0.1:9/hook");
         await Page.ClickAsync("text=Start import");
         await Expect(Page.Locator(Message("ftp-callback"))).ToContainTextAsync("callbackUrl is not allowed");

@@ -85,6 +85,9 @@ public sealed class FtpImportForm
 
     [CallbackUrl]
     public string? CallbackUrl { get; set; }
+
+    [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
+    public double? MinQuality { get; set; }
 }
 
 public sealed class DriveImportForm
@@ -105,4 +108,7 @@ public sealed class DriveImportForm
 
     [CallbackUrl]
     public string? CallbackUrl { get; set; }
+
+    [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
+    public double? MinQuality { get; set; }
 }
