@@ -12,19 +12,7 @@ lfw="$(cd "$1" && pwd)"; shift
 cd "$root"
 ./eng/provision-models.sh >/dev/null
 
-echo "building (Release)..." >&2
-dotnet build FacePing.Inference -c Release -v q -nologo >/dev/null
-dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-port="$(free_port)"
-log="$(mktemp)"
-env ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
-  dotnet FacePing.Inference/bin/Release/net10.0/FacePing.Inference.dll >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { cat "$log" >&2; exit 1; }
+source eng/start-inference.sh
 
 dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll cluster-lfw \
-  --inference "http://127.0.0.1:$port" --lfw "$lfw" "$@"
+  --inference "$inference_url" --lfw "$lfw" "$@"

@@ -112,7 +112,7 @@ public static class ClusteringApi
     {
         var tenant = user.Tenant();
         // Another tenant's job lives under another key prefix, so it is simply not found; so is a folder import.
-        var job = IsJobId(jobId) ? await jobs.GetAsync(tenant, jobId) : null;
+        var job = JobStore.IsJobId(jobId) ? await jobs.GetAsync(tenant, jobId) : null;
         if (job is null || job.Source != JobSource.Cluster)
             return Problems.NotFound($"Cluster job '{jobId}' does not exist.");
         var errors = new Dictionary<string, string[]>();
@@ -125,6 +125,4 @@ public static class ClusteringApi
         var page = await results.PageAsync(tenant, jobId, from, take);
         return TypedResults.Ok(page.Select(c => new ClusterResponse(c.ClusterId, c.Size, c.Ids)));
     }
-
-    private static bool IsJobId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 }

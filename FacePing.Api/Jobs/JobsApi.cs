@@ -119,7 +119,7 @@ public static class JobsApi
     public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(string jobId, ClaimsPrincipal user, JobStore jobs)
     {
         // Another tenant's job lives under another key prefix, so it is simply not found.
-        var job = IsJobId(jobId) ? await jobs.GetAsync(user.Tenant(), jobId) : null;
+        var job = JobStore.IsJobId(jobId) ? await jobs.GetAsync(user.Tenant(), jobId) : null;
         return job is null ? Problems.NotFound($"Job '{jobId}' does not exist.") : TypedResults.Ok(job);
     }
 
@@ -131,5 +131,4 @@ public static class JobsApi
         return TypedResults.Ok(await jobs.ListAsync(user.Tenant(), take));
     }
 
-    private static bool IsJobId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 }

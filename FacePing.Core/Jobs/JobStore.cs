@@ -182,4 +182,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
         hash.TryGetValue(name, out var value) && value.TryParse(out int n) ? n : 0;
 
     public static string NewJobId() => Guid.CreateVersion7().ToString("N", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a path's job id has <see cref="NewJobId"/>'s shape; others need no Redis lookup to be 404.</summary>
+    public static bool IsJobId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 }

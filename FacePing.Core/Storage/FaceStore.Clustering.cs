@@ -156,8 +156,8 @@ public sealed partial class FaceStore
                 var count = (args.Count - 5) / 4;
                 if (count == 0) break;
                 args[4] = count;
-                var reply = await Db.ScriptEvaluateAsync(StoreScripts.ReplaceMetadata, [keys.Group(group)], [.. args])
-                    .WaitAsync(cancellationToken);
+                var reply = await _writes.EvalAsync(StoreScripts.ReplaceMetadata, [keys.Group(group)], [.. args],
+                    cancellationToken);
                 if (reply.Resp2Type == ResultType.Integer) throw new GroupNotFoundException(group);
                 var parts = (RedisResult[])reply!;
                 changed += (int)parts[0];

@@ -38,6 +38,9 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
     // before they are applied while none is, instead of each blocking the shared connection for the whole timeout.
     private volatile bool _replicaMissing;
 
+    // Whether the connection is to a Redis Cluster, known once a server has answered; asked on every write until then.
+    private bool? _cluster;
+
     /// <summary>The policy in force (<see cref="DurabilityModes"/>).</summary>
     public string Mode => _mode;
 
@@ -72,12 +75,21 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
         }
     }
 
+    private bool IsCluster()
+    {
+        if (_cluster is { } known) return known;
+        var servers = redis.GetServers();
+        var cluster = servers.Any(s => s.ServerType == ServerType.Cluster);
+        if (servers.Any(s => s.IsConnected)) _cluster = cluster;
+        return cluster;
+    }
+
     private async Task<T> WriteOnceAsync<T>(RedisKey route, Func<IDatabaseAsync, Task<T>> write,
         CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         if (_mode == DurabilityModes.None) return await write(db).WaitAsync(cancellationToken);
-        var cluster = redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+        var cluster = IsCluster();
         if (_mode == DurabilityModes.Replica && _replicaMissing)
             await EnsureReplicaAsync(cluster ? redis.GetServer(route) : db, cancellationToken);
 

@@ -59,13 +59,26 @@ public sealed class CallbackUrlAttribute : ValidationAttribute
 }
 
 /// <summary>
-/// What the FTP form holds; property names are the Api's field names, so its errors find their inputs.
+/// What both import forms hold; property names are the Api's field names, so its errors find their inputs.
 /// </summary>
-public sealed class FtpImportForm
+public abstract class ImportForm
 {
     [Required(ErrorMessage = "Choose the group the faces go to.")]
     public string? Group { get; set; }
 
+    [PlainEmail]
+    public string? NotificationEmailAddress { get; set; }
+
+    [CallbackUrl]
+    public string? CallbackUrl { get; set; }
+
+    [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
+    public double? MinQuality { get; set; }
+}
+
+/// <summary>The FTP form: the server, its account and the folder.</summary>
+public sealed class FtpImportForm : ImportForm
+{
     [Required(ErrorMessage = "host is required."), FtpHost]
     public string Host { get; set; } = "";
 
@@ -79,22 +92,11 @@ public sealed class FtpImportForm
     public string Password { get; set; } = "";
 
     public string FolderPath { get; set; } = "";
-
-    [PlainEmail]
-    public string? NotificationEmailAddress { get; set; }
-
-    [CallbackUrl]
-    public string? CallbackUrl { get; set; }
-
-    [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
-    public double? MinQuality { get; set; }
 }
 
-public sealed class DriveImportForm
+/// <summary>The Drive form: the folder and the service account that can read it.</summary>
+public sealed class DriveImportForm : ImportForm
 {
-    [Required(ErrorMessage = "Choose the group the faces go to.")]
-    public string? Group { get; set; }
-
     [Required(ErrorMessage = "folderId is required."),
      RegularExpression("^[A-Za-z0-9_-]{1,200}$",
          ErrorMessage = "folderId must be a Google Drive folder id (letters, digits, '-' and '_').")]
@@ -102,13 +104,4 @@ public sealed class DriveImportForm
 
     [Required(ErrorMessage = "serviceAccountKey is required (the service account's JSON key).")]
     public string ServiceAccountKey { get; set; } = "";
-
-    [PlainEmail]
-    public string? NotificationEmailAddress { get; set; }
-
-    [CallbackUrl]
-    public string? CallbackUrl { get; set; }
-
-    [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
-    public double? MinQuality { get; set; }
 }
