@@ -17,8 +17,10 @@ for trx in "$results"/*.trx "$results"/*/*.trx; do
   p="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
   f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  # Name the failures just above the summary, where a CI log's tail shows them.
-  grep -o '<UnitTestResult [^>]*>' "$trx" | grep 'outcome="Failed"' | sed -nE 's/.* testName="([^"]*)".*/FAILED: \1/p' || true
+  # Name the failures and the first lines of their messages just above the summary, where a CI log's tail shows them.
+  perl -0777 -ne 'while (/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<\/UnitTestResult>/gs) {
+      my ($name, $all) = ($1, $&); print "FAILED: $name\n";
+      if ($all =~ /<Message>(.*?)<\/Message>/s) { my @l = split /\n/, $1; print "  $_\n" for @l[0 .. ($#l < 5 ? $#l : 5)] } }' "$trx"
 done
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi

@@ -30,13 +30,15 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         await ApiTestData.CreateGroup(client, "g");
         var id = await ApiTestData.StoreVector(client, "g", [1, 0, 0]);
         var batch = redis.Db.CreateBatch();
-        var fills = Enumerable.Range(0, 4000).Select(i => batch.StringSetAsync($"fill:{i}", i)).ToArray();
+        // ~1 ms a key on reload: about 15 s of LOADING, long enough for a client on a busy CI machine to reconnect
+        // (the reconnect backs off) and still find Redis loading, then ask /health while it still is.
+        var fills = Enumerable.Range(0, 15_000).Select(i => batch.StringSetAsync($"fill:{i}", i)).ToArray();
         batch.Execute();
         await Task.WhenAll(fills);
         await RewriteAofAsync(redis);
 
         redis.Kill();
-        await redis.StartAsync(["--key-load-delay", "1000"]); // ~1 ms a key: several seconds of LOADING
+        await redis.StartAsync(["--key-load-delay", "1000"]);
         var watch = Stopwatch.StartNew();
 
         var loading = await UntilAsync(async () =>
@@ -47,7 +49,7 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
             Assert.NotNull(response.Headers.RetryAfter);
             var isLoading = problem.TryGetProperty("redis", out var code) && code.GetString() == "loading";
             return isLoading ? problem : (JsonElement?)null;
-        }, TimeSpan.FromSeconds(5));
+        }, TimeSpan.FromSeconds(10));
         output.WriteLine($"503 loading after {watch.ElapsedMilliseconds} ms: {loading}");
         using (var write = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "0,1,0" }))
         {
@@ -63,7 +65,7 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         {
             using var response = await client.GetAsync($"/vectors/{id}");
             return response.StatusCode == HttpStatusCode.OK ? true : (bool?)null;
-        }, TimeSpan.FromSeconds(30));
+        }, TimeSpan.FromSeconds(60));
         output.WriteLine($"answering again after {watch.ElapsedMilliseconds} ms");
         Assert.Contains("loading", health);
     }
