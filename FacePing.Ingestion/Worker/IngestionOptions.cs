@@ -33,6 +33,17 @@ public sealed class IngestionOptions
     public TimeSpan InferenceRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Times a job interrupted by a Redis failure (a failover, a restart, a lost connection) is resumed by its own worker,
+    /// waiting <see cref="RedisRetryDelay"/>, then twice as long each time; past that it is handed back and resumes
+    /// after <see cref="ClaimMinIdle"/>. A Sentinel failover takes a few seconds: the defaults wait out 1 + 2 + 4 + 8 s.
+    /// </summary>
+    [Range(0, 20)]
+    public int RedisRetries { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RedisRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Times a job may take its worker down (claimed again from a dead worker, not counting deliberate hand-backs)
     /// before it is given up as failed, so one poisonous job cannot crash workers for ever.
     /// </summary>

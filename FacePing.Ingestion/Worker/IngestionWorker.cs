@@ -72,8 +72,7 @@ public sealed class IngestionWorker(
         var renewing = RenewAsync(db, entry.Id, heartbeat.Token);
         try
         {
-            using var scope = services.CreateScope();
-            await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(tenant, jobId, stoppingToken);
+            await ProcessResumingAsync(tenant, jobId, stoppingToken);
             await AckAsync(db, entry.Id);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -89,7 +88,8 @@ public sealed class IngestionWorker(
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again", jobId, e.Message);
+            logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again after {MinIdle}",
+                jobId, e.Message, _options.ClaimMinIdle);
             await HandBackAsync(tenant, jobId);
         }
         catch (Exception e)
@@ -112,6 +112,32 @@ public sealed class IngestionWorker(
         {
             await heartbeat.CancelAsync();
             await renewing;
+        }
+    }
+
+    /// <summary>
+    /// Runs the job; when Redis fails under it (a failover or a restart takes seconds) the job is resumed here, after a
+    /// growing pause, instead of waiting <see cref="IngestionOptions.ClaimMinIdle"/> to be claimed. A run is safe to
+    /// repeat (finished files are skipped), and the entry is still this worker's, so nothing else takes the job meanwhile.
+    /// </summary>
+    private async Task ProcessResumingAsync(string tenant, string jobId, CancellationToken stoppingToken)
+    {
+        var delay = _options.RedisRetryDelay;
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                using var scope = services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(tenant, jobId, stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException && retry < _options.RedisRetries)
+            {
+                logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; resuming it in {Delay}",
+                    jobId, e.Message, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay *= 2;
+            }
         }
     }
 

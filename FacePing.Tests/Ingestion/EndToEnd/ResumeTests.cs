@@ -14,18 +14,7 @@ public sealed class ResumeTests(IngestionFixture fx)
     public async Task Worker_stopped_mid_job_is_resumed_by_another_without_duplicates()
     {
         using var folder = new IngestFolder(withBadFiles: false);
-        // Twelve face photos: the three fixtures under four names each.
-        var names = new List<string>();
-        for (var copy = 0; copy < 4; copy++)
-        {
-            foreach (var photo in IngestFolder.FacePhotos)
-            {
-                var name = $"copy{copy}-{photo}";
-                File.Copy(Path.Combine(folder.Path, photo), Path.Combine(folder.Path, name));
-                names.Add(name);
-            }
-        }
-        names.AddRange(IngestFolder.FacePhotos);
+        var names = folder.AddFaceCopies(4); // fifteen face photos: the three fixtures under five names each
         await using var ftp = await FtpTestServer.StartAsync(folder.Path);
         await using var redis = new RedisServer();
         await redis.InitializeAsync();
@@ -97,9 +86,7 @@ public sealed class ResumeTests(IngestionFixture fx)
     public async Task Group_deleted_mid_job_fails_the_job_and_leaves_no_vectors_behind()
     {
         using var folder = new IngestFolder(withBadFiles: false);
-        for (var copy = 0; copy < 4; copy++)
-            foreach (var photo in IngestFolder.FacePhotos)
-                File.Copy(Path.Combine(folder.Path, photo), Path.Combine(folder.Path, $"copy{copy}-{photo}"));
+        folder.AddFaceCopies(4);
         await using var ftp = await FtpTestServer.StartAsync(folder.Path);
         await using var redis = new RedisServer();
         await redis.InitializeAsync();

@@ -38,6 +38,26 @@ public sealed class IngestFolder : IDisposable
         ImageFiles = images;
     }
 
+    /// <summary>
+    /// Adds <paramref name="copies"/> copies of each face photo under new names (a job long enough to interrupt) and
+    /// returns the names of every face photo at the top of the folder.
+    /// </summary>
+    public IReadOnlyList<string> AddFaceCopies(int copies)
+    {
+        var names = new List<string>();
+        for (var copy = 0; copy < copies; copy++)
+        {
+            foreach (var photo in FacePhotos)
+            {
+                var name = $"copy{copy}-{photo}";
+                File.Copy(System.IO.Path.Combine(Path, photo), System.IO.Path.Combine(Path, name));
+                names.Add(name);
+            }
+        }
+        names.AddRange(FacePhotos);
+        return names;
+    }
+
     public byte[] Read(string name) => File.ReadAllBytes(System.IO.Path.Combine(Path, name));
 
     public void Dispose()

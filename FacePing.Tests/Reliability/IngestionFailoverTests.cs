@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FacePing.Core.Jobs;
+using FacePing.Tests.Infrastructure;
+using FacePing.Tests.Ingestion.EndToEnd;
+using FacePing.Tests.Ingestion.Fakes;
+using Xunit.Abstractions;
+
+namespace FacePing.Tests.Reliability;
+
+/// <summary>
+/// The Ingestion worker on a Sentinel connection string, its primary SIGKILLed in the middle of an FTP import: the
+/// worker follows the promoted replica and resumes the job itself within seconds (not after ClaimMinIdle), and the job
+/// ends with every photo stored exactly once. Writes are acknowledged under Durability=replica, as in an HA deployment.
+/// </summary>
+[Collection(IngestionCollection.Name)]
+public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Primary_killed_mid_import_the_worker_follows_sentinel_and_finishes_the_job_itself()
+    {
+        await using var ha = new TwoReplicaSentinelApi();
+        await ha.InitializeAsync();
+        using var folder = new IngestFolder(withBadFiles: false);
+        var names = folder.AddFaceCopies(5);
+        await using var ftp = await FtpTestServer.StartAsync(folder.Path);
+        var key = await ha.Api.CreateTenantAsync("import-failover");
+        using var client = ha.Api.CreateClient(key.Key);
+        (await client.PostAsync("/groups/people", null)).EnsureSuccessStatusCode();
+
+        var settings = IngestionFixture.WorkerSettings(null, null, null);
+        settings["FacePing:Ingestion:Concurrency"] = "1";
+        settings["FacePing:Ingestion:ClaimMinIdle"] = "00:05:00"; // a hand-back could not finish within the test
+        settings["FacePing:Store:Durability"] = "replica";
+        settings["FacePing:Store:DurabilityTimeoutMilliseconds"] = "1000";
+        await using var worker = new IngestionFactory(ha.ConnectionString, fx.Inference, settings,
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+
+        var jobId = await JobPolling.SubmitAsync(client, "/groups/people/process-ftp-folder", new
+        {
+            host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
+        });
+        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+        var old = await ha.PrimaryAsync();
+        var watch = Stopwatch.StartNew();
+        old.Kill();
+        var promoted = await ha.WaitForNewPrimaryAsync(old, TimeSpan.FromSeconds(30));
+        output.WriteLine($"new primary :{promoted.Port} after {watch.Elapsed.TotalSeconds:F1} s");
+
+        var done = await UntilJobAsync(client, jobId,
+            job => job.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(90));
+        output.WriteLine($"job ended {watch.Elapsed.TotalSeconds:F1} s after the kill: {done}");
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(names.Count, done.GetProperty("totalFiles").GetInt32());
+        Assert.Equal(names.Count, done.GetProperty("processed").GetInt32());
+        Assert.Equal(names.Count, done.GetProperty("successCount").GetInt32());
+        Assert.Empty(done.GetProperty("failed").EnumerateArray());
+
+        var ids = await client.GetFromJsonAsync<string[]>("/groups/people/vectors");
+        var expected = names.Select(n => IngestedVectorId.For(key.TenantId, "people", "ftp", "/" + n))
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, ids);
+
+        // The worker met the failover and resumed the job itself; it never handed the job back.
+        var resumed = worker.Logs.Lines.Where(l => l.Contains("resuming it in", StringComparison.Ordinal)).ToList();
+        output.WriteLine(string.Join('\n', resumed));
+        Assert.NotEmpty(resumed);
+        Assert.False(await promoted.Db.HashExistsAsync(JobKeys.Job(key.TenantId, jobId), "interruptions"));
+    }
+
+    /// <summary>Polls the job until <paramref name="condition"/> holds; a 503 while Redis fails over is waited out.</summary>
+    private static async Task<JsonElement> UntilJobAsync(HttpClient client, string jobId,
+        Func<JsonElement, bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync($"/jobs/{jobId}");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, last);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var job = JsonDocument.Parse(last[4..]).RootElement;
+                if (condition(job)) return job;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the job did not get there within {limit}: {last}");
+    }
+}
