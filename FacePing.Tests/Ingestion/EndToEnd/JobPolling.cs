@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using FacePing.Core.Jobs;
 
 namespace FacePing.Tests.Ingestion.EndToEnd;
 
@@ -30,5 +31,23 @@ public static class JobPolling
         Assert.Equal($"/jobs/{jobId}", doc.RootElement.GetProperty("statusUrl").GetString());
         Assert.Equal($"/jobs/{jobId}", response.Headers.Location?.OriginalString);
         return jobId;
+    }
+
+    /// <summary>
+    /// Asserts that an FTP job over the folder root ended completed with every one of <paramref name="names"/> stored
+    /// once in <paramref name="group"/>, under the ids the worker derives, and nothing else.
+    /// </summary>
+    public static async Task AssertStoredEveryPhotoAsync(HttpClient client, JsonElement done, string tenantId,
+        string group, IReadOnlyList<string> names)
+    {
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal(names.Count, done.GetProperty("totalFiles").GetInt32());
+        Assert.Equal(names.Count, done.GetProperty("processed").GetInt32());
+        Assert.Equal(names.Count, done.GetProperty("successCount").GetInt32());
+        Assert.Empty(done.GetProperty("failed").EnumerateArray());
+        var ids = await client.GetFromJsonAsync<string[]>($"/groups/{group}/vectors");
+        var expected = names.Select(n => IngestedVectorId.For(tenantId, group, "ftp", "/" + n))
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(expected, ids);
     }
 }

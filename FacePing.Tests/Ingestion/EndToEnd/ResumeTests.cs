@@ -64,16 +64,7 @@ public sealed class ResumeTests(IngestionFixture fx)
         await using var second = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-b")).Start();
         var done = await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(90));
 
-        Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.Equal(names.Count, done.GetProperty("totalFiles").GetInt32());
-        Assert.Equal(names.Count, done.GetProperty("processed").GetInt32());
-        Assert.Equal(names.Count, done.GetProperty("successCount").GetInt32());
-        Assert.Empty(done.GetProperty("failed").EnumerateArray());
-
-        var ids = await client.GetFromJsonAsync<string[]>("/groups/resumed/vectors");
-        var expected = names.Select(n => IngestedVectorId.For(key.TenantId, "resumed", "ftp", "/" + n))
-            .Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(expected, ids);
+        await JobPolling.AssertStoredEveryPhotoAsync(client, done, key.TenantId, "resumed", names);
         var group = (await client.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/groups"))!.Single();
         Assert.Equal(names.Count, group.GetProperty("vectorCount").GetInt32());
 
