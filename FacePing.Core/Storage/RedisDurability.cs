@@ -139,7 +139,9 @@ public sealed class RedisDurability(IConnectionMultiplexer redis, IOptions<Vecto
         {
             if ((long)((RedisResult[])reply!)[0] < 1)
                 throw new DurabilityException(
-                    $"The write was applied but was not fsynced to the append-only file within {_timeout} ms.");
+                    $"The write was applied but was not fsynced to the append-only file within {_timeout} ms " +
+                    "(Durability=local needs appendfsync always on the primary; with everysec every write waits " +
+                    "for the next once-a-second fsync).");
         }
         else if ((long)reply < 1)
         {
