@@ -11,6 +11,13 @@ public sealed class IngestionOptions
     [Range(1, 64)]
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Jobs one worker runs at the same time, so a small import (or a clustering job) is not held up behind a large
+    /// one. The Inference service sees up to <c>Jobs × Concurrency</c> requests at once.
+    /// </summary>
+    [Range(1, 16)]
+    public int Jobs { get; set; } = 2;
+
     /// <summary>How long the worker waits before asking the stream again when it was empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -6,7 +6,8 @@ using StackExchange.Redis;
 namespace FacePing.Ingestion.Worker;
 
 /// <summary>
-/// Reads jobs from the Redis stream as one consumer of the <c>ingestion</c> group. Entries of dead consumers that
+/// Reads jobs from the Redis stream as one consumer of the <c>ingestion</c> group and runs up to
+/// <see cref="IngestionOptions.Jobs"/> of them at a time. Entries of dead consumers that
 /// stayed pending longer than <see cref="IngestionOptions.ClaimMinIdle"/> are claimed first (XAUTOCLAIM), so a job
 /// whose worker crashed resumes elsewhere; while a job runs its entry is re-claimed by its own consumer now and then,
 /// which resets the idle time and keeps other workers off it. An entry is acknowledged only once its job has ended.
@@ -25,15 +26,49 @@ public sealed class IngestionWorker(
     {
         var db = redis.GetDatabase();
         await EnsureGroupAsync(db, stoppingToken);
-        logger.LogInformation("Ingestion worker {Consumer} reading {Stream}", _consumer, JobKeys.Stream);
+        logger.LogInformation("Ingestion worker {Consumer} reading {Stream}, {Jobs} jobs at a time", _consumer,
+            JobKeys.Stream, _options.Jobs);
+        // Job tasks by stream entry id. HandleAsync catches everything a job can throw, so a finished task only frees
+        // its slot. Only this loop touches the dictionary.
+        var running = new Dictionary<string, Task>();
+        try
+        {
+            await ReadJobsAsync(db, running, stoppingToken);
+        }
+        finally
+        {
+            // Jobs still running saw the same stop: each hands its job back before the worker exits.
+            await Task.WhenAll(running.Values);
+        }
+    }
+
+    private async Task ReadJobsAsync(IDatabase db, Dictionary<string, Task> running, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
+            foreach (var (id, job) in running.ToList())
+                if (job.IsCompleted) running.Remove(id);
+            if (running.Count >= _options.Jobs)
+            {
+                try
+                {
+                    await Task.WhenAny(running.Values).WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+
             StreamEntry[] entries;
             try
             {
                 var claimed = await db.StreamAutoClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
                     (long)_options.ClaimMinIdle.TotalMilliseconds, "0-0", count: 1);
-                entries = claimed.ClaimedEntries.Where(e => !e.IsNull).ToArray();
+                // A job of this worker whose renewal fell behind (a long pause) must not start a second time here.
+                entries = claimed.ClaimedEntries.Where(e => !e.IsNull && !running.ContainsKey(e.Id.ToString()))
+                    .ToArray();
                 if (entries.Length > 0)
                 {
                     logger.LogInformation("Claimed job entry {EntryId} of a stalled worker", entries[0].Id);
@@ -54,7 +89,7 @@ public sealed class IngestionWorker(
                 await Delay(_options.PollInterval, stoppingToken);
                 continue;
             }
-            foreach (var entry in entries) await HandleAsync(db, entry, stoppingToken);
+            foreach (var entry in entries) running[entry.Id.ToString()] = HandleAsync(db, entry, stoppingToken);
         }
     }
 
