@@ -77,7 +77,7 @@ public sealed class IngestionWorker(
                 else entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
                     StreamPosition.NewMessages, count: 1);
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 logger.LogWarning("Reading the job stream failed: {Error}", e.Message);
                 await Delay(_options.PollInterval * 5, stoppingToken);
@@ -121,7 +121,7 @@ public sealed class IngestionWorker(
                 jobId, e.Message, _options.ClaimMinIdle);
             await HandBackAsync(tenant, jobId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again after {MinIdle}",
                 jobId, e.Message, _options.ClaimMinIdle);
@@ -138,7 +138,7 @@ public sealed class IngestionWorker(
                     "The import stopped because of an internal error; submit it again.", stoppingToken);
                 await AckAsync(db, entry.Id);
             }
-            catch (Exception inner) when (inner is RedisException or TimeoutException or OperationCanceledException)
+            catch (Exception inner) when (IsRedisFailure(inner) || inner is OperationCanceledException)
             {
                 logger.LogWarning("Job {JobId} could not be marked failed: {Error}", jobId, inner.Message);
             }
@@ -166,7 +166,7 @@ public sealed class IngestionWorker(
                 await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(tenant, jobId, stoppingToken);
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException && retry < _options.RedisRetries)
+            catch (Exception e) when (IsRedisFailure(e) && retry < _options.RedisRetries)
             {
                 logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; resuming it in {Delay}",
                     jobId, e.Message, delay);
@@ -209,7 +209,7 @@ public sealed class IngestionWorker(
             using var scope = services.CreateScope();
             await scope.ServiceProvider.GetRequiredService<JobStore>().RecordInterruptionAsync(tenant, jobId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (IsRedisFailure(e))
         {
             logger.LogWarning("Could not record the hand-back of job {JobId}: {Error}", jobId, e.Message);
         }
@@ -225,7 +225,7 @@ public sealed class IngestionWorker(
             {
                 await db.StreamClaimIdsOnlyAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer, 0, [entryId]);
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 logger.LogWarning("Renewing job entry {EntryId} failed: {Error}", entryId, e.Message);
             }
@@ -252,13 +252,16 @@ public sealed class IngestionWorker(
             {
                 return;
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 logger.LogWarning("Creating the job stream's consumer group failed: {Error}", e.Message);
                 if (!await Delay(TimeSpan.FromSeconds(2), cancellationToken)) return;
             }
         }
     }
+
+    // RedisTimeoutException derives from TimeoutException, not RedisException: a failover produces both.
+    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException;
 
     private static async Task<bool> Delay(TimeSpan delay, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FacePing.AppHost;
 using StackExchange.Redis;
 
@@ -76,6 +77,23 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
         try { return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(40)) : ""; }
         catch (IOException) { return ""; }
     }
+
+    /// <summary>SIGSTOP: the server keeps its connections open and answers nothing (a hung or frozen node) until
+    /// <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(19);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal(18);
+
+    private void Signal(int signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running");
+        if (kill(process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     /// <summary>SIGKILL: no shutdown save, as in a crash.</summary>
     public void Kill()
