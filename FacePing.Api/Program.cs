@@ -20,7 +20,8 @@ InferenceHealthCheck.AddIfConfigured(builder);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
-// Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare 400.
+// Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare
+// 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.Configure<JsonOptions>(o =>
 {

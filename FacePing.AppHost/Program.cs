@@ -10,7 +10,9 @@ var redis = builder.AddFacePingRedis();
 // (FacePing.Inference.csproj copies .cache/models into the publish output), so its container needs no download.
 var inference = builder.AddProject<Projects.FacePing_Inference>("inference")
     .WithHttpHealthCheck("/health");
-if (!publishing) inference.WithEnvironment("FacePing__Models__Directory", Path.Combine(builder.RepositoryRoot(), ".cache", "models"));
+if (!publishing)
+    inference.WithEnvironment("FacePing__Models__Directory",
+        Path.Combine(builder.RepositoryRoot(), ".cache", "models"));
 
 var api = builder.AddProject<Projects.FacePing_Api>("api")
     .WithRedis(redis)

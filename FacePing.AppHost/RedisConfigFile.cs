@@ -23,9 +23,12 @@ public static class RedisConfigFile
         return args;
     }
 
-    /// <summary>The same arguments as one POSIX shell word list (for a container started through <c>sh -c</c>).</summary>
+    /// <summary>
+    /// The same arguments as one POSIX shell word list (for a container started through <c>sh -c</c>).
+    /// </summary>
     public static string ShellWords(IEnumerable<string> args) =>
-        string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? a
-            : "'" + a.Replace("'", "'\\''") + "'"));
+        string.Join(' ', args.Select(a =>
+            a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+                ? a
+                : "'" + a.Replace("'", "'\\''") + "'"));
 }

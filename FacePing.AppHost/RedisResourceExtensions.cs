@@ -38,7 +38,8 @@ internal static class RedisResourceExtensions
                 {
                     context.Args.Clear();
                     context.Args.Add("-c");
-                    context.Args.Add("redis-server --requirepass \"$REDIS_PASSWORD\" " + RedisConfigFile.ShellWords(settings));
+                    context.Args.Add("redis-server --requirepass \"$REDIS_PASSWORD\" " +
+                        RedisConfigFile.ShellWords(settings));
                 });
         }
 

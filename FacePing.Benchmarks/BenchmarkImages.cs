@@ -2,14 +2,17 @@ using SkiaSharp;
 
 namespace FacePing.Benchmarks;
 
-/// <summary>Benchmark inputs: the repository's fixture photos, and a 640×480 single-face image made from one of them.</summary>
+/// <summary>
+/// Benchmark inputs: the repository's fixture photos, and a 640×480 single-face image made from one of them.
+/// </summary>
 public static class BenchmarkImages
 {
     public static string Root { get; } = FindRoot();
 
     public static string Faces => Path.Combine(Root, "fixtures", "faces");
 
-    public static string Models => Environment.GetEnvironmentVariable("FACEPING_MODELS_DIR") ?? Path.Combine(Root, ".cache", "models");
+    public static string Models =>
+        Environment.GetEnvironmentVariable("FACEPING_MODELS_DIR") ?? Path.Combine(Root, ".cache", "models");
 
     public static byte[] Load(string name) => name switch
     {

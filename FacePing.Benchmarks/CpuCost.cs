@@ -17,7 +17,8 @@ public static class CpuCost
     public static void Run(string[] args)
     {
         var threads = args.Length > 1 ? int.Parse(args[1]) : 0;
-        var modelOptions = Options.Create(new ModelOptions { Directory = BenchmarkImages.Models, IntraOpThreads = threads });
+        var modelOptions = Options.Create(
+            new ModelOptions { Directory = BenchmarkImages.Models, IntraOpThreads = threads });
         using var models = new FaceModels(modelOptions);
         var pipeline = FacePipeline.Create(models, modelOptions);
         var bytes = BenchmarkImages.Load(BenchmarkImages.SingleFace);

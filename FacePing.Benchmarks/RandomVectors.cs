@@ -4,7 +4,9 @@ namespace FacePing.Benchmarks;
 
 internal static class RandomVectors
 {
-    /// <summary>A direction uniform on the sphere (Gaussian coordinates, normalised): the hard case for an ANN index.</summary>
+    /// <summary>
+    /// A direction uniform on the sphere (Gaussian coordinates, normalised): the hard case for an ANN index.
+    /// </summary>
     public static float[] Unit(Random random, int dims)
     {
         var v = new float[dims];

@@ -32,7 +32,8 @@ internal static class DlibResNetGraph
         // dlib's input layer: plane 0 = red, 1 = green, 2 = blue; value = (pixel − channel mean) / 256.
         // Dividing by 256 is exact in binary floating point, so a Mul by 1/256 gives identical results.
         string x = graph.AddNode("Sub",
-            [InputName, graph.AddInitializer("input_mean", [1, 3, 1, 1], [input.AvgRed, input.AvgGreen, input.AvgBlue])]);
+            [InputName,
+                graph.AddInitializer("input_mean", [1, 3, 1, 1], [input.AvgRed, input.AvgGreen, input.AvgBlue])]);
         x = graph.AddNode("Mul", [x, graph.AddInitializer("input_scale", [], [1f / 256f])]);
         var shape = new Shape(3, input.Rows, input.Cols);
         var tags = new Dictionary<int, (string Value, Shape Shape)>();
@@ -52,7 +53,10 @@ internal static class DlibResNetGraph
                     break;
                 case StepKind.Con:
                     // A conv-mode affine right after a conv folds exactly (up to float rounding) into its weights.
-                    var affine = i + 1 < layout.Count && net.Layers[i + 1] is DlibAffine { ConvMode: true, Disabled: false } a ? a : null;
+                    var affine =
+                        i + 1 < layout.Count && net.Layers[i + 1] is DlibAffine { ConvMode: true, Disabled: false } a
+                            ? a
+                            : null;
                     (x, shape) = AddConv(graph, (DlibCon)layer, affine, x, shape, convIndex++);
                     log.WriteLine($"  conv{convIndex - 1,-2} {((DlibCon)layer).Describe()}" +
                         $"{(affine is null ? "" : " + folded " + affine.Version)} -> {shape}");
@@ -93,15 +97,18 @@ internal static class DlibResNetGraph
     private static void CheckLayout(DlibNetwork net, IReadOnlyList<ArchStep> layout)
     {
         if (net.Layers.Count != layout.Count)
-            throw new InvalidDataException($"the file holds {net.Layers.Count} layers, the layout expects {layout.Count}");
+            throw new InvalidDataException(
+                $"the file holds {net.Layers.Count} layers, the layout expects {layout.Count}");
         for (int i = 0; i < layout.Count; i++)
         {
             if (!layout[i].Matches(net.Layers[i]))
-                throw new InvalidDataException($"layer {i}: expected {layout[i]}, file holds {net.Layers[i].Describe()}");
+                throw new InvalidDataException(
+                    $"layer {i}: expected {layout[i]}, file holds {net.Layers[i].Describe()}");
         }
     }
 
-    private static (string, Shape) AddConv(OnnxGraph graph, DlibCon con, DlibAffine? affine, string x, Shape shape, int index)
+    private static (string, Shape) AddConv(OnnxGraph graph, DlibCon con, DlibAffine? affine, string x, Shape shape,
+        int index)
     {
         if (con.FilterShape.K != shape.C)
             throw new InvalidDataException($"conv{index} expects {con.FilterShape.K} input channels, gets {shape.C}");
@@ -145,7 +152,8 @@ internal static class DlibResNetGraph
         if (affine.Disabled)
             return x;
         if (affine.Gamma.Length != shape.C)
-            throw new InvalidDataException($"affine at {index} has {affine.Gamma.Length} channels, input has {shape.C}");
+            throw new InvalidDataException(
+                $"affine at {index} has {affine.Gamma.Length} channels, input has {shape.C}");
         string g = graph.AddInitializer($"affine{index}.gamma", [1, shape.C, 1, 1], affine.Gamma);
         string b = graph.AddInitializer($"affine{index}.beta", [1, shape.C, 1, 1], affine.Beta);
         return graph.AddNode("Add", [graph.AddNode("Mul", [x, g]), b]);
@@ -159,7 +167,8 @@ internal static class DlibResNetGraph
     private static (string, Shape) AddPool(OnnxGraph graph, DlibPool pool, string x, Shape shape)
     {
         if (pool.Rows == 0 && pool.Cols == 0)
-            return (graph.AddNode(pool.IsMax ? "GlobalMaxPool" : "GlobalAveragePool", [x]), shape with { H = 1, W = 1 });
+            return (graph.AddNode(pool.IsMax ? "GlobalMaxPool" : "GlobalAveragePool", [x]),
+                shape with { H = 1, W = 1 });
         if (pool.Rows == 0 || pool.Cols == 0)
             throw new NotSupportedException("pooling over whole rows or columns only is not supported");
 
@@ -189,7 +198,8 @@ internal static class DlibResNetGraph
     /// </summary>
     private static (string, Shape) AddResidual(OnnxGraph graph, string a, Shape aShape, string b, Shape bShape)
     {
-        var outShape = new Shape(Math.Max(aShape.C, bShape.C), Math.Max(aShape.H, bShape.H), Math.Max(aShape.W, bShape.W));
+        var outShape = new Shape(Math.Max(aShape.C, bShape.C), Math.Max(aShape.H, bShape.H),
+            Math.Max(aShape.W, bShape.W));
         a = PadTo(graph, a, aShape, outShape);
         b = PadTo(graph, b, bShape, outShape);
         return (graph.AddNode("Add", [a, b]), outShape);

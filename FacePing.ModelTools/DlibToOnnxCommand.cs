@@ -25,8 +25,8 @@ internal static class DlibToOnnxCommand
         if (directory is not null)
             Directory.CreateDirectory(directory);
         File.WriteAllBytes(outputPath, model);
-        log.WriteLine($"wrote {outputPath}: {model.Length} bytes, {graph.Nodes.Count} nodes, {graph.Initializers.Count} initializers, " +
-            $"sha256 {Convert.ToHexStringLower(SHA256.HashData(model))}");
+        log.WriteLine($"wrote {outputPath}: {model.Length} bytes, {graph.Nodes.Count} nodes, " +
+            $"{graph.Initializers.Count} initializers, sha256 {Convert.ToHexStringLower(SHA256.HashData(model))}");
         return 0;
     }
 }

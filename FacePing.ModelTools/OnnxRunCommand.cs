@@ -101,7 +101,8 @@ internal static class OnnxRunCommand
     private static void ToPlanes(byte[] chip, string path, int size, Span<float> planes)
     {
         if (chip.Length != 3 * size * size)
-            throw new InvalidDataException($"{path}: {chip.Length} bytes, expected {3 * size * size} ({size}x{size} RGB)");
+            throw new InvalidDataException(
+                $"{path}: {chip.Length} bytes, expected {3 * size * size} ({size}x{size} RGB)");
         int plane = size * size;
         for (int p = 0; p < plane; p++)
         {

@@ -18,8 +18,8 @@ public static class ServiceDefaultsExtensions
     public const string AlivePath = "/alive";
 
     /// <summary>
-    /// FacePing's own activity sources and meters (FacePing.Inference also has a meter; the others only spans), exported
-    /// alongside the framework's.
+    /// FacePing's own activity sources and meters (FacePing.Inference also has a meter; the others only spans),
+    /// exported alongside the framework's.
     /// </summary>
     public static readonly string[] FacePingSources = ["FacePing.Inference", "FacePing.Ingestion", "FacePing.Store"];
 
@@ -35,7 +35,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -64,7 +65,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);

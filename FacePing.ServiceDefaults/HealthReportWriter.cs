@@ -15,7 +15,10 @@ internal static class HealthReportWriter
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(
                 e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+                e => new
+                {
+                    status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data
+                }),
         };
         return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }

@@ -9,7 +9,9 @@ namespace FacePing.Api.Admin;
 
 public sealed record CreateKeyRequest(string? Name, string? TenantId = null);
 
-/// <param name="WebhookSecret">The tenant's callback signing secret, shown only when this key created the tenant's secret.</param>
+/// <param name="WebhookSecret">
+/// The tenant's callback signing secret, shown only when this key created the tenant's secret.
+/// </param>
 public sealed record CreateKeyResponse(string Id, string Name, string TenantId, string Key, string? WebhookSecret);
 
 public sealed record WebhookSecretResponse(string TenantId, string WebhookSecret);
@@ -27,9 +29,11 @@ public static class KeysApi
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/", CreateKey).WithName("CreateKey").WithJsonBodyLimit(64 * 1024)
-            .WithSummary("Create a tenant key (a new tenant unless tenantId is given); the key is shown only in this answer")
-            .WithDescription("Give tenantId (an existing tenant's id) to add a second key to that tenant, e.g. to rotate keys " +
-                "without downtime. Keys carry 256 random bits; only their SHA-256 is stored.")
+            .WithSummary("Create a tenant key (a new tenant unless tenantId is given); " +
+                "the key is shown only in this answer")
+            .WithDescription(
+                "Give tenantId (an existing tenant's id) to add a second key to that tenant, e.g. " +
+                "to rotate keys without downtime. Keys carry 256 random bits; only their SHA-256 is stored.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("All tenant keys (never the keys themselves)");
         api.MapDelete("/{id}", RevokeKey).WithName("RevokeKey").WithSummary("Revoke a key; it stops working at once")
@@ -37,9 +41,11 @@ public static class KeysApi
         api.MapPost("/{id}/webhook-secret", RotateWebhookSecret).WithName("RotateWebhookSecret")
             .WithSummary("Give the key's tenant a new callback signing secret, shown only in this answer")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapPost("/webhook-secret", RotateOwnWebhookSecret).WithTags("Jobs").RequireAuthorization(FacePingPolicies.Tenant)
+        app.MapPost("/webhook-secret", RotateOwnWebhookSecret)
+            .WithTags("Jobs").RequireAuthorization(FacePingPolicies.Tenant)
             .WithName("RotateOwnWebhookSecret")
-            .WithSummary("Give your tenant a new callback signing secret (Standard Webhooks), shown only in this answer")
+            .WithSummary("Give your tenant a new callback signing secret (Standard Webhooks), " +
+                "shown only in this answer")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
@@ -60,10 +66,12 @@ public static class KeysApi
             new CreateKeyResponse(created.Id, created.Name, created.TenantId, created.Key, secret));
     }
 
-    public static async Task<Ok<IEnumerable<KeyResponse>>> ListKeys(ApiKeyStore keys, CancellationToken cancellationToken)
+    public static async Task<Ok<IEnumerable<KeyResponse>>> ListKeys(ApiKeyStore keys,
+        CancellationToken cancellationToken)
     {
         var all = await keys.ListAsync(cancellationToken);
-        return TypedResults.Ok(all.Select(k => new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt.UtcDateTime, k.Revoked)));
+        return TypedResults.Ok(all.Select(k =>
+            new KeyResponse(k.Id, k.Name, k.TenantId, k.CreatedAt.UtcDateTime, k.Revoked)));
     }
 
     public static async Task<Results<Ok<WebhookSecretResponse>, ProblemHttpResult>> RotateWebhookSecret(
@@ -71,7 +79,8 @@ public static class KeysApi
     {
         var key = (await keys.ListAsync(cancellationToken)).FirstOrDefault(k => k.Id == id);
         if (key is null) return Problems.NotFound($"Key '{id}' does not exist.");
-        return TypedResults.Ok(new WebhookSecretResponse(key.TenantId, await secrets.RotateAsync(key.TenantId, cancellationToken)));
+        return TypedResults.Ok(new WebhookSecretResponse(key.TenantId,
+            await secrets.RotateAsync(key.TenantId, cancellationToken)));
     }
 
     public static async Task<Ok<WebhookSecretResponse>> RotateOwnWebhookSecret(
@@ -83,5 +92,7 @@ public static class KeysApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ApiKeyStore keys,
         CancellationToken cancellationToken) =>
-        await keys.RevokeAsync(id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound($"Key '{id}' does not exist.");
+        await keys.RevokeAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"Key '{id}' does not exist.");
 }

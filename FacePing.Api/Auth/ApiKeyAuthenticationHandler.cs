@@ -10,10 +10,10 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Api.Auth;
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;key&gt;</c>: the configured admin key gets role "admin"; a tenant key found in Redis gets
-/// the <see cref="FacePingClaims.Tenant"/> claim. Keys are looked up on every request, so a revocation is effective at once.
-/// Failed attempts are counted per client address (<see cref="FailedAuthLimiter"/>); an address over its budget is answered
-/// 429, except for keys that authenticated recently.
+/// <c>Authorization: Bearer &lt;key&gt;</c>: the configured admin key gets role "admin"; a tenant key found in Redis
+/// gets the <see cref="FacePingClaims.Tenant"/> claim. Keys are looked up on every request, so a revocation is
+/// effective at once. Failed attempts are counted per client address (<see cref="FailedAuthLimiter"/>); an address over
+/// its budget is answered 429, except for keys that authenticated recently.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -29,18 +29,21 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsSpan(7).Trim().ToString() : null;
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header.AsSpan(7).Trim().ToString()
+            : null;
         if (key is { Length: > 0 and <= 256 } && IsAdminKey(key))
         {
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, FacePingClaims.AdminRole)],
-                Scheme.Name);
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"),
+                new Claim(ClaimTypes.Role, FacePingClaims.AdminRole)], Scheme.Name);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
 
-        // A blocked address is answered before the Redis lookup: telling good keys from bad ones needs exactly the lookup
-        // the block exists to spare. Two kinds of key still get through, both recognised in memory: the admin key
-        // (above), and keys that authenticated in the last few minutes, so tenants sharing the address with a guesser
-        // keep working. A key it has never seen from a blocked address waits out the Retry-After like the guesser.
+        // A blocked address is answered before the Redis lookup: telling good keys from bad ones needs exactly the
+        // lookup the block exists to spare. Two kinds of key still get through, both recognised in memory: the admin
+        // key (above), and keys that authenticated in the last few minutes, so tenants sharing the address with a
+        // guesser keep working. A key it has never seen from a blocked address waits out the Retry-After like the
+        // guesser.
         var address = FailedAuthLimiter.Partition(Context.Connection.RemoteIpAddress);
         // Hashed once: the lookup and the limiter's memory of recently verified keys both go by the digest.
         var digest = key is { Length: > 0 and <= 256 } ? ApiKeyStore.Hash(key) : null;
@@ -80,7 +83,8 @@ public sealed class ApiKeyAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceAsync()).Failure;
         if (failure is AddressBlockedException blocked)
         {
-            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter, "Too many failed authentications from this address");
+            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter,
+                "Too many failed authentications from this address");
             return;
         }
         Response.StatusCode = StatusCodes.Status401Unauthorized;

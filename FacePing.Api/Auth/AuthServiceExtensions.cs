@@ -21,7 +21,9 @@ public static class AuthServiceExtensions
         return services;
     }
 
-    /// <summary>The caller's tenant id (endpoints behind <see cref="FacePingPolicies.Tenant"/> always have one).</summary>
+    /// <summary>
+    /// The caller's tenant id (endpoints behind <see cref="FacePingPolicies.Tenant"/> always have one).
+    /// </summary>
     public static string Tenant(this ClaimsPrincipal user) =>
         user.FindFirstValue(FacePingClaims.Tenant)
             ?? throw new InvalidOperationException("No tenant claim: is the endpoint behind the tenant policy?");

@@ -9,7 +9,8 @@ namespace FacePing.Api.Faces;
 /// </summary>
 public sealed class FaceAnalyzer(InferenceClient inference)
 {
-    public async Task<LargestFace> LargestFaceAsync(ImageUpload image, string field, CancellationToken cancellationToken)
+    public async Task<LargestFace> LargestFaceAsync(ImageUpload image, string field,
+        CancellationToken cancellationToken)
     {
         FaceAnalysis analysis;
         try
@@ -20,17 +21,21 @@ public sealed class FaceAnalyzer(InferenceClient inference)
         {
             throw ex.ForField(field);
         }
-        if (analysis.Faces.Count == 0 || analysis.Faces[0].Embedding is not { Length: > 0 }) throw new NoFaceException(field);
+        if (analysis.Faces.Count == 0 || analysis.Faces[0].Embedding is not { Length: > 0 })
+            throw new NoFaceException(field);
         return new LargestFace(analysis.Faces[0], analysis.FaceCount, analysis.Model);
     }
 
-    /// <summary>Every face with landmarks and quality; the first <paramref name="embedded"/> faces also embedded.</summary>
-    public async Task<FaceAnalysis> AllFacesAsync(ImageUpload image, string field, int embedded, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every face with landmarks and quality; the first <paramref name="embedded"/> faces also embedded.
+    /// </summary>
+    public async Task<FaceAnalysis> AllFacesAsync(ImageUpload image, string field, int embedded,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await inference.AnalyzeAsync(image.Bytes, embedded > 0 ? EmbedMode.All : EmbedMode.None, cancellationToken,
-                embedded > 0 ? embedded : null);
+            return await inference.AnalyzeAsync(image.Bytes, embedded > 0 ? EmbedMode.All : EmbedMode.None,
+                cancellationToken, embedded > 0 ? embedded : null);
         }
         catch (ImageRejectedException ex) when (ex.Field is null)
         {

@@ -2,7 +2,9 @@ using FacePing.Core.Inference;
 
 namespace FacePing.Api.Faces;
 
-/// <summary>Example answers for the OpenAPI document, from a real run on fixtures/faces/bald_guys.jpg (abridged).</summary>
+/// <summary>
+/// Example answers for the OpenAPI document, from a real run on fixtures/faces/bald_guys.jpg (abridged).
+/// </summary>
 public static class FaceExamples
 {
     private static readonly FaceQuality Good = new(0.97f, 149, 0.41f, 0.52f, -6.2f, 4.1f, 1.3f, []);
@@ -11,9 +13,11 @@ public static class FaceExamples
     public static DetectFacesResponse Detect { get; } = new(2,
     [
         new(new FaceBoxResponse(1454, 71, 264, 349), 0.9999f,
-            new FaceLandmarksResponse([1532.4f, 224.1f], [1637.9f, 219.6f], [1586.2f, 281.7f], [1545.0f, 339.2f], [1628.5f, 335.8f]), Good),
+            new FaceLandmarksResponse([1532.4f, 224.1f], [1637.9f, 219.6f], [1586.2f, 281.7f], [1545.0f, 339.2f],
+                [1628.5f, 335.8f]), Good),
         new(new FaceBoxResponse(245, 945, 19, 26), 0.91f,
-            new FaceLandmarksResponse([250.1f, 954.0f], [257.8f, 953.6f], [254.0f, 959.1f], [250.9f, 963.4f], [257.2f, 963.1f]), Tiny),
+            new FaceLandmarksResponse([250.1f, 954.0f], [257.8f, 953.6f], [254.0f, 959.1f], [250.9f, 963.4f],
+                [257.2f, 963.1f]), Tiny),
     ]);
 
     public static IdentifyFacesResponse Identify { get; } = new(2,

@@ -13,13 +13,17 @@ public static class FaceImageReader
     public const string Multipart = "multipart/form-data";
     public const string Json = "application/json";
 
-    /// <summary>One image: the form part <paramref name="formField"/>, or the JSON property <paramref name="jsonField"/>.</summary>
-    public static async Task<ImageReadResult> ReadOneAsync(HttpContext context, string formField, string jsonField, long maxBytes,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// One image: the form part <paramref name="formField"/>, or the JSON property <paramref name="jsonField"/>.
+    /// </summary>
+    public static async Task<ImageReadResult> ReadOneAsync(HttpContext context, string formField, string jsonField,
+        long maxBytes, CancellationToken cancellationToken)
     {
-        if (context.Request.HasFormContentType) return await ReadFormImageAsync(context, formField, maxBytes, cancellationToken);
+        if (context.Request.HasFormContentType)
+            return await ReadFormImageAsync(context, formField, maxBytes, cancellationToken);
         if (!context.Request.HasJsonContentType())
-            return ImageReadResult.Fail(ImageProblems.UnsupportedContentType($"{Multipart} with a '{formField}' file part, or {Json}"));
+            return ImageReadResult.Fail(
+                ImageProblems.UnsupportedContentType($"{Multipart} with a '{formField}' file part, or {Json}"));
         var body = await ReadJsonAsync(context, cancellationToken);
         if (body.Problem is not null) return ImageReadResult.Fail(body.Problem);
         return ImageUpload.FromBase64(body.Get(jsonField), jsonField, maxBytes);
@@ -34,8 +38,10 @@ public static class FaceImageReader
         {
             var form = await ReadFormAsync(context, cancellationToken);
             if (form.Problem is not null) return (null, null, form.Problem);
-            a = await ImageUpload.FromFormFileAsync(form.Form!.Files.GetFile(first), first, maxBytes, cancellationToken);
-            b = await ImageUpload.FromFormFileAsync(form.Form.Files.GetFile(second), second, maxBytes, cancellationToken);
+            a = await ImageUpload.FromFormFileAsync(form.Form!.Files.GetFile(first), first, maxBytes,
+                cancellationToken);
+            b = await ImageUpload.FromFormFileAsync(form.Form.Files.GetFile(second), second, maxBytes,
+                cancellationToken);
         }
         else if (context.Request.HasJsonContentType())
         {
@@ -46,7 +52,8 @@ public static class FaceImageReader
         }
         else
         {
-            return (null, null, ImageProblems.UnsupportedContentType($"{Multipart} with '{first}' and '{second}' file parts, or {Json}"));
+            return (null, null, ImageProblems.UnsupportedContentType(
+                $"{Multipart} with '{first}' and '{second}' file parts, or {Json}"));
         }
         return (a.Upload, b.Upload, a.Problem ?? b.Problem);
     }
@@ -56,7 +63,8 @@ public static class FaceImageReader
         CancellationToken cancellationToken)
     {
         if (!context.Request.HasFormContentType)
-            return ImageReadResult.Fail(ImageProblems.UnsupportedContentType($"{Multipart} with a '{field}' file part"));
+            return ImageReadResult.Fail(
+                ImageProblems.UnsupportedContentType($"{Multipart} with a '{field}' file part"));
         var form = await ReadFormAsync(context, cancellationToken);
         if (form.Problem is not null) return ImageReadResult.Fail(form.Problem);
         return await ImageUpload.FromFormFileAsync(form.Form!.Files.GetFile(field), field, maxBytes, cancellationToken);
@@ -79,7 +87,8 @@ public static class FaceImageReader
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken);
+            using var document = await JsonDocument.ParseAsync(context.Request.Body,
+                cancellationToken: cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return new JsonBody(null, ImageProblems.Invalid("body", "The body must be a JSON object."));
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -96,7 +105,8 @@ public static class FaceImageReader
         }
         catch (JsonException ex)
         {
-            return new JsonBody(null, ImageProblems.Invalid("body", $"The request body is not valid JSON: {ex.Message}"));
+            return new JsonBody(null,
+                ImageProblems.Invalid("body", $"The request body is not valid JSON: {ex.Message}"));
         }
     }
 

@@ -19,8 +19,8 @@ public sealed class FaceMatchOptions : IValidatableObject
     public double? MatchThreshold { get; set; }
 
     /// <summary>
-    /// Quality score (0–1) a face needs to be stored (face uploads and folder imports; a request's own <c>minQuality</c>
-    /// wins). 0 = off, as the original service.
+    /// Quality score (0–1) a face needs to be stored (face uploads and folder imports; a request's own
+    /// <c>minQuality</c> wins). 0 = off, as the original service.
     /// </summary>
     [Range(0.0, 1.0)]
     public double MinEnrolQuality { get; set; }
@@ -32,7 +32,9 @@ public sealed class FaceMatchOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double MinIdentifyQuality { get; set; } = 0.1;
 
-    /// <summary>The quality bar of one enrolment: the request's <c>minQuality</c> (0–1), else <see cref="MinEnrolQuality"/>.</summary>
+    /// <summary>
+    /// The quality bar of one enrolment: the request's <c>minQuality</c> (0–1), else <see cref="MinEnrolQuality"/>.
+    /// </summary>
     public double EnrolBar(double? requested, IDictionary<string, string[]> errors)
     {
         if (requested is < 0 or > 1 or double.NaN) errors["minQuality"] = ["minQuality must be between 0 and 1."];
@@ -43,7 +45,8 @@ public sealed class FaceMatchOptions : IValidatableObject
     public double Threshold => MatchThreshold ?? FaceModelCalibration.ThresholdAt(FalseAcceptRate);
 
     /// <summary>The threshold users get without configuration.</summary>
-    public static double DefaultThreshold => FaceModelCalibration.ThresholdAt(FaceModelCalibration.DefaultFalseAcceptRate);
+    public static double DefaultThreshold =>
+        FaceModelCalibration.ThresholdAt(FaceModelCalibration.DefaultFalseAcceptRate);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -51,8 +54,9 @@ public sealed class FaceMatchOptions : IValidatableObject
             || FalseAcceptRate > FaceModelCalibration.MaxFalseAcceptRate))
         {
             yield return new ValidationResult(
-                $"{Section}:FalseAcceptRate must lie within the calibrated range {FaceModelCalibration.MinFalseAcceptRate:0.#####}–" +
-                $"{FaceModelCalibration.MaxFalseAcceptRate}; set {Section}:MatchThreshold to use a threshold of your own.",
+                $"{Section}:FalseAcceptRate must lie within the calibrated range " +
+                $"{FaceModelCalibration.MinFalseAcceptRate:0.#####}–{FaceModelCalibration.MaxFalseAcceptRate}; " +
+                $"set {Section}:MatchThreshold to use a threshold of your own.",
                 [nameof(FalseAcceptRate)]);
         }
     }

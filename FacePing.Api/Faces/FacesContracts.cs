@@ -5,13 +5,15 @@ namespace FacePing.Api.Faces;
 
 public sealed record CompareFacesRequest(string? Face1, string? Face2);
 
-public sealed record CompareFacesResponse(float Similarity, bool IsMatch, double Threshold, ComparedFace Face1, ComparedFace Face2);
+public sealed record CompareFacesResponse(float Similarity, bool IsMatch, double Threshold, ComparedFace Face1,
+    ComparedFace Face2);
 
 public sealed record ComparedFace(FaceBoxResponse Box, float Confidence, int FaceCount);
 
 public sealed record GenerateVectorRequest(string? Image);
 
-public sealed record GenerateVectorResponse(string Embedding, int Dimensions, string Model, FaceResponse Face, int FaceCount);
+public sealed record GenerateVectorResponse(string Embedding, int Dimensions, string Model, FaceResponse Face,
+    int FaceCount);
 
 public sealed record StoreFaceBase64Request(string? Base64Image, JsonElement? Metadata, double? MinQuality = null);
 
@@ -24,10 +26,12 @@ public sealed record DetectFacesRequest(string? Image);
 
 public sealed record DetectFacesResponse(int FaceCount, IReadOnlyList<DetectedFaceResponse> Faces);
 
-public sealed record DetectedFaceResponse(FaceBoxResponse Box, float Confidence, FaceLandmarksResponse? Landmarks, FaceQuality? Quality);
+public sealed record DetectedFaceResponse(FaceBoxResponse Box, float Confidence, FaceLandmarksResponse? Landmarks,
+    FaceQuality? Quality);
 
 /// <summary>The five landmarks as [x, y] pixels of the (EXIF-oriented) image.</summary>
-public sealed record FaceLandmarksResponse(float[] LeftEye, float[] RightEye, float[] Nose, float[] MouthLeft, float[] MouthRight)
+public sealed record FaceLandmarksResponse(float[] LeftEye, float[] RightEye, float[] Nose, float[] MouthLeft,
+    float[] MouthRight)
 {
     public static FaceLandmarksResponse? From(float[][] points) =>
         points.Length == 5 ? new(points[0], points[1], points[2], points[3], points[4]) : null;
@@ -40,7 +44,8 @@ public sealed record IdentifyFacesResponse(int FaceCount, IReadOnlyList<Identifi
 public sealed record IdentifiedFaceResponse(FaceBoxResponse Box, float Confidence, FaceQuality? Quality,
     IReadOnlyList<IdentityMatchResponse> Matches);
 
-public sealed record IdentityMatchResponse(string Id, float Score, bool IsMatch, IReadOnlyDictionary<string, string> Metadata);
+public sealed record IdentityMatchResponse(string Id, float Score, bool IsMatch,
+    IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>Pixel box of a face in the (EXIF-oriented) image, rounded to whole pixels.</summary>
 public sealed record FaceBoxResponse(int X, int Y, int Width, int Height)

@@ -4,7 +4,9 @@ namespace FacePing.Api.Faces;
 
 public static class FacesServiceExtensions
 {
-    /// <summary>The image endpoints' dependencies: the inference client, the analyzer and their validated options.</summary>
+    /// <summary>
+    /// The image endpoints' dependencies: the inference client, the analyzer and their validated options.
+    /// </summary>
     public static IHostApplicationBuilder AddFaces(this IHostApplicationBuilder builder)
     {
         builder.AddInferenceClient();

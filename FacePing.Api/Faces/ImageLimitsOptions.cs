@@ -7,7 +7,9 @@ public sealed class ImageLimitsOptions
 {
     public const string Section = "FacePing:Images";
 
-    /// <summary>Largest accepted image upload, multipart or JSON base64 (decoded). API.md: 10 MB, configurable.</summary>
+    /// <summary>
+    /// Largest accepted image upload, multipart or JSON base64 (decoded). API.md: 10 MB, configurable.
+    /// </summary>
     [Range(1024, 256L * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
 

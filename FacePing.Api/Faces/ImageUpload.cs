@@ -3,7 +3,8 @@ using System.Buffers;
 namespace FacePing.Api.Faces;
 
 /// <summary>
-/// An image read from a request into a pooled buffer. Dispose returns the buffer; the bytes must not be used after that.
+/// An image read from a request into a pooled buffer. Dispose returns the buffer; the bytes must not be used after
+/// that.
 /// </summary>
 public sealed class ImageUpload : IDisposable
 {
@@ -27,7 +28,9 @@ public sealed class ImageUpload : IDisposable
         if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
     }
 
-    /// <summary>Copies a form file, refusing it before reading when it is larger than <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// Copies a form file, refusing it before reading when it is larger than <paramref name="maxBytes"/>.
+    /// </summary>
     public static async Task<ImageReadResult> FromFormFileAsync(IFormFile? file, string field, long maxBytes,
         CancellationToken cancellationToken)
     {
@@ -51,7 +54,9 @@ public sealed class ImageUpload : IDisposable
         }
     }
 
-    /// <summary>Decodes base64 or a data URL (<c>data:image/png;base64,...</c>) without an intermediate byte[] copy.</summary>
+    /// <summary>
+    /// Decodes base64 or a data URL (<c>data:image/png;base64,...</c>) without an intermediate byte[] copy.
+    /// </summary>
     public static ImageReadResult FromBase64(string? text, string field, long maxBytes)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -62,7 +67,8 @@ public sealed class ImageUpload : IDisposable
         {
             var comma = chars.IndexOf(',');
             if (comma < 0 || !chars[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-                return ImageReadResult.Fail(ImageProblems.BadBase64(field, "A data URL must have the form data:<type>;base64,<data>."));
+                return ImageReadResult.Fail(ImageProblems.BadBase64(field,
+                    "A data URL must have the form data:<type>;base64,<data>."));
             chars = chars[(comma + 1)..];
         }
 
@@ -101,9 +107,11 @@ public sealed class ImageUpload : IDisposable
     }
 }
 
-public readonly record struct ImageReadResult(ImageUpload? Upload, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)
+public readonly record struct ImageReadResult(ImageUpload? Upload,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)
 {
     public static ImageReadResult Ok(ImageUpload upload) => new(upload, null);
 
-    public static ImageReadResult Fail(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) => new(null, problem);
+    public static ImageReadResult Fail(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) =>
+        new(null, problem);
 }

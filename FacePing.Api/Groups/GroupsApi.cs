@@ -65,17 +65,20 @@ public static class GroupsApi
     }
 
     public static async Task<Results<Ok<IReadOnlyList<string>>, ValidationProblem, ProblemHttpResult>> ListVectorIds(
-        string groupName, int? limit, string? after, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+        string groupName, int? limit, string? after, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         if (InvalidName(groupName) is { } invalid) return invalid;
         var take = limit ?? DefaultPageSize;
-        if (take is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
+        if (take is < 1 or > MaxPageSize)
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
         if (after is { Length: 0 }) after = null;
         return TypedResults.Ok(await store.ListIdsAsync(user.Tenant(), groupName, take, after, cancellationToken));
     }
 
     public static async Task<Results<Ok<DeleteVectorsResponse>, ValidationProblem, ProblemHttpResult>> DeleteVectors(
-        string groupName, [FromBody] string[]? ids, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+        string groupName, [FromBody] string[]? ids, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         if (InvalidName(groupName) is { } invalid) return invalid;
         if (ids is null || ids.Length is 0 or > MaxDeleteIds)

@@ -13,30 +13,34 @@ public static class BodySizeLimit
     /// <summary>JSON bodies of this API: 100 upsert items of 4096 floats fit comfortably.</summary>
     public const long JsonBytes = 8 * 1024 * 1024;
 
-    public static IApplicationBuilder UseBodySizeLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
-        if (limit is { } max)
+    public static IApplicationBuilder UseBodySizeLimits(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
         {
-            if (context.Request.ContentLength > max)
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+            if (limit is { } max)
             {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                if (context.Request.ContentLength > max)
                 {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = 413,
-                        Title = "Request body too large",
-                        Detail = $"The request body is {context.Request.ContentLength} bytes; this endpoint accepts at most {max}.",
-                    },
-                });
-                return;
+                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
+                        new ProblemDetailsContext
+                        {
+                            HttpContext = context,
+                            ProblemDetails =
+                            {
+                                Status = 413,
+                                Title = "Request body too large",
+                                Detail = $"The request body is {context.Request.ContentLength} bytes; " +
+                                    $"this endpoint accepts at most {max}.",
+                            },
+                        });
+                    return;
+                }
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                    feature.MaxRequestBodySize = max;
             }
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = max;
-        }
-        await next(context);
-    });
+            await next(context);
+        });
 
     /// <summary>Declares the JSON body limit on an endpoint or group.</summary>
     public static TBuilder WithJsonBodyLimit<TBuilder>(this TBuilder builder, long bytes = JsonBytes)

@@ -6,9 +6,10 @@ using IPNetwork = System.Net.IPNetwork;
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// Reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (section <c>FacePing:Proxy</c>).
-/// The failed-authentication limit and the logs need the caller's address: behind a proxy that is not listed here every
-/// caller appears as the proxy and shares its bucket. Loopback proxies are believed by default, as in ASP.NET Core.
+/// Reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (section
+/// <c>FacePing:Proxy</c>). The failed-authentication limit and the logs need the caller's address: behind a proxy that
+/// is not listed here every caller appears as the proxy and shares its bucket. Loopback proxies are believed by
+/// default, as in ASP.NET Core.
 /// </summary>
 public sealed class ProxyOptions : IValidatableObject
 {
@@ -22,14 +23,16 @@ public sealed class ProxyOptions : IValidatableObject
         foreach (var network in TrustedNetworks)
         {
             if (!IPNetwork.TryParse(network, out _))
-                yield return new ValidationResult($"FacePing:Proxy:TrustedNetworks: '{network}' is not a CIDR network such as 10.0.0.0/8.");
+                yield return new ValidationResult(
+                    $"FacePing:Proxy:TrustedNetworks: '{network}' is not a CIDR network such as 10.0.0.0/8.");
         }
     }
 }
 
 public static class ClientAddresses
 {
-    public static IServiceCollection AddFacePingClientAddresses(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFacePingClientAddresses(this IServiceCollection services,
+        IConfiguration configuration)
     {
         services.AddOptions<ProxyOptions>()
             .Bind(configuration.GetSection(ProxyOptions.Section))
@@ -38,11 +41,13 @@ public static class ClientAddresses
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var network in proxies.Value.TrustedNetworks) forwarded.KnownIPNetworks.Add(IPNetwork.Parse(network));
+            foreach (var network in proxies.Value.TrustedNetworks)
+                forwarded.KnownIPNetworks.Add(IPNetwork.Parse(network));
         });
         return services;
     }
 
     /// <summary>First in the pipeline: everything after it sees the caller's address.</summary>
-    public static IApplicationBuilder UseFacePingClientAddresses(this IApplicationBuilder app) => app.UseForwardedHeaders();
+    public static IApplicationBuilder UseFacePingClientAddresses(this IApplicationBuilder app) =>
+        app.UseForwardedHeaders();
 }

@@ -2,13 +2,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FacePing.Api.Infrastructure;
 
-/// <summary>Readiness of the Inference service (<c>GET http://inference/health</c> through service discovery).</summary>
+/// <summary>
+/// Readiness of the Inference service (<c>GET http://inference/health</c> through service discovery).
+/// </summary>
 public sealed class InferenceHealthCheck(IHttpClientFactory clients) : IHealthCheck
 {
     public const string ClientName = "inference-health";
     public const string ConfigKey = "services:inference:http:0";
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
@@ -25,7 +28,9 @@ public sealed class InferenceHealthCheck(IHttpClientFactory clients) : IHealthCh
         }
     }
 
-    /// <summary>Registers the check only when the inference service is configured (Aspire's service reference).</summary>
+    /// <summary>
+    /// Registers the check only when the inference service is configured (Aspire's service reference).
+    /// </summary>
     public static void AddIfConfigured(IHostApplicationBuilder builder)
     {
         if (string.IsNullOrWhiteSpace(builder.Configuration[ConfigKey])) return;

@@ -3,7 +3,9 @@ using Microsoft.OpenApi;
 
 namespace FacePing.Api.Infrastructure;
 
-/// <summary>The OpenAPI document (<c>/openapi/v1.json</c>) with the bearer API-key scheme applied to every operation.</summary>
+/// <summary>
+/// The OpenAPI document (<c>/openapi/v1.json</c>) with the bearer API-key scheme applied to every operation.
+/// </summary>
 public static class OpenApiSetup
 {
     public static IServiceCollection AddFacePingOpenApi(this IServiceCollection services) =>
@@ -17,16 +19,19 @@ public static class OpenApiSetup
     // document it as what it must be: a flat object of scalars.
     private const JsonSchemaType ScalarValues = JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean;
 
-    private static Task DescribeMetadata(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    private static Task DescribeMetadata(OpenApiSchema schema, OpenApiSchemaTransformerContext context,
+        CancellationToken cancellationToken)
     {
         var type = context.JsonPropertyInfo?.PropertyType ?? context.JsonTypeInfo.Type;
-        if (type != typeof(System.Text.Json.JsonElement) && type != typeof(System.Text.Json.JsonElement?)) return Task.CompletedTask;
+        if (type != typeof(System.Text.Json.JsonElement) && type != typeof(System.Text.Json.JsonElement?))
+            return Task.CompletedTask;
         // The transformer also visits the value schema added below (same property context): leave that one alone.
         if (schema.Type == ScalarValues) return Task.CompletedTask;
         schema.Type = JsonSchemaType.Object | JsonSchemaType.Null;
-        schema.Description = "Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their " +
-            "canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused " +
-            "when storing; as a filter they may be used, except createdAt.";
+        schema.Description = "Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, " +
+            "number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. " +
+            "System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; " +
+            "as a filter they may be used, except createdAt.";
         schema.AdditionalProperties = new OpenApiSchema
         {
             Type = ScalarValues,
@@ -34,7 +39,8 @@ public static class OpenApiSetup
         return Task.CompletedTask;
     }
 
-    private static Task AddBearer(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    private static Task AddBearer(OpenApiDocument document, OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken)
     {
         document.Info.Title = "FacePing API";
         // Markdown: a bare <api key> would be read as an HTML tag and vanish from the rendered reference.
@@ -49,7 +55,8 @@ public static class OpenApiSetup
             Description = "A tenant API key (from POST /admin/keys) or, for /admin, the admin key.",
         };
         document.Security ??= [];
-        document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+        document.Security.Add(
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
         return Task.CompletedTask;
     }
 }

@@ -16,9 +16,11 @@ namespace FacePing.Api.Infrastructure;
 /// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
 /// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception,
+        CancellationToken cancellationToken)
     {
         ProblemDetails problem;
         switch (exception)

@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// Every problem the API answers, worded once. Handlers return them as typed results; ProblemExceptionHandler writes the
-/// same details for the exceptions handlers let propagate (store and inference outcomes), so an error reads alike
+/// Every problem the API answers, worded once. Handlers return them as typed results; ProblemExceptionHandler writes
+/// the same details for the exceptions handlers let propagate (store and inference outcomes), so an error reads alike
 /// whichever path produced it.
 /// </summary>
 public static class Problems
@@ -16,7 +16,8 @@ public static class Problems
     public const int RetryAfterSeconds = 5;
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors, string? detail = null) =>
-        TypedResults.ValidationProblem(errors, detail ?? "One or more fields are invalid; see errors.", title: "Invalid request");
+        TypedResults.ValidationProblem(errors, detail ?? "One or more fields are invalid; see errors.",
+            title: "Invalid request");
 
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] }, message);
@@ -34,12 +35,16 @@ public static class Problems
             ? $"Cluster job '{jobId}' failed: {error}"
             : $"Cluster job '{jobId}' is {status}; its clusters are listed once it has completed."));
 
-    public static ProblemDetails GroupExistsDetails(string group) => Details(409, "Conflict", $"Group '{group}' already exists.");
+    public static ProblemDetails GroupExistsDetails(string group) =>
+        Details(409, "Conflict", $"Group '{group}' already exists.");
 
-    /// <summary>A vector (or face vector) whose length is not the group's; the field is the request's <c>vectorString</c>.</summary>
+    /// <summary>
+    /// A vector (or face vector) whose length is not the group's; the field is the request's <c>vectorString</c>.
+    /// </summary>
     public static ProblemDetails DimensionMismatchDetails(DimensionMismatchException e)
     {
-        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["vectorString"] = [e.Message] })
+        var details = new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { ["vectorString"] = [e.Message] })
         {
             Status = 400,
             Title = "Dimension mismatch",

@@ -5,8 +5,8 @@ using System.Text.Json.Serialization;
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// Every timestamp the API writes has one shape, ISO-8601 UTC with milliseconds and a Z (<c>2026-11-25T22:55:48.707Z</c>),
-/// whether a handler holds a DateTime or a DateTimeOffset.
+/// Every timestamp the API writes has one shape, ISO-8601 UTC with milliseconds and a Z
+/// (<c>2026-11-25T22:55:48.707Z</c>), whether a handler holds a DateTime or a DateTimeOffset.
 /// </summary>
 public static class UtcTimestampConverters
 {
@@ -20,7 +20,8 @@ public static class UtcTimestampConverters
 
     private sealed class OffsetConverter : JsonConverter<DateTimeOffset>
     {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert,
+            JsonSerializerOptions options) =>
             reader.GetDateTimeOffset();
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>

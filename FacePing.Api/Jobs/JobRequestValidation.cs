@@ -3,7 +3,9 @@ using FacePing.Core.Jobs.Network;
 
 namespace FacePing.Api.Jobs;
 
-/// <summary>The checks every folder request shares: notification e-mail and callback URL (syntax and SSRF target).</summary>
+/// <summary>
+/// The checks every folder request shares: notification e-mail and callback URL (syntax and SSRF target).
+/// </summary>
 public static class JobRequestValidation
 {
     public const int MaxEmailLength = 254;
@@ -21,7 +23,8 @@ public static class JobRequestValidation
         Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         if (CheckEmail(email) is { } emailError) errors["notificationEmailAddress"] = [emailError];
-        if (callbackUrl is not null && await CallbackUrl.CheckAsync(callbackUrl, guard, cancellationToken) is { } urlError)
+        if (callbackUrl is not null
+            && await CallbackUrl.CheckAsync(callbackUrl, guard, cancellationToken) is { } urlError)
             errors["callbackUrl"] = [urlError];
     }
 }

@@ -17,7 +17,8 @@ namespace FacePing.Api.Jobs;
 
 /// <summary>
 /// Folder ingestion: validate everything that can be checked up front, store the job (credentials in their own
-/// short-lived key), queue it on the Redis stream for the Ingestion worker, answer 202; then job status, tenant-private.
+/// short-lived key), queue it on the Redis stream for the Ingestion worker, answer 202; then job status,
+/// tenant-private.
 /// </summary>
 public static class JobsApi
 {
@@ -27,11 +28,13 @@ public static class JobsApi
     /// <summary>Job storage, the callback guard and the callback signing secrets, for Program.cs.</summary>
     public static IServiceCollection AddFacePingJobs(this IServiceCollection services)
     {
-        services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallbackOptions>()
+            .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JobStore>();
         services.AddSingleton<WebhookSecrets>();
-        services.AddSingleton(sp => new OutboundAddressGuard(sp.GetRequiredService<IOptions<CallbackOptions>>().Value.AllowedHosts));
+        services.AddSingleton(sp =>
+            new OutboundAddressGuard(sp.GetRequiredService<IOptions<CallbackOptions>>().Value.AllowedHosts));
         services.AddFacePingClustering();
         return services;
     }
@@ -50,7 +53,8 @@ public static class JobsApi
             .WithSummary("Import the largest face of every image in an FTP/FTPS folder (asynchronous)")
             .WithJsonBodyLimit()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapGet("/jobs/{jobId}", GetJob).WithName("GetJob").WithSummary("A folder job's status, counts and failed files")
+        api.MapGet("/jobs/{jobId}", GetJob)
+            .WithName("GetJob").WithSummary("A folder job's status, counts and failed files")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/jobs", ListJobs).WithName("ListJobs").WithSummary("The tenant's folder jobs, newest first")
             .ProducesValidationProblem();
@@ -61,7 +65,8 @@ public static class JobsApi
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> ProcessDriveFolder(
         string groupName, DriveFolderRequest request, ClaimsPrincipal user, FaceStore store, JobStore jobs,
-        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces, CancellationToken cancellationToken)
+        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces,
+        CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
@@ -79,17 +84,20 @@ public static class JobsApi
         var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Drive, time.GetUtcNow(),
-            request.CallbackUrl, request.NotificationEmailAddress, DriveFolderId: request.FolderId, MinQuality: minQuality);
+        var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Drive,
+            time.GetUtcNow(), request.CallbackUrl, request.NotificationEmailAddress, DriveFolderId: request.FolderId,
+            MinQuality: minQuality);
         return await EnqueueAsync(definition, new JobSecret(ServiceAccountKey: key), store, jobs, cancellationToken);
     }
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> ProcessFtpFolder(
         string groupName, FtpFolderRequest request, ClaimsPrincipal user, FaceStore store, JobStore jobs,
-        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces, CancellationToken cancellationToken)
+        OutboundAddressGuard guard, TimeProvider time, IOptions<FaceMatchOptions> faces,
+        CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
-        var endpoint = FtpEndpoint.TryCreate(request.Host, request.Port, request.Username, request.Password, out var fieldErrors);
+        var endpoint = FtpEndpoint.TryCreate(request.Host, request.Port, request.Username, request.Password,
+            out var fieldErrors);
         var errors = fieldErrors.ToDictionary(e => e.Key, e => new[] { e.Value });
         var folderPath = request.FolderPath ?? "";
         if (!FtpNames.IsValidFolderPath(folderPath))
@@ -99,11 +107,12 @@ public static class JobsApi
         var minQuality = faces.Value.EnrolBar(request.MinQuality, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Ftp, time.GetUtcNow(),
-            request.CallbackUrl, request.NotificationEmailAddress,
+        var definition = new JobDefinition(JobStore.NewJobId(), user.Tenant(), groupName, JobSource.Ftp,
+            time.GetUtcNow(), request.CallbackUrl, request.NotificationEmailAddress,
             FtpHost: endpoint!.Host, FtpPort: endpoint.Port, FtpUsername: endpoint.Username, FtpFolderPath: folderPath,
             MinQuality: minQuality);
-        return await EnqueueAsync(definition, new JobSecret(FtpPassword: endpoint.Password), store, jobs, cancellationToken);
+        return await EnqueueAsync(definition, new JobSecret(FtpPassword: endpoint.Password), store, jobs,
+            cancellationToken);
     }
 
     private static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> EnqueueAsync(
@@ -116,7 +125,8 @@ public static class JobsApi
         return TypedResults.Accepted(statusUrl, new JobAccepted(job.JobId, job.Status, statusUrl));
     }
 
-    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(string jobId, ClaimsPrincipal user, JobStore jobs)
+    public static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJob(string jobId, ClaimsPrincipal user,
+        JobStore jobs)
     {
         // Another tenant's job lives under another key prefix, so it is simply not found.
         var job = JobStore.IsJobId(jobId) ? await jobs.GetAsync(user.Tenant(), jobId) : null;
@@ -127,7 +137,8 @@ public static class JobsApi
         int? limit, ClaimsPrincipal user, JobStore jobs)
     {
         var take = limit ?? DefaultListLimit;
-        if (take is < 1 or > MaxListLimit) return Problems.Validation("limit", $"limit must be between 1 and {MaxListLimit}.");
+        if (take is < 1 or > MaxListLimit)
+            return Problems.Validation("limit", $"limit must be between 1 and {MaxListLimit}.");
         return TypedResults.Ok(await jobs.ListAsync(user.Tenant(), take));
     }
 

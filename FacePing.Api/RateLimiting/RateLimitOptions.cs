@@ -13,7 +13,9 @@ public sealed class RateLimitOptions
 {
     public const string Section = "FacePing:RateLimit";
 
-    /// <summary>False turns all limiting off, per tenant and per address (a trusted single-tenant deployment, or a benchmark).</summary>
+    /// <summary>
+    /// False turns all limiting off, per tenant and per address (a trusted single-tenant deployment, or a benchmark).
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     [Range(1, 1_000_000, ErrorMessage = "FacePing:RateLimit:PermitsPerSecond must be between 1 and 1000000.")]
@@ -22,11 +24,15 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000, ErrorMessage = "FacePing:RateLimit:Burst must be between 1 and 1000000.")]
     public int Burst { get; set; } = 1000;
 
-    /// <summary>Failed authentications an address gets back per minute once its <see cref="FailedAuthBurst"/> is spent.</summary>
+    /// <summary>
+    /// Failed authentications an address gets back per minute once its <see cref="FailedAuthBurst"/> is spent.
+    /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "FacePing:RateLimit:FailedAuthPerMinute must be between 1 and 1000000.")]
     public int FailedAuthPerMinute { get; set; } = 60;
 
-    /// <summary>Failed authentications an address may make at once before it is answered 429 without a key lookup.</summary>
+    /// <summary>
+    /// Failed authentications an address may make at once before it is answered 429 without a key lookup.
+    /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "FacePing:RateLimit:FailedAuthBurst must be between 1 and 1000000.")]
     public int FailedAuthBurst { get; set; } = 30;
 }

@@ -14,7 +14,8 @@ namespace FacePing.Api.RateLimiting;
 /// </summary>
 public static class RateLimitingExtensions
 {
-    public static IServiceCollection AddFacePingRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFacePingRateLimiting(this IServiceCollection services,
+        IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>()
             .Bind(configuration.GetSection(RateLimitOptions.Section))

@@ -13,7 +13,8 @@ namespace FacePing.Api.RequestGuards;
 /// </summary>
 public sealed class RequestBodyExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception,
+        CancellationToken cancellationToken)
     {
         ProblemDetails problem;
         if (exception is InvalidOperationException { InnerException: DecoderFallbackException })
@@ -34,7 +35,8 @@ public sealed class RequestBodyExceptionHandler(IProblemDetailsService problems)
                 Detail = $"The charset '{charset}' is not supported; send JSON as UTF-8.",
             };
         }
-        else if (exception is IOException && !context.RequestAborted.IsCancellationRequested && context.Request.HasFormContentType)
+        else if (exception is IOException && !context.RequestAborted.IsCancellationRequested
+            && context.Request.HasFormContentType)
         {
             // The client is still there (not a disconnect): its multipart body is truncated or its boundary is wrong.
             const string detail = "The multipart body is malformed: it ends before its closing boundary.";

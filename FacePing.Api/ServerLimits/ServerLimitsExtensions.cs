@@ -6,7 +6,8 @@ namespace FacePing.Api.ServerLimits;
 public static class ServerLimitsExtensions
 {
     /// <summary>Applies <see cref="ServerLimitsOptions"/> to Kestrel (validated at start-up).</summary>
-    public static IServiceCollection AddFacePingServerLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFacePingServerLimits(this IServiceCollection services,
+        IConfiguration configuration)
     {
         services.AddOptions<ServerLimitsOptions>()
             .Bind(configuration.GetSection(ServerLimitsOptions.Section))

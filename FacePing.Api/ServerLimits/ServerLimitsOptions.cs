@@ -21,7 +21,9 @@ public sealed class ServerLimitsOptions
     [Range(1, 10_000_000)]
     public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
 
-    /// <summary>Time before the upload rate is enforced (TCP slow start, a stalled first packet). Kestrel needs more than 1 s.</summary>
+    /// <summary>
+    /// Time before the upload rate is enforced (TCP slow start, a stalled first packet). Kestrel needs more than 1 s.
+    /// </summary>
     [Range(2, 300)]
     public int BodyGracePeriodSeconds { get; set; } = 5;
 
@@ -29,7 +31,9 @@ public sealed class ServerLimitsOptions
     [Range(1, 3600)]
     public int KeepAliveTimeoutSeconds { get; set; } = 120;
 
-    /// <summary>Concurrent connections per server (null: unlimited), so a flood cannot exhaust sockets and memory.</summary>
+    /// <summary>
+    /// Concurrent connections per server (null: unlimited), so a flood cannot exhaust sockets and memory.
+    /// </summary>
     [Range(1, 1_000_000)]
     public long? MaxConcurrentConnections { get; set; } = 10_000;
 }

@@ -23,9 +23,11 @@ public static class VectorsApi
     public static IEndpointRouteBuilder MapVectorsApi(this IEndpointRouteBuilder app)
     {
         var vectors = app.MapGroup("/vectors").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         vectors.MapGet("/{vectorId}", GetVector).WithName("GetVector").WithSummary("A stored vector with its metadata")
-            .WithDescription("Metadata values come back as their canonical strings, with the system keys source and createdAt.")
+            .WithDescription("Metadata values come back as their canonical strings, " +
+                "with the system keys source and createdAt.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         vectors.MapPost("/compare", Compare).WithName("CompareVectors")
             .WithSummary("Cosine similarity and Euclidean distance of two vector strings")
@@ -34,12 +36,14 @@ public static class VectorsApi
             .WithSummary("Vectors whose metadata has every given pair (AND), across groups or in ?groupName=")
             .WithJsonBodyLimit().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var groups = app.MapGroup("/groups/{groupName}").WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
+        var groups = app.MapGroup("/groups/{groupName}")
+            .WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
             .WithJsonBodyLimit()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        groups.MapPost("/vector", StoreVector).WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
+        groups.MapPost("/vector", StoreVector)
+            .WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
         groups.MapPost("/vectors/search", Search).WithName("SearchVectors")
             .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)")
             .WithDescription("The HNSW index (Redis vector set) proposes candidates; scores are exact cosine " +
@@ -47,9 +51,10 @@ public static class VectorsApi
                 "matches few vectors they are all scored exactly.");
         groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors")
             .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request")
-            .WithDescription("Ids are optional (1–128 characters of A–Z a–z 0–9 _ - . :); the server generates UUIDs otherwise. " +
-                "An id that exists in the tenant is replaced, and moves here if it was in another group. The first vector stored in a " +
-                "group fixes its dimension for the group's life.");
+            .WithDescription("Ids are optional (1–128 characters of A–Z a–z 0–9 _ - . :); " +
+                "the server generates UUIDs otherwise. An id that exists in the tenant is replaced, " +
+                "and moves here if it was in another group. The first vector stored in a group fixes its dimension " +
+                "for the group's life.");
         return app;
     }
 
@@ -71,15 +76,17 @@ public static class VectorsApi
         if (a.Length != b.Length)
             return Problems.Validation("embedding2",
                 $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.");
-        return TypedResults.Ok(new CompareVectorsResponse(VectorMath.Cosine(a, b), VectorMath.Euclidean(a, b), a.Length));
+        return TypedResults.Ok(new CompareVectorsResponse(VectorMath.Cosine(a, b),
+            VectorMath.Euclidean(a, b), a.Length));
     }
 
-    public static async Task<Results<Ok<IEnumerable<MetadataMatchResponse>>, ValidationProblem, ProblemHttpResult>> SearchByMetadata(
-        [FromBody] MetadataSearchRequest? request, string? groupName, int? limit, ClaimsPrincipal user, FaceStore store,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Ok<IEnumerable<MetadataMatchResponse>>, ValidationProblem, ProblemHttpResult>>
+        SearchByMetadata([FromBody] MetadataSearchRequest? request, string? groupName, int? limit, ClaimsPrincipal user,
+        FaceStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (groupName is not null && !Names.IsValidName(groupName)) errors["groupName"] = [$"Group names are {Names.NameRule}."];
+        if (groupName is not null && !Names.IsValidName(groupName))
+            errors["groupName"] = [$"Group names are {Names.NameRule}."];
         var take = limit ?? DefaultMetadataLimit;
         if (take is < 1 or > MaxMetadataLimit) errors["limit"] = [$"limit must be between 1 and {MaxMetadataLimit}."];
         var filter = MetadataRules.ReadFilter(request?.Metadata, "metadata", errors);
@@ -89,19 +96,22 @@ public static class VectorsApi
     }
 
     public static async Task<Results<Created<StoredVectorResponse>, ValidationProblem, ProblemHttpResult>> StoreVector(
-        string groupName, StoreVectorRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+        string groupName, StoreVectorRequest request, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
         var vector = ParseVector(request.VectorString, "vectorString", errors);
         var metadata = MetadataRules.ReadForStore(request.Metadata, "metadata", errors);
         if (vector is null || metadata is null) return Problems.Validation(errors);
-        var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector), cancellationToken);
+        var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector),
+            cancellationToken);
         return TypedResults.Created($"/vectors/{id}", new StoredVectorResponse(id, groupName));
     }
 
     public static async Task<Results<Ok<IEnumerable<SearchHitResponse>>, ValidationProblem, ProblemHttpResult>> Search(
-        string groupName, SearchVectorsRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+        string groupName, SearchVectorsRequest request, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
@@ -109,16 +119,19 @@ public static class VectorsApi
         var topK = request.TopK ?? DefaultTopK;
         if (topK is < 1 or > MaxTopK) errors["topK"] = [$"topK must be between 1 and {MaxTopK}."];
         var filter = MetadataRules.ReadFilter(request.Metadata, "metadata", errors);
-        if (request.GroupBy is { } key && !Names.IsValidName(key)) errors["groupBy"] = [$"groupBy is a metadata key: {Names.NameRule}."];
+        if (request.GroupBy is { } key && !Names.IsValidName(key))
+            errors["groupBy"] = [$"groupBy is a metadata key: {Names.NameRule}."];
         if (vector is null || filter is null || errors.Count > 0) return Problems.Validation(errors);
         var hits = request.GroupBy is { } groupBy
-            ? await store.SearchIdentitiesAsync(user.Tenant(), groupName, vector, topK, groupBy, filter, cancellationToken)
+            ? await store.SearchIdentitiesAsync(user.Tenant(), groupName, vector, topK, groupBy, filter,
+                cancellationToken)
             : await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
         return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
     }
 
     public static async Task<Results<Ok<UpsertVectorsResponse>, ValidationProblem, ProblemHttpResult>> Upsert(
-        string groupName, UpsertVectorsRequest request, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
+        string groupName, UpsertVectorsRequest request, ClaimsPrincipal user, FaceStore store,
+        CancellationToken cancellationToken)
     {
         if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var items = request.Vectors;
@@ -161,7 +174,8 @@ public static class VectorsApi
                 }
                 else if (vector.Length != dims)
                 {
-                    errors[path + ".vectorString"] = [$"The vector has {vector.Length} dimensions but {dimsFrom} has {dims}."];
+                    errors[path + ".vectorString"] =
+                        [$"The vector has {vector.Length} dimensions but {dimsFrom} has {dims}."];
                 }
             }
             if (errors.Count > before || vector is null || metadata is null)
@@ -172,7 +186,8 @@ public static class VectorsApi
             writes[i] = new VectorWrite(vector, metadata, VectorSources.Vector, item.Id);
         }
         if (bad.Count > 0)
-            return Problems.Validation(errors, $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.");
+            return Problems.Validation(errors,
+                $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.");
 
         // A group deleted, or given its dimension by a concurrent write, since it was read throws; nothing is written.
         var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken);

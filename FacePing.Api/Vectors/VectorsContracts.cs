@@ -13,8 +13,11 @@ public sealed record StoredVectorResponse(string Id, string GroupName);
 public sealed record VectorResponse(string Id, string GroupName, string VectorString, int Dimensions,
     IReadOnlyDictionary<string, string> Metadata);
 
-/// <param name="GroupBy">A metadata key: one hit per distinct value (a person enrolled with many photos appears once).</param>
-public sealed record SearchVectorsRequest(string? VectorString, int? TopK = null, JsonElement? Metadata = null, string? GroupBy = null);
+/// <param name="GroupBy">
+/// A metadata key: one hit per distinct value (a person enrolled with many photos appears once).
+/// </param>
+public sealed record SearchVectorsRequest(string? VectorString, int? TopK = null, JsonElement? Metadata = null,
+    string? GroupBy = null);
 
 public sealed record SearchHitResponse(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);
 

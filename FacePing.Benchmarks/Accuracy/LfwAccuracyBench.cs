@@ -34,8 +34,9 @@ public static class LfwAccuracyBench
         }
 
         var used = view2.SelectMany(p => new[] { p.First, p.Second }).Distinct().Select(p => images[p]).ToArray();
-        Line($"model {string.Join(", ", images.Values.Select(i => i.Model).Distinct())}; {view2.Count} pairs, {used.Length} photos " +
-             $"({used.Count(i => i.Boxes.Count == 0)} without a face, {used.Count(i => i.Boxes.Count > 1)} with several, " +
+        Line($"model {string.Join(", ", images.Values.Select(i => i.Model).Distinct())}; {view2.Count} pairs, " +
+             $"{used.Length} photos ({used.Count(i => i.Boxes.Count == 0)} without a face, " +
+             $"{used.Count(i => i.Boxes.Count > 1)} with several, " +
              $"{used.Count(i => i.OtherFaceTaken)} where the face used is not the central one)");
 
         var scores = view2.Select(p => Score(images[p.First], images[p.Second])).ToArray();
@@ -54,12 +55,14 @@ public static class LfwAccuracyBench
             Line($"TAR at FAR {far * 100,4:0.0##} %         {VerificationMetrics.AcceptRate(genuine, t):F4} " +
                  $"(threshold {t:F3}, {impostor.Length} impostor pairs)");
         }
-        Line($"at threshold {options.Threshold:F3}: FAR {VerificationMetrics.AcceptRate(impostor, options.Threshold) * 100:F2} %, " +
+        Line($"at threshold {options.Threshold:F3}: " +
+             $"FAR {VerificationMetrics.AcceptRate(impostor, options.Threshold) * 100:F2} %, " +
              $"TAR {VerificationMetrics.AcceptRate(genuine, options.Threshold):F4}");
 
         Line();
         Line($"failures at threshold {options.Threshold:F3}, by cause:");
-        foreach (var (cause, count) in FailureCauses(view2, scores, images, options.Threshold)) Line($"  {cause,-34} {count}");
+        foreach (var (cause, count) in FailureCauses(view2, scores, images, options.Threshold))
+            Line($"  {cause,-34} {count}");
 
         if (view1.Length > 0)
         {
@@ -101,7 +104,8 @@ public static class LfwAccuracyBench
     /// Thresholds for false-accept rates over all impostor pairs of View 1's photos (each photo's used face), with the
     /// genuine accept rate over all its same-person pairs at each.
     /// </summary>
-    private static void Calibrate(IReadOnlyList<LfwPair> view1, IReadOnlyDictionary<string, LfwImage> images, Action<string> line)
+    private static void Calibrate(IReadOnlyList<LfwPair> view1, IReadOnlyDictionary<string, LfwImage> images,
+        Action<string> line)
     {
         var photos = view1.SelectMany(p => new[] { p.First, p.Second }).Distinct()
             .Select(p => images[p]).Where(i => i.Embedding is not null).ToArray();
@@ -116,7 +120,8 @@ public static class LfwAccuracyBench
                 (person[i] == person[j] ? genuine : impostor).Add(s);
             }
         }
-        line($"calibration on LFW View 1: {photos.Length} photos, {genuine.Count} genuine and {impostor.Count:N0} impostor pairs");
+        line($"calibration on LFW View 1: {photos.Length} photos, {genuine.Count} genuine and {impostor.Count:N0} " +
+             "impostor pairs");
         line("  FAR        threshold  TAR");
         foreach (var far in CalibrationFars)
         {
@@ -138,8 +143,8 @@ public static class LfwAccuracyBench
 
     private static string Percent(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
 
-    private sealed record Options(Uri Inference, string Lfw, string Pairs, double Threshold, string[] Dev, int Concurrency, string? Out,
-        string? Cache);
+    private sealed record Options(Uri Inference, string Lfw, string Pairs, double Threshold, string[] Dev,
+        int Concurrency, string? Out, string? Cache);
 
     private static Options Parse(string[] args)
     {

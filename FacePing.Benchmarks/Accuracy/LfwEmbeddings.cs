@@ -7,10 +7,15 @@ using FacePing.Core.Inference;
 
 namespace FacePing.Benchmarks.Accuracy;
 
-/// <summary>What the Inference service made of one LFW photo: its faces (largest first) and the used face's vector.</summary>
-public sealed record LfwImage(string Path, int Width, int Height, IReadOnlyList<FaceBox> Boxes, float[]? Embedding, string Model)
+/// <summary>
+/// What the Inference service made of one LFW photo: its faces (largest first) and the used face's vector.
+/// </summary>
+public sealed record LfwImage(string Path, int Width, int Height, IReadOnlyList<FaceBox> Boxes, float[]? Embedding,
+    string Model)
 {
-    /// <summary>Index of the face whose box centre is nearest the image centre: LFW labels the central person.</summary>
+    /// <summary>
+    /// Index of the face whose box centre is nearest the image centre: LFW labels the central person.
+    /// </summary>
     public int CentralFace()
     {
         var best = -1;
@@ -39,11 +44,12 @@ public static class LfwEmbeddings
     /// Optional JSON-lines file of earlier answers: photos already there (from the same model) are not sent again, so a
     /// re-run with another threshold costs seconds. New answers are appended.
     /// </param>
-    public static async Task<Dictionary<string, LfwImage>> FetchAsync(Uri inference, string lfwFolder, IEnumerable<string> paths,
-        int concurrency, string? cache = null)
+    public static async Task<Dictionary<string, LfwImage>> FetchAsync(Uri inference, string lfwFolder,
+        IEnumerable<string> paths, int concurrency, string? cache = null)
     {
         var known = cache is not null && File.Exists(cache)
-            ? File.ReadLines(cache).Select(l => JsonSerializer.Deserialize<LfwImage>(l, Json)!).ToDictionary(i => i.Path)
+            ? File.ReadLines(cache)
+                .Select(l => JsonSerializer.Deserialize<LfwImage>(l, Json)!).ToDictionary(i => i.Path)
             : [];
         var todo = paths.Distinct().Where(p => !known.ContainsKey(p)).ToArray();
         var missing = todo.Where(p => !File.Exists(Path.Combine(lfwFolder, p))).Take(3).ToArray();
@@ -52,11 +58,12 @@ public static class LfwEmbeddings
         using var http = new HttpClient { BaseAddress = inference, Timeout = TimeSpan.FromMinutes(2) };
         var result = new ConcurrentDictionary<string, LfwImage>(known);
         var progress = new ProgressBar("embedding", todo.Length);
-        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (path, ct) =>
-        {
-            result[path] = await AnalyzeAsync(http, lfwFolder, path, ct);
-            progress.Advance();
-        });
+        await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            async (path, ct) =>
+            {
+                result[path] = await AnalyzeAsync(http, lfwFolder, path, ct);
+                progress.Advance();
+            });
         progress.Done();
         var models = result.Values.Select(i => i.Model).Distinct().ToArray();
         if (models.Length > 1)

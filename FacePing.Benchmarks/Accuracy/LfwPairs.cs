@@ -2,7 +2,9 @@ using System.Globalization;
 
 namespace FacePing.Benchmarks.Accuracy;
 
-/// <summary>One LFW pair: two image paths relative to the LFW folder, whether they show one person, and its fold.</summary>
+/// <summary>
+/// One LFW pair: two image paths relative to the LFW folder, whether they show one person, and its fold.
+/// </summary>
 public sealed record LfwPair(string First, string Second, bool Same, int Fold);
 
 /// <summary>
@@ -17,17 +19,20 @@ public static class LfwPairs
     {
         var lines = ReadLines(path);
         var head = Split(lines[0]);
-        if (head.Length != 2) throw new InvalidDataException($"{path}: the first line must be '<folds> <pairs per fold>'.");
+        if (head.Length != 2)
+            throw new InvalidDataException($"{path}: the first line must be '<folds> <pairs per fold>'.");
         int folds = Parse(head[0], path), perFold = Parse(head[1], path);
         if (lines.Count != 1 + folds * perFold * 2)
         {
-            throw new InvalidDataException($"{path}: expected {folds * perFold * 2} pair lines after the header, found {lines.Count - 1}.");
+            throw new InvalidDataException(
+                $"{path}: expected {folds * perFold * 2} pair lines after the header, found {lines.Count - 1}.");
         }
         var pairs = new List<LfwPair>(folds * perFold * 2);
         var next = 1;
         for (var fold = 0; fold < folds; fold++)
         {
-            for (var i = 0; i < 2 * perFold; i++) pairs.Add(ParsePair(lines[next++], fold, path, expectSame: i < perFold));
+            for (var i = 0; i < 2 * perFold; i++)
+                pairs.Add(ParsePair(lines[next++], fold, path, expectSame: i < perFold));
         }
         return pairs;
     }
@@ -52,7 +57,8 @@ public static class LfwPairs
         };
         if (expectSame is { } same && same != pair.Same)
         {
-            throw new InvalidDataException($"{path}: '{line}' is out of place (each fold lists its genuine pairs first).");
+            throw new InvalidDataException(
+                $"{path}: '{line}' is out of place (each fold lists its genuine pairs first).");
         }
         return pair;
     }
@@ -62,7 +68,8 @@ public static class LfwPairs
 
     private static string[] Split(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
-    private static int Parse(string s, string path) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
-        ? v
-        : throw new InvalidDataException($"{path}: '{s}' is not a number.");
+    private static int Parse(string s, string path) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new InvalidDataException($"{path}: '{s}' is not a number.");
 }

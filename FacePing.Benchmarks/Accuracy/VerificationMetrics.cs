@@ -18,7 +18,9 @@ public static class VerificationMetrics
         return scores.Count == 0 ? 0 : (double)right / scores.Count;
     }
 
-    /// <summary>The threshold with the best accuracy on these pairs: the midpoint between two neighbouring scores.</summary>
+    /// <summary>
+    /// The threshold with the best accuracy on these pairs: the midpoint between two neighbouring scores.
+    /// </summary>
     public static double BestThreshold(IReadOnlyList<double> scores, IReadOnlyList<bool> same)
     {
         var order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
@@ -53,7 +55,8 @@ public static class VerificationMetrics
             var train = Enumerable.Range(0, pairs.Count).Where(i => pairs[i].Fold != folds[f]).ToArray();
             var test = Enumerable.Range(0, pairs.Count).Where(i => pairs[i].Fold == folds[f]).ToArray();
             thresholds[f] = BestThreshold([.. train.Select(i => scores[i])], [.. train.Select(i => pairs[i].Same)]);
-            accuracies[f] = Accuracy([.. test.Select(i => scores[i])], [.. test.Select(i => pairs[i].Same)], thresholds[f]);
+            accuracies[f] = Accuracy([.. test.Select(i => scores[i])], [.. test.Select(i => pairs[i].Same)],
+                thresholds[f]);
         }
         var mean = accuracies.Average();
         var sd = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / accuracies.Length);

@@ -49,7 +49,8 @@ public static class ApiLoadBench
         using var created = await http.SendAsync(adminRequest);
         created.EnsureSuccessStatusCode();
         var key = await created.Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.GetProperty("key").GetString());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            key.GetProperty("key").GetString());
         var tenant = key.GetProperty("tenantId").GetString()!;
         const string group = "bench";
         (await http.PostAsync($"/groups/{group}", null)).EnsureSuccessStatusCode();
@@ -80,7 +81,8 @@ public static class ApiLoadBench
                 for (var i = b * 100; i < Math.Min(a.Vectors, (b + 1) * 100); i++)
                 {
                     if (i > b * 100) body.Append(',');
-                    body.Append("{\"id\":\"v").Append(i.ToString("D7", CultureInfo.InvariantCulture)).Append("\",\"vectorString\":\"");
+                    body.Append("{\"id\":\"v")
+                        .Append(i.ToString("D7", CultureInfo.InvariantCulture)).Append("\",\"vectorString\":\"");
                     AppendVector(body, vectors[i]);
                     body.Append("\"}");
                 }
@@ -119,7 +121,8 @@ public static class ApiLoadBench
         Parallel.For(0, queries.Count, q => truth[q] = TopK(vectors, queries[q].Vector, 10));
 
         // ---- API search, concurrency 1 ----
-        var bodies = queries.Select(q => $"{{\"vectorString\":\"{AppendVector(new StringBuilder(), q.Vector)}\",\"topK\":10}}").ToArray();
+        var bodies = queries.Select(q =>
+            $"{{\"vectorString\":\"{AppendVector(new StringBuilder(), q.Vector)}\",\"topK\":10}}").ToArray();
         async Task<(double Ms, string Body)> SearchOn(HttpClient client, int q)
         {
             var watch = Stopwatch.StartNew();
@@ -127,7 +130,8 @@ public static class ApiLoadBench
                 new StringContent(bodies[q], Encoding.UTF8, "application/json"));
             var text = await response.Content.ReadAsStringAsync();
             watch.Stop();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"search: {(int)response.StatusCode} {text}");
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"search: {(int)response.StatusCode} {text}");
             return (watch.Elapsed.TotalMilliseconds, text);
         }
         Task<(double Ms, string Body)> Search(int q) => SearchOn(http, q);
@@ -181,7 +185,8 @@ public static class ApiLoadBench
         }
         for (var i = 0; i < 50; i++) await Vsim(i % queries.Count, 50, 500);
         var vsimLatency = new List<double>();
-        for (var i = 0; i < Math.Max(a.LatencyRequests, queries.Count); i++) vsimLatency.Add((await Vsim(i % queries.Count, 50, 500)).Ms);
+        for (var i = 0; i < Math.Max(a.LatencyRequests, queries.Count); i++)
+            vsimLatency.Add((await Vsim(i % queries.Count, 50, 500)).Ms);
 
         List<double>? indexLatency = null;
         Dictionary<string, (int Hit, int All)>? indexRecall = null;
@@ -223,12 +228,14 @@ public static class ApiLoadBench
                  $"{Ratio(indexRecall["near"]):F4} | {Ratio(indexRecall["random"]):F4} |");
             Line($"| raw VSIM (COUNT 50, EF 500, no rerank, no HTTP) | " +
                  $"{Percentile(vsimLatency, 50):F2} ms | {Percentile(vsimLatency, 99):F2} ms | | |");
-            Line($"| HNSW-only Api p50 / raw VSIM p50 | {Percentile(indexLatency, 50) / Percentile(vsimLatency, 50):F2}× | | | |");
+            Line("| HNSW-only Api p50 / raw VSIM p50 | " +
+                 $"{Percentile(indexLatency, 50) / Percentile(vsimLatency, 50):F2}× | | | |");
             Line("");
         }
 
         // ---- raw VSIM EF table with the store's exact rerank done here ----
-        Line("## Raw VSIM recall/latency by EF (COUNT 50 candidates, exact float32 rerank to the top 10, as the store does)");
+        Line("## Raw VSIM recall/latency by EF (COUNT 50 candidates, exact float32 rerank to the top 10, " +
+             "as the store does)");
         Line("");
         Line("| EF | VSIM p50 | recall@10 near | recall@10 random |");
         Line("|---|---|---|---|");
@@ -264,20 +271,27 @@ public static class ApiLoadBench
                 using var response = await http.PostAsync($"/groups/{group}/faces/search?topK=10", form);
                 var text = await response.Content.ReadAsStringAsync();
                 watch.Stop();
-                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"face search: {(int)response.StatusCode} {text}");
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException($"face search: {(int)response.StatusCode} {text}");
                 return watch.Elapsed.TotalMilliseconds;
             }
             for (var i = 0; i < 5; i++) await FaceSearch(i);
             var single = new List<double>();
             for (var i = 0; i < 40; i++) single.Add(await FaceSearch(i));
             var (images, loaded) = await Throughput(2, TimeSpan.FromSeconds(a.Seconds), FaceSearch);
-            Line($"## Face search end to end (POST /groups/{{g}}/faces/search, single-face 640×480 JPEG, {a.Vectors:N0}-vector group)");
+            Line($"## Face search end to end (POST /groups/{{g}}/faces/search, single-face 640×480 JPEG, " +
+                 $"{a.Vectors:N0}-vector group)");
             Line("");
-            Line($"- concurrency 1: p50 **{Percentile(single, 50):F1} ms**, p99 {Percentile(single, 99):F1} ms ({single.Count} requests)");
+            Line($"- concurrency 1: p50 **{Percentile(single, 50):F1} ms**, " +
+                 $"p99 {Percentile(single, 99):F1} ms ({single.Count} requests)");
             if (a.Inference is not null)
             {
                 // The same image straight to the Inference service, as the Api sends it: the share of the pipeline.
-                using var inference = new HttpClient { BaseAddress = new Uri(a.Inference), Timeout = TimeSpan.FromSeconds(120) };
+                using var inference = new HttpClient
+                {
+                    BaseAddress = new Uri(a.Inference),
+                    Timeout = TimeSpan.FromSeconds(120)
+                };
                 async Task<double> Analyze(int _)
                 {
                     using var content = new ByteArrayContent(image);
@@ -321,7 +335,8 @@ public static class ApiLoadBench
     }
 
     private static long UsedMemory(IServer server) =>
-        long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+        long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value,
+            CultureInfo.InvariantCulture);
 
     private static HashSet<int> TopK(float[][] vectors, float[] query, int k)
     {
@@ -362,8 +377,9 @@ public static class ApiLoadBench
 
     private static double Ratio((int Hit, int All) r) => r.All == 0 ? double.NaN : r.Hit / (double)r.All;
 
-    private sealed record Arguments(string Api, string AdminKey, string Redis, int Vectors, int Dims, int Queries, int LatencyRequests,
-        int Seconds, bool Faces, string? Out, string? IndexApi, int WarmupSeconds, string? Inference)
+    private sealed record Arguments(string Api, string AdminKey, string Redis, int Vectors, int Dims, int Queries,
+        int LatencyRequests, int Seconds, bool Faces, string? Out, string? IndexApi, int WarmupSeconds,
+        string? Inference)
     {
         public static Arguments Parse(string[] args)
         {
@@ -373,9 +389,10 @@ public static class ApiLoadBench
                 map.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
             return new Arguments(Get("api"), Get("admin-key"), Get("redis"), int.Parse(Get("vectors", "100000")),
                 int.Parse(Get("dims", "512")),
-                int.Parse(Get("queries", "200")), int.Parse(Get("latency-requests", "1000")), int.Parse(Get("seconds", "10")),
-                bool.Parse(Get("faces", "true")), map.GetValueOrDefault("out"), map.GetValueOrDefault("index-api"),
-                int.Parse(Get("warmup-seconds", "20")), map.GetValueOrDefault("inference"));
+                int.Parse(Get("queries", "200")), int.Parse(Get("latency-requests", "1000")),
+                int.Parse(Get("seconds", "10")), bool.Parse(Get("faces", "true")), map.GetValueOrDefault("out"),
+                map.GetValueOrDefault("index-api"), int.Parse(Get("warmup-seconds", "20")),
+                map.GetValueOrDefault("inference"));
         }
     }
 }

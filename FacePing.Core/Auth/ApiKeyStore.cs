@@ -54,13 +54,16 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
     private static RedisKey HashKey(string hash) => Prefix + "hash:" + hash;
 
     /// <summary>Creates a key for <paramref name="tenantId"/>, or for a new tenant when it is null.</summary>
-    public async Task<CreatedApiKey> CreateAsync(string name, string? tenantId, CancellationToken cancellationToken = default)
+    public async Task<CreatedApiKey> CreateAsync(string name, string? tenantId,
+        CancellationToken cancellationToken = default)
     {
         var id = Guid.CreateVersion7().ToString("N");
         tenantId ??= Guid.NewGuid().ToString("N");
-        if (!Names.IsValidName(tenantId)) throw new ArgumentException($"tenantId is not {Names.NameRule}.", nameof(tenantId));
+        if (!Names.IsValidName(tenantId))
+            throw new ArgumentException($"tenantId is not {Names.NameRule}.", nameof(tenantId));
         // "fp_" makes leaked keys easy to spot (secret scanners, logs); 32 random bytes in URL-safe base64.
-        var key = "fp_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = "fp_" +
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var hash = Hash(key);
         var now = clock.GetUtcNow();
 
@@ -71,13 +74,18 @@ public sealed class ApiKeyStore(IConnectionMultiplexer redis, TimeProvider clock
     }
 
     /// <summary>The tenant and key id of a presented key, or null when it is unknown or revoked.</summary>
-    public Task<(string KeyId, string TenantId)?> FindAsync(string presentedKey, CancellationToken cancellationToken = default) =>
+    public Task<(string KeyId, string TenantId)?> FindAsync(string presentedKey,
+        CancellationToken cancellationToken = default) =>
         FindByHashAsync(Hash(presentedKey), cancellationToken);
 
-    /// <summary><see cref="FindAsync"/> for a key already hashed with <see cref="Hash"/> (callers that need the digest too).</summary>
-    public async Task<(string KeyId, string TenantId)?> FindByHashAsync(string keyHash, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <see cref="FindAsync"/> for a key already hashed with <see cref="Hash"/> (callers that need the digest too).
+    /// </summary>
+    public async Task<(string KeyId, string TenantId)?> FindByHashAsync(string keyHash,
+        CancellationToken cancellationToken = default)
     {
-        var values = await redis.GetDatabase().HashGetAsync(HashKey(keyHash), LookupFields).WaitAsync(cancellationToken);
+        var values = await redis.GetDatabase()
+            .HashGetAsync(HashKey(keyHash), LookupFields).WaitAsync(cancellationToken);
         if (values[0].IsNull || values[1].IsNull) return null;
         return ((string)values[0]!, (string)values[1]!);
     }

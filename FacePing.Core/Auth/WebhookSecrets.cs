@@ -5,9 +5,10 @@ using StackExchange.Redis;
 namespace FacePing.Core.Auth;
 
 /// <summary>
-/// Each tenant's callback signing secret (Standard Webhooks: <c>whsec_</c> + base64 of 32 random bytes), in the tenant's
-/// key space (<c>{t:T}:webhook-secret</c>). It is shown once, when created or rotated, and kept readable because the
-/// Ingestion worker signs with it; anyone who can read Redis can read it, as with every other tenant's data.
+/// Each tenant's callback signing secret (Standard Webhooks: <c>whsec_</c> + base64 of 32 random bytes), in the
+/// tenant's key space (<c>{t:T}:webhook-secret</c>). It is shown once, when created or rotated, and kept readable
+/// because the Ingestion worker signs with it; anyone who can read Redis can read it, as with every other tenant's
+/// data.
 /// </summary>
 public sealed class WebhookSecrets(IConnectionMultiplexer redis)
 {
@@ -15,16 +16,21 @@ public sealed class WebhookSecrets(IConnectionMultiplexer redis)
 
     private static RedisKey Key(string tenant) => "{t:" + tenant + "}:webhook-secret";
 
-    /// <summary>A new secret when the tenant has none yet, else null (an existing secret is never shown again).</summary>
+    /// <summary>
+    /// A new secret when the tenant has none yet, else null (an existing secret is never shown again).
+    /// </summary>
     public async Task<string?> CreateIfMissingAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var secret = NewSecret();
-        return await redis.GetDatabase().StringSetAsync(Key(tenant), secret, when: When.NotExists).WaitAsync(cancellationToken)
+        return await redis.GetDatabase()
+                .StringSetAsync(Key(tenant), secret, when: When.NotExists).WaitAsync(cancellationToken)
             ? secret
             : null;
     }
 
-    /// <summary>Replaces the tenant's secret and returns the new one; callbacks are signed with it from now on.</summary>
+    /// <summary>
+    /// Replaces the tenant's secret and returns the new one; callbacks are signed with it from now on.
+    /// </summary>
     public async Task<string> RotateAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var secret = NewSecret();
@@ -43,7 +49,8 @@ public sealed class WebhookSecrets(IConnectionMultiplexer redis)
     /// </summary>
     public static string Sign(string secret, string id, long timestamp, ReadOnlySpan<byte> body)
     {
-        if (!secret.StartsWith(Prefix, StringComparison.Ordinal)) throw new ArgumentException("Not a webhook secret.", nameof(secret));
+        if (!secret.StartsWith(Prefix, StringComparison.Ordinal))
+            throw new ArgumentException("Not a webhook secret.", nameof(secret));
         var key = Convert.FromBase64String(secret[Prefix.Length..]);
         var head = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
         var signed = new byte[head.Length + body.Length];

@@ -2,8 +2,9 @@ namespace FacePing.Core.Inference;
 
 /// <summary>
 /// What a similarity means for the shipped face model: the thresholds at which it falsely accepts a given share of
-/// pairs of different people. Measured on LFW View 1, the development split (every impostor pair among its 4,992 photos,
-/// 12.5 million of them), with eng/bench-accuracy.sh; never on View 2, where the accuracy is reported (docs/accuracy.md).
+/// pairs of different people. Measured on LFW View 1, the development split (every impostor pair among its 4,992
+/// photos, 12.5 million of them), with eng/bench-accuracy.sh; never on View 2, where the accuracy is reported
+/// (docs/accuracy.md).
 /// </summary>
 public static class FaceModelCalibration
 {
@@ -12,7 +13,9 @@ public static class FaceModelCalibration
 
     public const double DefaultFalseAcceptRate = 1e-3;
 
-    /// <summary>(false-accept rate, threshold, share of genuine View 1 pairs accepted), rarest false accept last.</summary>
+    /// <summary>
+    /// (false-accept rate, threshold, share of genuine View 1 pairs accepted), rarest false accept last.
+    /// </summary>
     public static IReadOnlyList<(double Far, double Threshold, double Tar)> Points { get; } =
     [
         (1e-2, 0.7312, 0.9912),
@@ -25,7 +28,9 @@ public static class FaceModelCalibration
 
     public static double MaxFalseAcceptRate => Points[0].Far;
 
-    /// <summary>The threshold for <paramref name="far"/>, interpolated linearly in log(FAR) between measured points.</summary>
+    /// <summary>
+    /// The threshold for <paramref name="far"/>, interpolated linearly in log(FAR) between measured points.
+    /// </summary>
     public static double ThresholdAt(double far)
     {
         if (far > MaxFalseAcceptRate || far < MinFalseAcceptRate || double.IsNaN(far))

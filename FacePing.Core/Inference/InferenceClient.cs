@@ -8,8 +8,8 @@ namespace FacePing.Core.Inference;
 
 /// <summary>
 /// Calls the Inference service found by service discovery (<c>http://inference</c>). Image problems come back as
-/// <see cref="ImageRejectedException"/>; an unreachable or failing service as <see cref="InferenceUnavailableException"/>,
-/// so callers can answer 4xx or 503 without guessing.
+/// <see cref="ImageRejectedException"/>; an unreachable or failing service as
+/// <see cref="InferenceUnavailableException"/>, so callers can answer 4xx or 503 without guessing.
 /// </summary>
 public sealed class InferenceClient(HttpClient http)
 {
@@ -18,9 +18,11 @@ public sealed class InferenceClient(HttpClient http)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
 
-    /// <param name="maxEmbedded">With <see cref="EmbedMode.All"/>: embed at most this many faces (the used face, then the largest).</param>
-    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed, CancellationToken cancellationToken,
-        int? maxEmbedded = null)
+    /// <param name="maxEmbedded">
+    /// With <see cref="EmbedMode.All"/>: embed at most this many faces (the used face, then the largest).
+    /// </param>
+    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed,
+        CancellationToken cancellationToken, int? maxEmbedded = null)
     {
         using var content = new ReadOnlyMemoryContent(image);
         content.Headers.ContentType = OctetStream;
@@ -53,13 +55,16 @@ public sealed class InferenceClient(HttpClient http)
             if (status is 400 or 413 or 415 or 422)
             {
                 var problem = await ReadProblemAsync(response, cancellationToken);
-                throw new ImageRejectedException(status, problem?.Title ?? response.ReasonPhrase ?? "Image rejected", problem?.Detail);
+                throw new ImageRejectedException(status, problem?.Title ?? response.ReasonPhrase ?? "Image rejected",
+                    problem?.Detail);
             }
-            throw new InferenceUnavailableException($"The inference service answered {status} {response.ReasonPhrase}.");
+            throw new InferenceUnavailableException(
+                $"The inference service answered {status} {response.ReasonPhrase}.");
         }
     }
 
-    private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<ProblemDetails?> ReadProblemAsync(HttpResponseMessage response,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -73,5 +78,6 @@ public sealed class InferenceClient(HttpClient http)
 
     // The client's own timeout surfaces as TaskCanceledException while the caller has not cancelled.
     private static bool IsTransportFailure(Exception ex, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or IOException;
+        !cancellationToken.IsCancellationRequested
+            && ex is HttpRequestException or TaskCanceledException or IOException;
 }

@@ -1,6 +1,8 @@
 namespace FacePing.Core.Jobs;
 
-/// <summary>Drive ids are URL-safe base64-like tokens; anything else (quotes above all) could change the listing query.</summary>
+/// <summary>
+/// Drive ids are URL-safe base64-like tokens; anything else (quotes above all) could change the listing query.
+/// </summary>
 public static class DriveFolderId
 {
     public static bool IsValid(string? id) =>

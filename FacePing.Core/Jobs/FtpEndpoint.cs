@@ -2,7 +2,9 @@ using System.Net;
 
 namespace FacePing.Core.Jobs;
 
-/// <summary>Where and as whom to log in. Built from what a client sent, so every field is checked for command injection.</summary>
+/// <summary>
+/// Where and as whom to log in. Built from what a client sent, so every field is checked for command injection.
+/// </summary>
 public sealed record FtpEndpoint
 {
     public FtpEndpoint(string host, int port, string username, string password)
@@ -23,10 +25,11 @@ public sealed record FtpEndpoint
 
     /// <summary>
     /// Normalises what a client typed: an <c>ftp://</c> (or <c>ftps://</c>) prefix, a trailing slash and an explicit
-    /// <c>host:port</c> are accepted; a URL-encoded username (<c>%24</c> for <c>$</c>) is decoded. Returns null and an error
-    /// message when something cannot be a valid FTP login.
+    /// <c>host:port</c> are accepted; a URL-encoded username (<c>%24</c> for <c>$</c>) is decoded. Returns null and an
+    /// error message when something cannot be a valid FTP login.
     /// </summary>
-    public static FtpEndpoint? TryCreate(string? host, int? port, string? username, string? password, out Dictionary<string, string> errors)
+    public static FtpEndpoint? TryCreate(string? host, int? port, string? username, string? password,
+        out Dictionary<string, string> errors)
     {
         errors = [];
         var normalizedHost = NormalizeHost(host, ref port, out var hostError);
@@ -70,8 +73,16 @@ public sealed record FtpEndpoint
         var colon = value.LastIndexOf(':');
         if (colon > 0 && (value.StartsWith('[') ? value[colon - 1] == ']' : value.IndexOf(':') == colon))
         {
-            if (!int.TryParse(value[(colon + 1)..], out var explicitPort)) { error = "host has an invalid port."; return null; }
-            if (port is not null && port != explicitPort) { error = "host names a different port than port."; return null; }
+            if (!int.TryParse(value[(colon + 1)..], out var explicitPort))
+            {
+                error = "host has an invalid port.";
+                return null;
+            }
+            if (port is not null && port != explicitPort)
+            {
+                error = "host names a different port than port.";
+                return null;
+            }
             port = explicitPort;
             value = value[..colon];
         }

@@ -9,7 +9,9 @@ public static class FtpNames
         && name.IndexOfAny(['/', '\\']) < 0
         && !FtpEndpoint.HasControlChars(name);
 
-    /// <summary>A folder path the client gave: absolute or relative, no control characters (CR/LF would inject commands).</summary>
+    /// <summary>
+    /// A folder path the client gave: absolute or relative, no control characters (CR/LF would inject commands).
+    /// </summary>
     public static bool IsValidFolderPath(string? path) =>
         path is not null && path.Length <= 1024 && !FtpEndpoint.HasControlChars(path);
 }

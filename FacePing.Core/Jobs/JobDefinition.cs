@@ -1,9 +1,9 @@
 namespace FacePing.Core.Jobs;
 
 /// <summary>
-/// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job ends).
-/// FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>. Faces below <see cref="MinQuality"/> (0 = off)
-/// are not stored but listed as failed files with the reasons. Cluster jobs fill <see cref="Cluster"/> only.
+/// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job
+/// ends). FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>. Faces below <see cref="MinQuality"/>
+/// (0 = off) are not stored but listed as failed files with the reasons. Cluster jobs fill <see cref="Cluster"/> only.
 /// </summary>
 public sealed record JobDefinition(
     string JobId,

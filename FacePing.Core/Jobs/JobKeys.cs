@@ -10,7 +10,9 @@ public static class JobKeys
     public const string ConsumerGroup = "ingestion";
 
     public static string Job(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}";
-    /// <summary>Hash fileId → failure JSON: re-processing a file after a crash overwrites instead of duplicating.</summary>
+    /// <summary>
+    /// Hash fileId → failure JSON: re-processing a file after a crash overwrites instead of duplicating.
+    /// </summary>
     public static string Failed(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:failed";
     /// <summary>Set of file ids already finished (stored or failed), for counting once and resuming.</summary>
     public static string Done(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:done";

@@ -133,7 +133,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
         Db.HashSetAsync(JobKeys.Job(tenant, jobId), [new("status", JobStatus.Running), new("totalFiles", totalFiles)]);
 
     public async Task<HashSet<string>> GetDoneFilesAsync(string tenant, string jobId) =>
-        (await Db.SetMembersAsync(JobKeys.Done(tenant, jobId))).Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
+        (await Db.SetMembersAsync(JobKeys.Done(tenant, jobId)))
+            .Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Counts a finished file once; <paramref name="failure"/> null means its face was stored.</summary>
     public async Task<bool> RecordFileAsync(string tenant, string jobId, string fileId, JobFailure? failure)
@@ -161,10 +162,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
         await tx.ExecuteAsync();
     }
 
-    /// <summary>Whether the end-of-job notifications went out (a job re-delivered after a crash sends them only if not).</summary>
     /// <summary>
-    /// Counts a deliberate hand-back of the job (shutdown, Inference or Redis unavailable): the stream entry is delivered
-    /// again later, and that delivery is not a crash.
+    /// Whether the end-of-job notifications went out (a job re-delivered after a crash sends them only if not).
+    /// </summary>
+    /// <summary>
+    /// Counts a deliberate hand-back of the job (shutdown, Inference or Redis unavailable): the stream entry is
+    /// delivered again later, and that delivery is not a crash.
     /// </summary>
     public Task RecordInterruptionAsync(string tenant, string jobId) =>
         Db.HashIncrementAsync(JobKeys.Job(tenant, jobId), "interruptions");
@@ -173,7 +176,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
     public async Task<long> GetInterruptionsAsync(string tenant, string jobId) =>
         (long?)await Db.HashGetAsync(JobKeys.Job(tenant, jobId), "interruptions") ?? 0;
 
-    public Task<bool> IsNotifiedAsync(string tenant, string jobId) => Db.HashExistsAsync(JobKeys.Job(tenant, jobId), "notifiedAt");
+    public Task<bool> IsNotifiedAsync(string tenant, string jobId) =>
+        Db.HashExistsAsync(JobKeys.Job(tenant, jobId), "notifiedAt");
 
     public Task MarkNotifiedAsync(string tenant, string jobId) =>
         Db.HashSetAsync(JobKeys.Job(tenant, jobId), "notifiedAt", time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -183,6 +187,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
 
     public static string NewJobId() => Guid.CreateVersion7().ToString("N", CultureInfo.InvariantCulture);
 
-    /// <summary>Whether a path's job id has <see cref="NewJobId"/>'s shape; others need no Redis lookup to be 404.</summary>
+    /// <summary>
+    /// Whether a path's job id has <see cref="NewJobId"/>'s shape; others need no Redis lookup to be 404.
+    /// </summary>
     public static bool IsJobId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
 }

@@ -11,10 +11,13 @@ public static class ServiceAccountKeyShape
 {
     public const int MaxLength = 16 * 1024;
 
-    /// <summary>Returns an error message, or null when the key has the fields Drive access needs and a readable RSA key.</summary>
+    /// <summary>
+    /// Returns an error message, or null when the key has the fields Drive access needs and a readable RSA key.
+    /// </summary>
     public static string? Check(string? json)
     {
-        if (string.IsNullOrWhiteSpace(json)) return "serviceAccountKey is required (the service account's JSON key as a string).";
+        if (string.IsNullOrWhiteSpace(json))
+            return "serviceAccountKey is required (the service account's JSON key as a string).";
         if (json.Length > MaxLength) return $"serviceAccountKey must be at most {MaxLength} characters.";
         try
         {
@@ -24,7 +27,8 @@ public static class ServiceAccountKeyShape
             if (Text(root, "type") != "service_account")
                 return "serviceAccountKey must be a service-account key (\"type\": \"service_account\").";
             var email = Text(root, "client_email");
-            if (string.IsNullOrEmpty(email) || !email.Contains('@')) return "serviceAccountKey has no valid client_email.";
+            if (string.IsNullOrEmpty(email) || !email.Contains('@'))
+                return "serviceAccountKey has no valid client_email.";
             var key = Text(root, "private_key");
             if (string.IsNullOrEmpty(key) || !key.Contains("PRIVATE KEY", StringComparison.Ordinal))
                 return "serviceAccountKey has no private_key.";

@@ -16,22 +16,24 @@ public static class MetadataRules
     /// Validates metadata a client wants stored. Null/undefined is an empty set. System keys are refused.
     /// Returns null when there were errors (added to <paramref name="errors"/> under <paramref name="path"/>).
     /// </summary>
-    public static Dictionary<string, string>? ReadForStore(JsonElement? json, string path, IDictionary<string, string[]> errors) =>
+    public static Dictionary<string, string>? ReadForStore(JsonElement? json, string path,
+        IDictionary<string, string[]> errors) =>
         Read(json, path, errors, allowSystemKeys: false);
 
     /// <summary>
     /// Validates a filter: the same rules, but system keys other than createdAt are allowed (find by <c>jobId</c>,
     /// <c>source</c>...).
     /// </summary>
-    public static Dictionary<string, string>? ReadFilter(JsonElement? json, string path, IDictionary<string, string[]> errors) =>
+    public static Dictionary<string, string>? ReadFilter(JsonElement? json, string path,
+        IDictionary<string, string[]> errors) =>
         Read(json, path, errors, allowSystemKeys: true);
 
     /// <summary>
     /// Validates metadata given as string pairs (e.g. the image endpoints' <c>?metadata[key]=value</c> query), with the
     /// same rules as JSON metadata; every value is a string. Errors go under <c>path.key</c> / <c>path</c>.
     /// </summary>
-    public static Dictionary<string, string>? ReadPairsForStore(IEnumerable<KeyValuePair<string, string>> pairs, string path,
-        IDictionary<string, string[]> errors)
+    public static Dictionary<string, string>? ReadPairsForStore(IEnumerable<KeyValuePair<string, string>> pairs,
+        string path, IDictionary<string, string[]> errors)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var ok = true;
@@ -43,7 +45,8 @@ public static class MetadataRules
         IDictionary<string, string[]> errors, bool allowSystemKeys)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (json is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return result;
+        if (json is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return result;
         if (element.ValueKind != JsonValueKind.Object)
         {
             Add(errors, path, "Metadata must be a flat JSON object.");
@@ -68,11 +71,14 @@ public static class MetadataRules
             return false;
         }
         var problem =
-            !allowSystemKeys && SystemMetadata.IsSystemKey(key) ? $"'{key}' is system metadata set by the server; it cannot be given."
-            // createdAt is unique per vector, so it is not indexed (an index set per vector would cost more than it serves).
+            !allowSystemKeys && SystemMetadata.IsSystemKey(key)
+                ? $"'{key}' is system metadata set by the server; it cannot be given."
+            // createdAt is unique per vector, so it is not indexed (an index set per vector would cost more than it
+            // serves).
             : allowSystemKeys && key == SystemMetadata.CreatedAt ? "createdAt cannot be used as a filter."
             : value is null ? "Values must be a string, number or boolean."
-            : value.Length > MaxValueLength ? $"The value is {value.Length} characters; at most {MaxValueLength} are allowed."
+            : value.Length > MaxValueLength
+                ? $"The value is {value.Length} characters; at most {MaxValueLength} are allowed."
             : !result.TryAdd(key, value) ? "The key appears more than once."
             : null;
         if (problem is null) return true;

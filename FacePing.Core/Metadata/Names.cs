@@ -19,7 +19,9 @@ public static class Names
     public static bool IsValidName(ReadOnlySpan<char> name) =>
         name.Length is > 0 and <= MaxNameLength && !name.ContainsAnyExcept(NameChars);
 
-    /// <summary>1–128 characters of <c>A–Z a–z 0–9 _ - . :</c> (vector ids given by a client or by ingestion).</summary>
+    /// <summary>
+    /// 1–128 characters of <c>A–Z a–z 0–9 _ - . :</c> (vector ids given by a client or by ingestion).
+    /// </summary>
     public static bool IsValidId(ReadOnlySpan<char> id) =>
         id.Length is > 0 and <= MaxIdLength && !id.ContainsAnyExcept(IdChars);
 

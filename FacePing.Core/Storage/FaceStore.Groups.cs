@@ -6,7 +6,8 @@ namespace FacePing.Core.Storage;
 public sealed partial class FaceStore
 {
     /// <summary>Creates an empty group. Throws <see cref="GroupAlreadyExistsException"/> when it exists.</summary>
-    public async Task<GroupInfo> CreateGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    public async Task<GroupInfo> CreateGroupAsync(string tenant, string group,
+        CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
         var now = clock.GetUtcNow();
@@ -17,7 +18,8 @@ public sealed partial class FaceStore
     }
 
     /// <summary>The group, or null when it does not exist.</summary>
-    public async Task<GroupInfo?> GetGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    public async Task<GroupInfo?> GetGroupAsync(string tenant, string group,
+        CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
         var db = Db;
@@ -27,7 +29,8 @@ public sealed partial class FaceStore
     }
 
     /// <summary>All groups of the tenant, ordered by name (ordinal).</summary>
-    public async Task<IReadOnlyList<GroupInfo>> ListGroupsAsync(string tenant, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<GroupInfo>> ListGroupsAsync(string tenant,
+        CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
         var db = Db;
@@ -48,7 +51,9 @@ public sealed partial class FaceStore
         return result;
     }
 
-    /// <summary>Deletes the group with all its vectors, metadata and index entries. False when it did not exist.</summary>
+    /// <summary>
+    /// Deletes the group with all its vectors, metadata and index entries. False when it did not exist.
+    /// </summary>
     public async Task<bool> DeleteGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);

@@ -7,8 +7,11 @@ namespace FacePing.Core.Storage;
 // Reads by id, by page of ids and by metadata.
 public sealed partial class FaceStore
 {
-    /// <summary>A stored vector of the tenant, or null (also for ids of other tenants: they are different keys).</summary>
-    public async Task<StoredVector?> GetVectorAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A stored vector of the tenant, or null (also for ids of other tenants: they are different keys).
+    /// </summary>
+    public async Task<StoredVector?> GetVectorAsync(string tenant, string id,
+        CancellationToken cancellationToken = default)
     {
         if (!Names.IsValidId(id)) return null;
         var values = await Db.HashGetAsync(new StoreKeys(tenant).Vector(id), VectorFields).WaitAsync(cancellationToken);
@@ -43,7 +46,8 @@ public sealed partial class FaceStore
         string[] groups;
         if (group is not null)
         {
-            if (!await db.KeyExistsAsync(keys.Group(group)).WaitAsync(cancellationToken)) throw new GroupNotFoundException(group);
+            if (!await db.KeyExistsAsync(keys.Group(group)).WaitAsync(cancellationToken))
+                throw new GroupNotFoundException(group);
             groups = [group];
         }
         else
@@ -59,7 +63,8 @@ public sealed partial class FaceStore
             string[] ids;
             if (filter.Count == 0)
             {
-                ids = Strings(await db.SortedSetRangeByValueAsync(keys.Ids(g), skip: 0, take: remaining).WaitAsync(cancellationToken));
+                ids = Strings(await db.SortedSetRangeByValueAsync(keys.Ids(g), skip: 0, take: remaining)
+                    .WaitAsync(cancellationToken));
             }
             else
             {

@@ -5,7 +5,8 @@ using StackExchange.Redis;
 
 namespace FacePing.Core.Storage;
 
-// Similarity search: the scan copy, the HNSW index or an exact scan of a small filtered set proposes, exact cosine ranks.
+// Similarity search: the scan copy, the HNSW index or an exact scan of a small filtered set proposes, exact cosine
+// ranks.
 public sealed partial class FaceStore
 {
     /// <summary>
@@ -25,12 +26,16 @@ public sealed partial class FaceStore
         var copy = unfiltered ? scan?.Find(tenant, group) : null;
         var groupRead = db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields);
         // Without a filter or a scan copy the index query goes out in the same round trip as the group check; its
-        // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and ignored).
-        var early = unfiltered && copy is null ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken) : null;
+        // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
+        // ignored).
+        var early = unfiltered && copy is null
+            ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken)
+            : null;
         var info = await groupRead.WaitAsync(cancellationToken);
         if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
         {
-            if (early is not null) _ = early.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            if (early is not null)
+                _ = early.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             if (info[0].IsNull) throw new GroupNotFoundException(group);
             if (info[1].IsNull) return [];
             throw new DimensionMismatchException(group, (int)info[1], query.Length);
@@ -56,13 +61,15 @@ public sealed partial class FaceStore
             var sets = new RedisKey[filter!.Count];
             var i = 0;
             foreach (var (k, v) in filter) sets[i++] = keys.Inverted(group, k, v);
-            var matching = await CountIntersection(db, sets, _options.ExactFilterScanLimit + 1).WaitAsync(cancellationToken);
+            var matching = await CountIntersection(db, sets, _options.ExactFilterScanLimit + 1)
+                .WaitAsync(cancellationToken);
             if (matching == 0) return [];
             activity?.SetTag("faceping.filter_matches", matching);
             candidates = matching <= _options.ExactFilterScanLimit
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
                 ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
-                : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter), cancellationToken);
+                : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter),
+                    cancellationToken);
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
@@ -70,14 +77,16 @@ public sealed partial class FaceStore
 
     /// <summary>
     /// The nearest <paramref name="topK"/> identities: one hit per distinct value of the metadata key
-    /// <paramref name="groupBy"/> (its best-scoring vector), so a person enrolled with many photos appears once; vectors
-    /// without the key are left out. Asks for several vectors per identity and widens the search until it has
+    /// <paramref name="groupBy"/> (its best-scoring vector), so a person enrolled with many photos appears once;
+    /// vectors without the key are left out. Asks for several vectors per identity and widens the search until it has
     /// <paramref name="topK"/> identities, the group is exhausted, or <see cref="MaxGroupByVectors"/> were ranked.
     /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query, int topK,
-        string groupBy, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query,
+        int topK, string groupBy, IReadOnlyDictionary<string, string>? filter,
+        CancellationToken cancellationToken = default)
     {
-        for (var vectors = Math.Min(Math.Max(topK * 4, 40), MaxGroupByVectors); ; vectors = Math.Min(vectors * 4, MaxGroupByVectors))
+        for (var vectors = Math.Min(Math.Max(topK * 4, 40), MaxGroupByVectors); ;
+            vectors = Math.Min(vectors * 4, MaxGroupByVectors))
         {
             var hits = await SearchAsync(tenant, group, query, vectors, filter, cancellationToken);
             var best = new List<SearchHit>(topK);
@@ -92,7 +101,9 @@ public sealed partial class FaceStore
         }
     }
 
-    /// <summary>Most vectors one grouped search ranks exactly (a bound on its cost: each is a read from Redis).</summary>
+    /// <summary>
+    /// Most vectors one grouped search ranks exactly (a bound on its cost: each is a read from Redis).
+    /// </summary>
     public const int MaxGroupByVectors = 2000;
 
     private async Task<RedisValue[]> Similar(IDatabase db, RedisKey set, byte[] blob, int count, string? filter,
@@ -120,11 +131,13 @@ public sealed partial class FaceStore
         return (long)await db.ExecuteAsync("SINTERCARD", args);
     }
 
-    private static async Task<IReadOnlyList<SearchHit>> Rerank(IDatabase db, StoreKeys keys, string group, float[] query,
-        RedisValue[] candidates, int topK, IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<SearchHit>> Rerank(IDatabase db, StoreKeys keys, string group,
+        float[] query, RedisValue[] candidates, int topK, IReadOnlyDictionary<string, string>? filter,
+        CancellationToken cancellationToken)
     {
         var reads = new Task<RedisValue[]>[candidates.Length];
-        for (var i = 0; i < candidates.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)candidates[i]!), VectorFields);
+        for (var i = 0; i < candidates.Length; i++)
+            reads[i] = db.HashGetAsync(keys.Vector((string)candidates[i]!), VectorFields);
         var scored = new List<(int Index, float Score)>(candidates.Length);
         var values = new RedisValue[candidates.Length][];
         for (var i = 0; i < candidates.Length; i++)
@@ -151,7 +164,8 @@ public sealed partial class FaceStore
         return hits;
     }
 
-    private static bool Contains(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, string> filter)
+    private static bool Contains(IReadOnlyDictionary<string, string> metadata,
+        IReadOnlyDictionary<string, string> filter)
     {
         foreach (var (k, v) in filter)
         {

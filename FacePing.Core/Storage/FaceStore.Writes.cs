@@ -9,8 +9,8 @@ namespace FacePing.Core.Storage;
 public sealed partial class FaceStore
 {
     /// <summary>Stores one vector under a new (or the given) id and returns the id.</summary>
-    public async Task<string> AddAsync(string tenant, string group, VectorWrite item, CancellationToken cancellationToken = default,
-        string? model = null) =>
+    public async Task<string> AddAsync(string tenant, string group, VectorWrite item,
+        CancellationToken cancellationToken = default, string? model = null) =>
         (await UpsertAsync(tenant, group, [item], cancellationToken, model))[0];
 
     /// <summary>
@@ -20,8 +20,9 @@ public sealed partial class FaceStore
     /// validated (bad id, system key in <see cref="VectorWrite.Metadata"/>, mixed dimensions).
     /// Face vectors pass the <paramref name="model"/> that made them: the group's first face records it, and a face of
     /// another model is refused with <see cref="ModelMismatchException"/> (their similarities would mean nothing).
-    /// One Lua script does the whole call, and Redis serves nobody else while it inserts into the HNSW graph (about 1–5 ms
-    /// a vector, growing slowly with the group): bulk writers should send batches of about 20 to keep search latency low.
+    /// One Lua script does the whole call, and Redis serves nobody else while it inserts into the HNSW graph (about
+    /// 1–5 ms a vector, growing slowly with the group): bulk writers should send batches of about 20 to keep search
+    /// latency low.
     /// </summary>
     public async Task<IReadOnlyList<string>> UpsertAsync(string tenant, string group, IReadOnlyList<VectorWrite> items,
         CancellationToken cancellationToken = default, string? model = null)
@@ -50,7 +51,8 @@ public sealed partial class FaceStore
                 throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions; item 0 has {dims}.");
             if (item.Vector.Length is 0 or > VectorText.MaxDimensions)
                 throw new ArgumentException($"Item {i} has {item.Vector.Length} dimensions.");
-            if (!VectorSources.IsKnown(item.Source)) throw new ArgumentException($"Item {i}: unknown source '{item.Source}'.");
+            if (!VectorSources.IsKnown(item.Source))
+                throw new ArgumentException($"Item {i}: unknown source '{item.Source}'.");
             var id = item.Id ?? Guid.CreateVersion7().ToString();
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
@@ -102,8 +104,10 @@ public sealed partial class FaceStore
             foreach (var (k, v) in item.Metadata)
             {
                 if (SystemMetadata.IsSystemKey(k))
-                    throw new ArgumentException($"Item {index}: '{k}' is system metadata; use the VectorWrite property.");
-                if (!Names.IsValidName(k)) throw new ArgumentException($"Item {index}: metadata key '{k}' is not {Names.NameRule}.");
+                    throw new ArgumentException(
+                        $"Item {index}: '{k}' is system metadata; use the VectorWrite property.");
+                if (!Names.IsValidName(k))
+                    throw new ArgumentException($"Item {index}: metadata key '{k}' is not {Names.NameRule}.");
                 metadata[k] = v;
             }
         }

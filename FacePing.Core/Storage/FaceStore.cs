@@ -13,8 +13,8 @@ namespace FacePing.Core.Storage;
 /// vector set's HNSW index finds candidates, exact cosine on the stored float32 vectors ranks them. All methods are
 /// safe for concurrent use; register once (singleton). Without a <paramref name="scan"/> every search uses HNSW.
 /// </summary>
-public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, TimeProvider clock,
-    ScanIndex? scan = null, RedisDurability? durability = null)
+public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options,
+    TimeProvider clock, ScanIndex? scan = null, RedisDurability? durability = null)
 {
     public static readonly ActivitySource Activity = new("FacePing.Store");
 
@@ -38,12 +38,14 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
     private static IReadOnlyDictionary<string, string> ParseMetadata(RedisValue json) =>
         json.IsNullOrEmpty
             ? new Dictionary<string, string>()
-            : JsonSerializer.Deserialize<Dictionary<string, string>>((string)json!, MetadataJson) ?? new Dictionary<string, string>();
+            : JsonSerializer.Deserialize<Dictionary<string, string>>((string)json!, MetadataJson)
+                ?? new Dictionary<string, string>();
 
     private static GroupInfo? ToGroup(string name, RedisValue[] fields, long count)
     {
         if (fields[0].IsNull) return null;
-        var createdAt = DateTimeOffset.Parse((string)fields[0]!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var createdAt = DateTimeOffset.Parse((string)fields[0]!, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal);
         return new GroupInfo(name, createdAt, count,
             fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString());
     }

@@ -22,12 +22,14 @@ public sealed class DimensionMismatchException(string group, int expected, int a
 }
 
 /// <summary>
-/// The group holds vectors of another face model than the one that made this face (answer 409 naming both): similarities
-/// across models mean nothing, so a group never mixes them. Re-embed into a new group after a model upgrade.
+/// The group holds vectors of another face model than the one that made this face (answer 409 naming both):
+/// similarities across models mean nothing, so a group never mixes them. Re-embed into a new group after a model
+/// upgrade.
 /// </summary>
 public sealed class ModelMismatchException(string group, string groupModel, string model)
     : Exception($"Group '{group}' holds faces embedded by model '{groupModel}'; this face was embedded by '{model}'. " +
-                "Store it in a group of that model, or re-embed the group's photos into a new group (docs/accuracy.md).")
+                "Store it in a group of that model, " +
+                "or re-embed the group's photos into a new group (docs/accuracy.md).")
 {
     public string Group { get; } = group;
     public string GroupModel { get; } = groupModel;

@@ -8,8 +8,9 @@ namespace FacePing.Core.Storage;
 /// Group names, metadata keys and ids cannot contain ':' or '=', so the separators below are unambiguous.
 /// <code>
 /// {t:T}:groups              ZSET  group names (all score 0: lexicographic order)
-/// {t:T}:g:G                 HASH  createdAt, gen (changes when the group is re-created), dims (set by the first vector),
-///                                 model (of its first face), rev (bumped by every write, for the scan copies)
+/// {t:T}:g:G                 HASH  createdAt, gen (changes when the group is re-created), dims (set by the first
+///                                 vector), model (of its first face), rev (bumped by every write, for the scan
+///                                 copies)
 /// {t:T}:g:G:log             STREAM one entry (id) per changed vector, capped: the change log scan copies catch up from
 /// {t:T}:g:G:vs              VSET  HNSW index: element = vector id, attributes = {"h":[filter tokens]}
 /// {t:T}:g:G:ids             ZSET  vector ids (score 0: lexicographic paging)
@@ -29,6 +30,7 @@ public readonly struct StoreKeys(string tenant)
     public RedisKey Group(string group) => Prefix + "g:" + group;
     public RedisKey VectorSet(string group) => Prefix + "g:" + group + ":vs";
     public RedisKey Ids(string group) => Prefix + "g:" + group + ":ids";
-    public RedisKey Inverted(string group, string key, string value) => Prefix + "g:" + group + ":m:" + key + "=" + value;
+    public RedisKey Inverted(string group, string key, string value) =>
+        Prefix + "g:" + group + ":m:" + key + "=" + value;
     public RedisKey Vector(string id) => Prefix + "v:" + id;
 }

@@ -7,8 +7,11 @@ namespace FacePing.Core.Storage;
 /// <param name="Vector">The float32 vector; its length must equal the group's dimension (or fixes it).</param>
 /// <param name="Metadata">Client metadata (canonical strings), or null for none.</param>
 /// <param name="Source">One of <see cref="Metadata.VectorSources"/>.</param>
-/// <param name="Id">An explicit id (upsert, ingestion's deterministic ids); null lets the store generate a UUID.</param>
-public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, string>? Metadata, string Source, string? Id = null)
+/// <param name="Id">
+/// An explicit id (upsert, ingestion's deterministic ids); null lets the store generate a UUID.
+/// </param>
+public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, string>? Metadata, string Source,
+    string? Id = null)
 {
     public string? FileName { get; init; }
     public string? FileId { get; init; }
@@ -16,15 +19,17 @@ public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, str
 }
 
 /// <summary>
-/// A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector; <see cref="Model"/> is the
-/// face model of its first stored face, null for groups of raw vectors.
+/// A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector; <see cref="Model"/>
+/// is the face model of its first stored face, null for groups of raw vectors.
 /// </summary>
-public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions, string? Model = null);
+public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions,
+    string? Model = null);
 
 /// <summary>A nearest neighbour with its exact cosine similarity.</summary>
 public sealed record SearchHit(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);
 
-public sealed record StoredVector(string Id, string GroupName, float[] Vector, IReadOnlyDictionary<string, string> Metadata);
+public sealed record StoredVector(string Id, string GroupName, float[] Vector,
+    IReadOnlyDictionary<string, string> Metadata);
 
 public sealed record MetadataMatch(string Id, string GroupName, IReadOnlyDictionary<string, string> Metadata);
 

@@ -32,8 +32,8 @@ internal static partial class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, createdAt, generation (unique per creation: a group deleted and created again under the same
-    /// name is a different group to the scan copies). Returns 1 when created, 0 when it already existed.
+    /// ARGV: prefix, group, createdAt, generation (unique per creation: a group deleted and created again under the
+    /// same name is a different group to the scan copies). Returns 1 when created, 0 when it already existed.
     /// </summary>
     public const string CreateGroup = """
         local P, group = ARGV[1], ARGV[2]
@@ -45,13 +45,13 @@ internal static partial class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, model ('' for raw vectors), then n × (id,
-    /// float32 blob, metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the group is missing,
-    /// {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's vectors.
-    /// The first face write into an empty group records its model; raw vectors record none and are checked by dimension only.
-    /// An id that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
-    /// Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch), so an existing set
-    /// keeps its own: configuration changes apply to new groups.
+    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, model ('' for raw vectors), then
+    /// n × (id, float32 blob, metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the
+    /// group is missing, {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's
+    /// vectors. The first face write into an empty group records its model; raw vectors record none and are checked by
+    /// dimension only. An id that exists (in this group or another group of the tenant) is replaced: its old index
+    /// entries go first. Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch),
+    /// so an existing set keeps its own: configuration changes apply to new groups.
     /// </summary>
     public const string Upsert = Unindex + """
 
@@ -133,7 +133,9 @@ internal static partial class StoreScripts
         return result
         """;
 
-    /// <summary>ARGV: prefix, group. Deletes the group and everything it holds. Returns 0 when it did not exist.</summary>
+    /// <summary>
+    /// ARGV: prefix, group. Deletes the group and everything it holds. Returns 0 when it did not exist.
+    /// </summary>
     public const string DeleteGroup = """
         local P, group = ARGV[1], ARGV[2]
         local g = P .. 'g:' .. group

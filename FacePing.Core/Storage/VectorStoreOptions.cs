@@ -11,8 +11,9 @@ public sealed class VectorStoreOptions
     /// How the HNSW index stores its copy of each vector: <c>Q8</c> (default), <c>NOQUANT</c> or <c>BIN</c>.
     /// Q8 because the index only chooses candidates: exact scores come from the float32 copy in the vector hash, and
     /// asking for several times topK candidates hides int8's tiny ranking noise, while Q8 takes a quarter of
-    /// NOQUANT's memory and is faster to scan. BIN loses too much for 512-d face embeddings. Measured (SearchAccuracyTests,
-    /// 3,000 random 512-d, EF 500): recall@10 0.9983 with Q8 and 0.9983 with NOQUANT — the rerank absorbs the quantization.
+    /// NOQUANT's memory and is faster to scan. BIN loses too much for 512-d face embeddings. Measured
+    /// (SearchAccuracyTests, 3,000 random 512-d, EF 500): recall@10 0.9983 with Q8 and 0.9983 with NOQUANT — the rerank
+    /// absorbs the quantization.
     /// </summary>
     [RegularExpression("^(Q8|NOQUANT|BIN)$")]
     public string Quantization { get; set; } = "Q8";
@@ -59,8 +60,8 @@ public sealed class VectorStoreOptions
     public int ScanCacheMegabytes { get; set; } = 1024;
 
     /// <summary>
-    /// Changes kept in each group's change log (at least; Redis trims in whole blocks). A copy that falls further behind
-    /// than this is reloaded in the background rather than caught up.
+    /// Changes kept in each group's change log (at least; Redis trims in whole blocks). A copy that falls further
+    /// behind than this is reloaded in the background rather than caught up.
     /// </summary>
     [Range(100, 10_000_000)]
     public int ChangeLogLength { get; set; } = 10_000;

@@ -18,7 +18,9 @@ public static class Int4Codes
     /// <summary>Bytes of one vector's codes (dimensions padded to a multiple of 64).</summary>
     public static int Bytes(int dims) => (dims + 63) / 64 * 32;
 
-    /// <summary>Encodes the direction of <paramref name="vector"/>; returns the scale s with vector / |vector| ≈ s · code.</summary>
+    /// <summary>
+    /// Encodes the direction of <paramref name="vector"/>; returns the scale s with vector / |vector| ≈ s · code.
+    /// </summary>
     public static float Encode(ReadOnlySpan<float> vector, Span<byte> packed)
     {
         packed.Fill(0x88);
@@ -36,8 +38,8 @@ public static class Int4Codes
 
     /// <summary>
     /// Encodes a query as int8 in the codes' layout: <paramref name="low"/>[k] pairs with byte k's low nibble,
-    /// <paramref name="high"/>[k] with its high nibble (both <see cref="Bytes"/> long). <paramref name="sum"/> is the sum of
-    /// all query codes, to take the +8 offset of the stored codes back out. Returns the query's scale.
+    /// <paramref name="high"/>[k] with its high nibble (both <see cref="Bytes"/> long). <paramref name="sum"/> is the
+    /// sum of all query codes, to take the +8 offset of the stored codes back out. Returns the query's scale.
     /// </summary>
     public static float EncodeQuery(ReadOnlySpan<float> vector, Span<sbyte> low, Span<sbyte> high, out int sum)
     {
@@ -62,7 +64,8 @@ public static class Int4Codes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Dot(ReadOnlySpan<sbyte> low, ReadOnlySpan<sbyte> high, ReadOnlySpan<byte> packed)
     {
-        if (low.Length != packed.Length || high.Length != packed.Length) throw new ArgumentException("Codes differ in length.");
+        if (low.Length != packed.Length || high.Length != packed.Length)
+            throw new ArgumentException("Codes differ in length.");
         ref var l = ref MemoryMarshal.GetReference(low);
         ref var h = ref MemoryMarshal.GetReference(high);
         ref var p = ref MemoryMarshal.GetReference(packed);

@@ -15,7 +15,8 @@ public static class Int8Codes
 {
     /// <summary>
     /// Encodes the direction of <paramref name="vector"/> into <paramref name="codes"/> (same length) and returns the
-    /// scale s with vector / |vector| ≈ s · codes. A zero vector gets zero codes and scale 0 (it scores 0 against anything).
+    /// scale s with vector / |vector| ≈ s · codes. A zero vector gets zero codes and scale 0 (it scores 0 against
+    /// anything).
     /// </summary>
     public static float Encode(ReadOnlySpan<float> vector, Span<sbyte> codes)
     {
@@ -51,7 +52,9 @@ public static class Int8Codes
     /// <summary>Largest query code magnitude for <paramref name="dims"/> dimensions (at most 16,383).</summary>
     public static float QueryLimit(int dims) => Math.Min(16383, int.MaxValue / (127L * Math.Max(dims, 1)) - 1);
 
-    /// <summary>Integer dot product of a query's codes with one stored vector's codes (AVX-512, AVX2 or scalar).</summary>
+    /// <summary>
+    /// Integer dot product of a query's codes with one stored vector's codes (AVX-512, AVX2 or scalar).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Dot(ReadOnlySpan<short> query, ReadOnlySpan<sbyte> codes)
     {

@@ -5,15 +5,18 @@ using System.Diagnostics.CodeAnalysis;
 namespace FacePing.Core.Vectors;
 
 /// <summary>
-/// The API's vector string: comma-separated invariant-culture floats, spaces allowed, 1–4096 finite values, not all zero.
-/// Output uses the shortest text that parses back to the same float.
+/// The API's vector string: comma-separated invariant-culture floats, spaces allowed, 1–4096 finite values, not all
+/// zero. Output uses the shortest text that parses back to the same float.
 /// </summary>
 public static class VectorText
 {
     public const int MaxDimensions = 4096;
 
-    /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says why in words a client can act on.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, [NotNullWhen(true)] out float[]? vector, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// Parses <paramref name="text"/>; on failure <paramref name="error"/> says why in words a client can act on.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, [NotNullWhen(true)] out float[]? vector,
+        [NotNullWhen(false)] out string? error)
     {
         vector = null;
         if (text.IsWhiteSpace())
@@ -87,5 +90,6 @@ public static class VectorText
         }
     }
 
-    private static string Clip(ReadOnlySpan<char> part) => part.Length <= 32 ? part.ToString() : string.Concat(part[..32], "…");
+    private static string Clip(ReadOnlySpan<char> part) =>
+        part.Length <= 32 ? part.ToString() : string.Concat(part[..32], "…");
 }

@@ -11,7 +11,8 @@ public static class FaceAligner
 {
     public static AffineMap Estimate(ReadOnlySpan<Vector2> points, ReadOnlySpan<Vector2> template)
     {
-        if (points.Length != template.Length || points.Length < 2) throw new ArgumentException("Points and template must pair up.");
+        if (points.Length != template.Length || points.Length < 2)
+            throw new ArgumentException("Points and template must pair up.");
         var srcMean = Vector2.Zero;
         var dstMean = Vector2.Zero;
         for (var i = 0; i < points.Length; i++)

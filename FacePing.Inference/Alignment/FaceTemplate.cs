@@ -22,7 +22,8 @@ public sealed class FaceTemplate(string name, int size, Vector2[] points, Func<F
     /// InsightFace's ArcFace 112×112 template: eye centres, nose tip, mouth corners (MobileFaceNet was trained on it).
     /// </summary>
     public static FaceTemplate ArcFace112 { get; } = new("arcface-112", 112,
-        [new(38.2946f, 51.6963f), new(73.5318f, 51.5014f), new(56.0252f, 71.7366f), new(41.5493f, 92.3655f), new(70.7299f, 92.2041f)],
+        [new(38.2946f, 51.6963f), new(73.5318f, 51.5014f), new(56.0252f, 71.7366f), new(41.5493f, 92.3655f),
+            new(70.7299f, 92.2041f)],
         l => l.Five.ToArray());
 
     /// <summary>
@@ -33,9 +34,11 @@ public sealed class FaceTemplate(string name, int size, Vector2[] points, Func<F
 
     private static FaceTemplate DlibChip(int size, float padding)
     {
-        // dlib's mean positions of those points in a unit face box; iBUG indices 45, 42, 36, 39 and 33 are the same points.
+        // dlib's mean positions of those points in a unit face box; iBUG indices 45, 42, 36, 39 and 33 are the same
+        // points.
         Vector2[] unit = [new(0.8595674595992f, 0.2134981538014f), new(0.6460604764104f, 0.2289674387677f),
-            new(0.1205750620789f, 0.2137274526848f), new(0.3340850613712f, 0.2290642403242f), new(0.4901123135679f, 0.6277975316475f)];
+            new(0.1205750620789f, 0.2137274526848f), new(0.3340850613712f, 0.2290642403242f),
+            new(0.4901123135679f, 0.6277975316475f)];
         var points = unit.Select(p => (p + new Vector2(padding)) / (1 + 2 * padding) * size).ToArray();
         return new FaceTemplate($"dlib-{size}", size, points, l => [l[45], l[42], l[36], l[39], l[33]]);
     }

@@ -35,7 +35,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
         if (pixelCount > _options.MaxPixels)
         {
             throw new ImageDecodeException(413, "Image too large",
-                $"The image is {info.Width}x{info.Height} ({pixelCount:N0} pixels); the limit is {_options.MaxPixels:N0} pixels.");
+                $"The image is {info.Width}x{info.Height} ({pixelCount:N0} pixels); " +
+                $"the limit is {_options.MaxPixels:N0} pixels.");
         }
 
         var origin = codec.EncodedOrigin;
@@ -52,7 +53,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
         }
 
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var stored = new RgbaImage(size.Width, size.Height, swaps ? originalHeight : originalWidth, swaps ? originalWidth : originalHeight);
+        var stored = new RgbaImage(size.Width, size.Height, swaps ? originalHeight : originalWidth,
+            swaps ? originalWidth : originalHeight);
         try
         {
             SKCodecResult result;
@@ -110,7 +112,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
                 {
                     using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888,
                         SKAlphaType.Unpremul), (IntPtr)from);
-                    using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)to);
+                    using var target = new SKPixmap(new SKImageInfo(width, height, SKColorType.Rgba8888,
+                        SKAlphaType.Unpremul), (IntPtr)to);
                     if (!source.ScalePixels(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
                     {
                         throw new ImageDecodeException(415, "Unsupported image", "The image could not be resampled.");
@@ -127,7 +130,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
     }
 
     private static bool SwapsAxes(SKEncodedOrigin origin) =>
-        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom
+            or SKEncodedOrigin.LeftBottom;
 
     private static string Describe(SKCodecResult result) => result switch
     {

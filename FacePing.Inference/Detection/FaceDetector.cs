@@ -59,12 +59,13 @@ public sealed class FaceDetector
                     passes += RunTiles(this, image, k, tiled, threshold);
                 }
                 // Tiles see faces without their context and then take bodies or animals for faces (a torso scored 0.99,
-                // a dog 1.0). So tiles only add faces too small for the whole-image pass; a bigger one counts only where
-                // the whole-image pass found it too (the tile then may refine its box).
+                // a dog 1.0). So tiles only add faces too small for the whole-image pass; a bigger one counts only
+                // where the whole-image pass found it too (the tile then may refine its box).
                 var wholeScale = (float)InputHeight / PadToInputAspect(0, 0, image.Width, image.Height).H;
                 foreach (var t in tiled)
                 {
-                    if (t.Height * wholeScale < ConfirmFromInputPixels || whole.Exists(w => w.IoU(t) >= 0.3f)) found.Add(t);
+                    if (t.Height * wholeScale < ConfirmFromInputPixels || whole.Exists(w => w.IoU(t) >= 0.3f))
+                        found.Add(t);
                 }
             }
             return NonMaxSuppression.Apply(found, _options.NmsThreshold);
@@ -76,7 +77,8 @@ public sealed class FaceDetector
     }
 
     /// <summary>Runs the tiles of one level side by side (the detector's batch size is fixed at 1).</summary>
-    private static int RunTiles(FaceDetector detector, RgbaImage image, float k, List<FaceCandidate> found, float threshold)
+    private static int RunTiles(FaceDetector detector, RgbaImage image, float k, List<FaceCandidate> found,
+        float threshold)
     {
         var tileW = Math.Min(InputWidth * k, image.Width);
         var tileH = Math.Min(InputHeight * k, image.Height);
@@ -89,7 +91,8 @@ public sealed class FaceDetector
             {
                 var x = xs[i % xs.Length];
                 var y = ys[i / xs.Length];
-                var edges = new InnerEdges(x > 0, y > 0, x + tileW < image.Width - 0.5f, y + tileH < image.Height - 0.5f);
+                var edges = new InnerEdges(x > 0, y > 0, x + tileW < image.Width - 0.5f,
+                    y + tileH < image.Height - 0.5f);
                 detector.RunRegion(image, x, y, tileW, tileH, local.Input, local.Found, threshold, edges);
                 return local;
             },
@@ -117,7 +120,8 @@ public sealed class FaceDetector
     {
         var (px, py, pw, ph) = PadToInputAspect(x, y, w, h);
         var map = AffineMap.FromRect(px, py, pw, ph, InputWidth, InputHeight);
-        Sampler.SampleRgb(image, map, InputWidth, InputHeight, input.AsSpan(0, 3 * InputWidth * InputHeight), 127f, 1f / 128f);
+        Sampler.SampleRgb(image, map, InputWidth, InputHeight, input.AsSpan(0, 3 * InputWidth * InputHeight), 127f,
+            1f / 128f);
         using var outputs = TensorRunner.Run(_model, input, [1, 3, InputHeight, InputWidth]);
         var scores = outputs[_scoresOutput].GetTensorDataAsSpan<float>();
         var boxes = outputs[_boxesOutput].GetTensorDataAsSpan<float>();

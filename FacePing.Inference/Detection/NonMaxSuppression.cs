@@ -27,7 +27,8 @@ public static class NonMaxSuppression
             {
                 var inter = box.Intersection(k);
                 if (inter <= 0) continue;
-                if (inter / (box.Area + k.Area - inter) > iouThreshold || inter / MathF.Min(box.Area, k.Area) > containment)
+                if (inter / (box.Area + k.Area - inter) > iouThreshold
+                    || inter / MathF.Min(box.Area, k.Area) > containment)
                 {
                     suppressed = true;
                     break;

@@ -12,10 +12,14 @@ namespace FacePing.Inference.Embedding;
 /// <param name="File">ONNX file in the models directory.</param>
 /// <param name="Template">Where the landmarks go in the model's input crop.</param>
 /// <param name="Mean">Subtracted from every 0–255 channel value before <paramref name="Scale"/>.</param>
-/// <param name="Weight">Share of this model in the fused cosine similarity (the weights of an ensemble add up to 1).</param>
+/// <param name="Weight">
+/// Share of this model in the fused cosine similarity (the weights of an ensemble add up to 1).
+/// </param>
 public sealed record EmbeddingSpec(string File, FaceTemplate Template, float Mean, float Scale, float Weight);
 
-/// <summary>A loaded embedding network: aligns, samples and runs one face at a time (its batch size may be fixed at 1).</summary>
+/// <summary>
+/// A loaded embedding network: aligns, samples and runs one face at a time (its batch size may be fixed at 1).
+/// </summary>
 public sealed class EmbeddingModel(EmbeddingSpec spec, OnnxModel model)
 {
     public EmbeddingSpec Spec => spec;
@@ -29,12 +33,14 @@ public sealed class EmbeddingModel(EmbeddingSpec spec, OnnxModel model)
         var input = TensorRunner.Rent(length);
         try
         {
-            Sampler.SampleRgb(image, spec.Template.Align(landmarks), size, size, input.AsSpan(0, length), spec.Mean, spec.Scale);
+            Sampler.SampleRgb(image, spec.Template.Align(landmarks), size, size, input.AsSpan(0, length), spec.Mean,
+                spec.Scale);
             using var outputs = TensorRunner.Run(model, input, [1, 3, size, size]);
             var feature = outputs[0].GetTensorDataAsSpan<float>();
             if (feature.Length != output.Length)
             {
-                throw new InvalidOperationException($"{model.FileName} gave {feature.Length} values; {output.Length} were expected.");
+                throw new InvalidOperationException(
+                    $"{model.FileName} gave {feature.Length} values; {output.Length} were expected.");
             }
             var sum = 0f;
             foreach (var v in feature) sum += v * v;

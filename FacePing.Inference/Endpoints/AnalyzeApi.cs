@@ -25,7 +25,8 @@ public static class AnalyzeApi
     }
 
     public static async Task<Results<Ok<FaceAnalysis>, ValidationProblem, ProblemHttpResult>> Analyze(
-        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null, int? max = null)
+        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null,
+        int? max = null)
     {
         if (max is < 0)
         {
@@ -81,7 +82,9 @@ public static class AnalyzeApi
         return false;
     }
 
-    /// <summary>Reads the body into a pooled buffer; a length of −1 means it exceeded <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// Reads the body into a pooled buffer; a length of −1 means it exceeded <paramref name="limit"/>.
+    /// </summary>
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long limit)
     {
         // Kestrel enforces its own limit too; this keeps the check when hosted elsewhere (tests, other servers).
@@ -109,7 +112,9 @@ public static class AnalyzeApi
     }
 
     private static ProblemHttpResult TooLarge(long? actual, long limit) => Problem(413, "Image too large",
-        actual is { } n ? $"The body is {n:N0} bytes; the limit is {limit:N0} bytes." : $"The body exceeds the limit of {limit:N0} bytes.");
+        actual is { } n
+            ? $"The body is {n:N0} bytes; the limit is {limit:N0} bytes."
+            : $"The body exceeds the limit of {limit:N0} bytes.");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: ProblemTypeBase + status switch

@@ -32,14 +32,17 @@ public sealed class RgbaImage : IDisposable
     public int OriginalWidth { get; }
     public int OriginalHeight { get; }
 
-    /// <summary>Original pixels per decoded pixel (1 unless decoded at a reduced size; per axis, as sizes round).</summary>
+    /// <summary>
+    /// Original pixels per decoded pixel (1 unless decoded at a reduced size; per axis, as sizes round).
+    /// </summary>
     public float ScaleX => (float)OriginalWidth / Width;
 
     public float ScaleY => (float)OriginalHeight / Height;
 
     public int Stride => Width * 4;
 
-    public Span<byte> Pixels => (_pixels ?? throw new ObjectDisposedException(nameof(RgbaImage))).AsSpan(0, Width * Height * 4);
+    public Span<byte> Pixels =>
+        (_pixels ?? throw new ObjectDisposedException(nameof(RgbaImage))).AsSpan(0, Width * Height * 4);
 
     internal byte[] Buffer => _pixels ?? throw new ObjectDisposedException(nameof(RgbaImage));
 

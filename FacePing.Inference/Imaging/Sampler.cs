@@ -19,30 +19,41 @@ public static class Sampler
     private const int MaxSeparableTaps = 16;
     private const float R = 0.299f, G = 0.587f, B = 0.114f;
 
-    /// <summary>Writes three planes (R, G, B) of <paramref name="width"/>×<paramref name="height"/> as (p − mean)·scale.</summary>
-    public static void SampleRgb(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes, float mean, float scale)
+    /// <summary>
+    /// Writes three planes (R, G, B) of <paramref name="width"/>×<paramref name="height"/> as (p − mean)·scale.
+    /// </summary>
+    public static void SampleRgb(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes, float mean,
+        float scale)
     {
-        if (planes.Length < 3 * width * height) throw new ArgumentException("Output span is too small.", nameof(planes));
+        if (planes.Length < 3 * width * height)
+            throw new ArgumentException("Output span is too small.", nameof(planes));
         if (Separable(src, map, width, height, planes, mean, scale, grey: false)) return;
         if (map.Footprint >= 1.5f && ShrinkThenRotate(src, map, width, height, planes, mean, scale)) return;
         Taps(src, map, width, height, planes, mean, scale, grey: false);
     }
 
     /// <summary>Writes one grey plane as (luma − mean)·scale (ITU-R BT.601 weights).</summary>
-    public static void SampleGrey(RgbaImage src, in AffineMap map, int width, int height, Span<float> plane, float mean, float scale)
+    public static void SampleGrey(RgbaImage src, in AffineMap map, int width, int height, Span<float> plane, float mean,
+        float scale)
     {
         if (plane.Length < width * height) throw new ArgumentException("Output span is too small.", nameof(plane));
         if (!Separable(src, map, width, height, plane, mean, scale, grey: true))
             Taps(src, map, width, height, plane, mean, scale, grey: true);
     }
 
-    private static int TapCount(float footprint, int max = MaxTaps) => Math.Clamp((int)MathF.Ceiling(footprint - 0.01f), 1, max);
+    private static int TapCount(float footprint, int max = MaxTaps) =>
+        Math.Clamp((int)MathF.Ceiling(footprint - 0.01f), 1, max);
 
-    /// <summary>Source indices one output index's taps can touch: the taps' span plus both bilinear neighbours.</summary>
+    /// <summary>
+    /// Source indices one output index's taps can touch: the taps' span plus both bilinear neighbours.
+    /// </summary>
     private static int Window(float step) => (int)MathF.Ceiling(step) + 2;
 
-    /// <summary>One axis of the separable filter: for each output index a window of K source indices and weights.</summary>
-    private static bool BuildAxis(float step, float offset, int outCount, int srcCount, int[] first, float[] weights, out int k)
+    /// <summary>
+    /// One axis of the separable filter: for each output index a window of K source indices and weights.
+    /// </summary>
+    private static bool BuildAxis(float step, float offset, int outCount, int srcCount, int[] first, float[] weights,
+        out int k)
     {
         var n = TapCount(step, MaxSeparableTaps);
         k = Window(step);
@@ -195,7 +206,8 @@ public static class Sampler
         if (step < 1.01f) return false;
         // Source bounding box of the output, with room for the filter.
         float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
-        foreach (var (cx, cy) in new[] { (-0.5f, -0.5f), (width - 0.5f, -0.5f), (-0.5f, height - 0.5f), (width - 0.5f, height - 0.5f) })
+        foreach (var (cx, cy) in new[] { (-0.5f, -0.5f), (width - 0.5f, -0.5f), (-0.5f, height - 0.5f),
+            (width - 0.5f, height - 0.5f) })
         {
             var sx = map.A * cx + map.B * cy + map.C;
             var sy = map.D * cx + map.E * cy + map.F;
@@ -214,8 +226,10 @@ public static class Sampler
         var mid = ArrayPool<float>.Shared.Rent(3 * iw * ih);
         try
         {
-            if (!Separable(src, AffineMap.FromRect(rx, ry, iw * step, ih * step, iw, ih), iw, ih, mid, 0f, 1f, grey: false)) return false;
-            // Output → source → intermediate: pixel i of the intermediate is centred on source rx + (i + 0.5)·step − 0.5.
+            if (!Separable(src, AffineMap.FromRect(rx, ry, iw * step, ih * step, iw, ih), iw, ih, mid, 0f, 1f,
+                grey: false)) return false;
+            // Output → source → intermediate: pixel i of the intermediate is centred on source
+            // rx + (i + 0.5)·step − 0.5.
             var inv = 1 / step;
             var a = map.A * inv;
             var b = map.B * inv;
@@ -317,7 +331,8 @@ public static class Sampler
         }
     }
 
-    private static unsafe void Bilinear(byte* pix, int w, int h, float sx, float sy, ref float r, ref float g, ref float b)
+    private static unsafe void Bilinear(byte* pix, int w, int h, float sx, float sy, ref float r, ref float g,
+        ref float b)
     {
         var fx0 = MathF.Floor(sx);
         var fy0 = MathF.Floor(sy);
@@ -345,7 +360,8 @@ public static class Sampler
         Add(pix, w, h, x0 + 1, y0 + 1, fx * fy, ref r, ref g, ref b);
     }
 
-    private static unsafe void Add(byte* pix, int w, int h, int x, int y, float weight, ref float r, ref float g, ref float b)
+    private static unsafe void Add(byte* pix, int w, int h, int x, int y, float weight, ref float r, ref float g,
+        ref float b)
     {
         if ((uint)x >= (uint)w || (uint)y >= (uint)h) return;
         var p = pix + ((long)y * w + x) * 4;

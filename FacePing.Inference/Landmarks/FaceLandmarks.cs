@@ -11,7 +11,9 @@ public sealed class FaceLandmarks(Vector2[] points)
 
     public ReadOnlySpan<Vector2> Points => points;
 
-    /// <summary>The five points the API reports and the ArcFace template aligns: eye centres, nose tip, mouth corners.</summary>
+    /// <summary>
+    /// The five points the API reports and the ArcFace template aligns: eye centres, nose tip, mouth corners.
+    /// </summary>
     public FivePoints Five => new(Mean(36, 41), Mean(42, 47), points[30], points[48], points[54]);
 
     /// <summary>

@@ -3,7 +3,8 @@ using System.Numerics;
 namespace FacePing.Inference.Landmarks;
 
 /// <summary>Left eye, right eye, nose tip, left and right mouth corner (as seen in the image), in pixels.</summary>
-public readonly record struct FivePoints(Vector2 LeftEye, Vector2 RightEye, Vector2 Nose, Vector2 MouthLeft, Vector2 MouthRight);
+public readonly record struct FivePoints(Vector2 LeftEye, Vector2 RightEye, Vector2 Nose, Vector2 MouthLeft,
+    Vector2 MouthRight);
 
 public static class FivePointsExtensions
 {

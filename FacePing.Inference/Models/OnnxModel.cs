@@ -33,7 +33,8 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Whether the first dimension is free, so several items can run in one call.</summary>
     public bool AcceptsBatch => InputShape.Length > 0 && InputShape[0] < 0;
 
-    public string DescribeInput() => $"{InputName}[{string.Join(',', InputShape.Select(d => d < 0 ? "N" : d.ToString()))}]";
+    public string DescribeInput() =>
+        $"{InputName}[{string.Join(',', InputShape.Select(d => d < 0 ? "N" : d.ToString()))}]";
 
     public void Dispose() => Session.Dispose();
 }

@@ -25,7 +25,9 @@ public sealed class ModelOptions
     [Range(0, 64)]
     public int IntraOpThreads { get; set; }
 
-    /// <summary>Detector score a face must reach (0.8: a dog's face in the fixtures scores 0.74, human faces there ≥ 0.95).</summary>
+    /// <summary>
+    /// Detector score a face must reach (0.8: a dog's face in the fixtures scores 0.74, human faces there ≥ 0.95).
+    /// </summary>
     [Range(0.05, 0.99)]
     public float ScoreThreshold { get; set; } = 0.8f;
 
@@ -40,7 +42,9 @@ public sealed class ModelOptions
     [Range(0.05, 0.95)]
     public float NmsThreshold { get; set; } = 0.35f;
 
-    /// <summary>Run the overlapping-tile pass when the image is this many times larger than the detector input.</summary>
+    /// <summary>
+    /// Run the overlapping-tile pass when the image is this many times larger than the detector input.
+    /// </summary>
     [Range(1.0, 100.0)]
     public float TilingFromScale { get; set; } = 2.5f;
 
@@ -48,7 +52,8 @@ public sealed class ModelOptions
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "FacePing.sln"))) return Path.Combine(dir.FullName, ".cache", "models");
+            if (File.Exists(Path.Combine(dir.FullName, "FacePing.sln")))
+                return Path.Combine(dir.FullName, ".cache", "models");
         }
         var published = Path.Combine(AppContext.BaseDirectory, "models");
         return System.IO.Directory.Exists(published) ? published : null;

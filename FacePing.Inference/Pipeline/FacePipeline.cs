@@ -14,9 +14,11 @@ using FacePing.Inference.Telemetry;
 
 namespace FacePing.Inference.Pipeline;
 
-/// <summary>decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.</summary>
-public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks, FaceEmbedder embedder,
-    IOptions<ModelOptions> modelOptions)
+/// <summary>
+/// decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.
+/// </summary>
+public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks,
+    FaceEmbedder embedder, IOptions<ModelOptions> modelOptions)
 {
     private readonly ModelOptions options = modelOptions.Value;
 
@@ -26,12 +28,16 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     public FaceEmbedder Embedder => embedder;
 
     /// <summary>A pipeline outside dependency injection (tests, benchmarks), on already loaded models.</summary>
-    public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions, ImageOptions? images = null) =>
+    public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions,
+        ImageOptions? images = null) =>
         new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
-            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models), modelOptions);
+            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
+            modelOptions);
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
-    /// <param name="maxEmbedded">With <see cref="EmbedMode.All"/>, embed only this many faces (the used face, then the largest).</param>
+    /// <param name="maxEmbedded">
+    /// With <see cref="EmbedMode.All"/>, embed only this many faces (the used face, then the largest).
+    /// </param>
     public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode, int maxEmbedded = int.MaxValue)
     {
         RgbaImage image;
@@ -124,10 +130,10 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     }
 
     /// <summary>
-    /// Finds the face the API uses — the largest whole, confident one — and moves it to the front (the rest stay largest
-    /// first). Faces are examined largest first and only until one qualifies, so a crowd costs one landmark run, not
-    /// one per face. Faces cut by the border or scored low by the detector are used only when nothing better exists:
-    /// in photos of several people they are bystanders or background more often than the subject.
+    /// Finds the face the API uses — the largest whole, confident one — and moves it to the front (the rest stay
+    /// largest first). Faces are examined largest first and only until one qualifies, so a crowd costs one landmark
+    /// run, not one per face. Faces cut by the border or scored low by the detector are used only when nothing better
+    /// exists: in photos of several people they are bystanders or background more often than the subject.
     /// </summary>
     private FaceLandmarks?[] PrimaryFirst(RgbaImage image, List<FaceCandidate> faces)
     {

@@ -16,11 +16,13 @@ public static class PipelineServiceCollectionExtensions
     public static IHostApplicationBuilder AddFacePipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelOptions>()
+            .BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ModelOptionsSetup>();
         services.AddSingleton<IPostConfigureOptions<ModelOptions>>(sp => sp.GetRequiredService<ModelOptionsSetup>());
         services.AddSingleton<IValidateOptions<ModelOptions>>(sp => sp.GetRequiredService<ModelOptionsSetup>());
-        services.AddOptions<ImageOptions>().BindConfiguration(ImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImageOptions>()
+            .BindConfiguration(ImageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ImageOptions>>((kestrel, images) =>
             kestrel.Limits.MaxRequestBodySize = images.Value.MaxBytes);
 

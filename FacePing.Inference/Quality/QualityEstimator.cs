@@ -25,7 +25,8 @@ public static class QualityEstimator
     // A factor below this names its issue.
     private const float IssueBelow = 0.75f;
 
-    public static FaceQuality Estimate(RgbaImage image, in FaceCandidate face, FaceLandmarks landmarks, float originalScale)
+    public static FaceQuality Estimate(RgbaImage image, in FaceCandidate face, FaceLandmarks landmarks,
+        float originalScale)
     {
         var faceSize = (int)MathF.Round(MathF.Min(face.Width, face.Height) * originalScale);
         var (yaw, pitch, roll) = Pose(landmarks);
@@ -52,7 +53,9 @@ public static class QualityEstimator
             MathF.Round(yaw, 1), MathF.Round(pitch, 1), MathF.Round(roll, 1), issues);
     }
 
-    /// <summary>0 at <paramref name="zero"/> or below, 1 at <paramref name="full"/> or above, smooth in between.</summary>
+    /// <summary>
+    /// 0 at <paramref name="zero"/> or below, 1 at <paramref name="full"/> or above, smooth in between.
+    /// </summary>
     private static float Ramp(float value, float zero, float full)
     {
         var t = Math.Clamp((value - zero) / (full - zero), 0f, 1f);
@@ -60,9 +63,9 @@ public static class QualityEstimator
     }
 
     /// <summary>
-    /// Approximate head pose from 2-D landmarks, in the frame where the eye line is horizontal: yaw from how far the nose
-    /// tip sits off the eyes' midpoint (half the eye distance ≈ 90°), pitch from where it sits between eyes and mouth
-    /// (frontal faces put it at ~55 %).
+    /// Approximate head pose from 2-D landmarks, in the frame where the eye line is horizontal: yaw from how far the
+    /// nose tip sits off the eyes' midpoint (half the eye distance ≈ 90°), pitch from where it sits between eyes and
+    /// mouth (frontal faces put it at ~55 %).
     /// </summary>
     private static (float Yaw, float Pitch, float Roll) Pose(FaceLandmarks l)
     {
@@ -84,8 +87,8 @@ public static class QualityEstimator
     private static float Degrees(float radians) => radians * 180f / MathF.PI;
 
     /// <summary>
-    /// Mean luminance and sharpness of the face aligned onto a 48×48 ArcFace-like crop: the mean absolute Laplacian over
-    /// the inner face, relative to the crop's standard deviation (so contrast does not pass for detail).
+    /// Mean luminance and sharpness of the face aligned onto a 48×48 ArcFace-like crop: the mean absolute Laplacian
+    /// over the inner face, relative to the crop's standard deviation (so contrast does not pass for detail).
     /// </summary>
     private static (float Brightness, float Sharpness) Appearance(RgbaImage image, FaceLandmarks landmarks)
     {

@@ -15,15 +15,19 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
     private const string ListFields = "nextPageToken,files(id,name,mimeType,size,md5Checksum,modifiedTime)";
     private readonly DriveOptions _options = options.Value;
 
-    /// <summary>Checks that <paramref name="folderId"/> exists, is visible to the account and is a folder; returns its name.</summary>
-    public async Task<string> GetFolderNameAsync(DriveTokenSource tokens, string folderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks that <paramref name="folderId"/> exists, is visible to the account and is a folder; returns its name.
+    /// </summary>
+    public async Task<string> GetFolderNameAsync(DriveTokenSource tokens, string folderId,
+        CancellationToken cancellationToken)
     {
         using var doc = await GetJsonAsync(tokens,
             $"files/{Uri.EscapeDataString(folderId)}?fields=id,name,mimeType&supportsAllDrives=true",
             $"folder '{folderId}'", cancellationToken);
         var root = doc.RootElement;
         var mimeType = root.TryGetProperty("mimeType", out var m) ? m.GetString() : null;
-        if (mimeType != FolderMimeType) throw new DriveException($"Drive item '{folderId}' is not a folder ({mimeType}).", 400);
+        if (mimeType != FolderMimeType)
+            throw new DriveException($"Drive item '{folderId}' is not a folder ({mimeType}).", 400);
         return root.TryGetProperty("name", out var n) ? n.GetString() ?? folderId : folderId;
     }
 
@@ -61,7 +65,8 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
     }
 
     /// <summary>Downloads a file's content; more than <see cref="DriveOptions.MaxFileBytes"/> is an error.</summary>
-    public async Task<byte[]> DownloadAsync(DriveTokenSource tokens, DriveFile file, CancellationToken cancellationToken)
+    public async Task<byte[]> DownloadAsync(DriveTokenSource tokens, DriveFile file,
+        CancellationToken cancellationToken)
     {
         if (file.Size > _options.MaxFileBytes)
             throw new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit.");
@@ -74,31 +79,38 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         return await Sources.BoundedDownload.ReadAsync(
             (memory, ct) => stream.ReadAsync(memory, ct).AsTask(),
             response.Content.Headers.ContentLength ?? file.Size, _options.MaxFileBytes,
-            () => new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit."), cancellationToken);
+            () => new DriveException($"'{file.Name}' is larger than the {_options.MaxFileBytes} byte limit."),
+            cancellationToken);
     }
 
-    private async Task<JsonDocument> GetJsonAsync(DriveTokenSource tokens, string path, string what, CancellationToken cancellationToken)
+    private async Task<JsonDocument> GetJsonAsync(DriveTokenSource tokens, string path, string what,
+        CancellationToken cancellationToken)
     {
         using var request = await RequestAsync(tokens, path, cancellationToken);
         using var response = await SendAsync(request, what, cancellationToken);
         try
         {
-            return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+            return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default,
+                cancellationToken);
         }
         catch (JsonException e)
         {
-            throw new DriveException($"Google Drive sent an unreadable answer for the {what}.", (int)response.StatusCode, e);
+            throw new DriveException($"Google Drive sent an unreadable answer for the {what}.",
+                (int)response.StatusCode, e);
         }
     }
 
-    private async Task<HttpRequestMessage> RequestAsync(DriveTokenSource tokens, string path, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> RequestAsync(DriveTokenSource tokens, string path,
+        CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.BaseUrl, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+            await tokens.GetTokenAsync(cancellationToken));
         return request;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string what,
+        CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -109,19 +121,24 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         // timeout, its open circuit).
         catch (Exception e) when (!cancellationToken.IsCancellationRequested
                                   && e is HttpRequestException or TaskCanceledException or TimeoutException
-                                      or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+                                      or Polly.Timeout.TimeoutRejectedException
+                                      or Polly.CircuitBreaker.BrokenCircuitException)
         {
             throw new DriveException($"Google Drive cannot be reached for the {what}: {e.Message}", null, e);
         }
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
-            throw new DriveException(await DescribeErrorAsync(response, what, cancellationToken), (int)response.StatusCode);
+            throw new DriveException(await DescribeErrorAsync(response, what, cancellationToken),
+                (int)response.StatusCode);
         }
     }
 
-    /// <summary>Google's error shape <c>{"error":{"code","message","errors":[{"reason",...}]}}</c> as one readable sentence.</summary>
-    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Google's error shape <c>{"error":{"code","message","errors":[{"reason",...}]}}</c> as one readable sentence.
+    /// </summary>
+    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, string what,
+        CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         string? message = null;
@@ -133,7 +150,8 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
             if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
                 message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
-                if (error.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0
+                if (error.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+                    && errors.GetArrayLength() > 0
                     && errors[0].TryGetProperty("reason", out var r))
                     reason = r.GetString();
             }
@@ -144,8 +162,10 @@ public sealed class DriveClient(HttpClient http, IOptions<DriveOptions> options)
         }
         var hint = status switch
         {
-            (int)HttpStatusCode.NotFound => " Check the id and that the folder is shared with the service account's e-mail address.",
-            (int)HttpStatusCode.Forbidden => " The service account has no access (share the folder with its e-mail address).",
+            (int)HttpStatusCode.NotFound =>
+                " Check the id and that the folder is shared with the service account's e-mail address.",
+            (int)HttpStatusCode.Forbidden =>
+                " The service account has no access (share the folder with its e-mail address).",
             _ => "",
         };
         return $"Google Drive refused the {what}: {message ?? response.ReasonPhrase} " +

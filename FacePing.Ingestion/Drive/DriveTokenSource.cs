@@ -34,9 +34,11 @@ public sealed class DriveTokenSource
         {
             throw new DriveException("The service-account key is not valid JSON.");
         }
-        if (tokenUri is not null && tokenUri != DriveOptions.GoogleTokenUri && tokenUri != DriveOptions.LegacyGoogleTokenUri
+        if (tokenUri is not null && tokenUri != DriveOptions.GoogleTokenUri
+            && tokenUri != DriveOptions.LegacyGoogleTokenUri
             && !options.AllowedTokenUris.Contains(tokenUri, StringComparer.Ordinal))
-            throw new DriveException($"The service-account key's token_uri '{tokenUri}' is not Google's token endpoint.");
+            throw new DriveException(
+                $"The service-account key's token_uri '{tokenUri}' is not Google's token endpoint.");
 
         try
         {

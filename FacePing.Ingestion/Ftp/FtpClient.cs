@@ -71,7 +71,8 @@ public sealed class FtpClient : IAsyncDisposable
             var auth = await CommandAsync("AUTH TLS", cancellationToken);
             if (auth.Code == 234)
             {
-                if (_reader.HasBufferedData) throw new FtpException("The FTP server sent data before the TLS handshake.");
+                if (_reader.HasBufferedData)
+                    throw new FtpException("The FTP server sent data before the TLS handshake.");
                 var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
                 await AuthenticateAsync(ssl, cancellationToken);
                 _stream = ssl;
@@ -113,13 +114,17 @@ public sealed class FtpClient : IAsyncDisposable
     /// <summary>Makes <paramref name="folderPath"/> the working folder (empty keeps the login folder).</summary>
     public async Task ChangeFolderAsync(string folderPath, CancellationToken cancellationToken)
     {
-        if (!FtpNames.IsValidFolderPath(folderPath)) throw new FtpException("The folder path contains control characters.");
+        if (!FtpNames.IsValidFolderPath(folderPath))
+            throw new FtpException("The folder path contains control characters.");
         if (folderPath.Length == 0) return;
         var reply = await CommandAsync("CWD " + folderPath, cancellationToken);
-        if (!reply.IsSuccess) throw new FtpException($"FTP folder '{folderPath}' cannot be opened: {reply}", reply.Code);
+        if (!reply.IsSuccess)
+            throw new FtpException($"FTP folder '{folderPath}' cannot be opened: {reply}", reply.Code);
     }
 
-    /// <summary>Lists the working folder: MLSD when the server has it (kinds and sizes), else NLST, else LIST.</summary>
+    /// <summary>
+    /// Lists the working folder: MLSD when the server has it (kinds and sizes), else NLST, else LIST.
+    /// </summary>
     public async Task<IReadOnlyList<FtpEntry>> ListAsync(CancellationToken cancellationToken)
     {
         if (!_mlsdUnsupported)
@@ -130,7 +135,8 @@ public sealed class FtpClient : IAsyncDisposable
         }
         var names = await ReadListingAsync("NLST", cancellationToken);
         if (names is not null)
-            return names.Select(n => new FtpEntry(Path.GetFileName(n.TrimEnd('/')), null, null)).Where(e => e.Name.Length > 0).ToList();
+            return names.Select(n => new FtpEntry(Path.GetFileName(n.TrimEnd('/')), null, null))
+                .Where(e => e.Name.Length > 0).ToList();
         var list = await ReadListingAsync("LIST", cancellationToken)
             ?? throw new FtpException("The FTP server supports none of MLSD, NLST and LIST.");
         return list.Select(ParseUnixList).OfType<FtpEntry>().ToList();
@@ -140,16 +146,19 @@ public sealed class FtpClient : IAsyncDisposable
     /// Downloads a file of the working folder into memory; larger than <paramref name="maxBytes"/> is an error.
     /// <paramref name="sizeHint"/> (from MLSD) lets the buffer be allocated once at the right size.
     /// </summary>
-    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, CancellationToken cancellationToken, long? sizeHint = null)
+    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, CancellationToken cancellationToken,
+        long? sizeHint = null)
     {
         if (!FtpNames.IsSafeFileName(fileName)) throw new FtpException($"'{fileName}' is not a plain file name.");
         await using var data = await OpenDataAsync("RETR " + fileName, cancellationToken);
-        if (data.Reply is { } refusal) throw new FtpException($"FTP download of '{fileName}' failed: {refusal}", refusal.Code);
+        if (data.Reply is { } refusal)
+            throw new FtpException($"FTP download of '{fileName}' failed: {refusal}", refusal.Code);
 
         var stream = data.Stream!;
         var bytes = await Sources.BoundedDownload.ReadAsync(
             (memory, ct) => WithReadTimeoutAsync(t => stream.ReadAsync(memory, t).AsTask(), ct),
-            sizeHint, maxBytes, () => new FtpException($"'{fileName}' is larger than the {maxBytes} byte limit."), cancellationToken);
+            sizeHint, maxBytes, () => new FtpException($"'{fileName}' is larger than the {maxBytes} byte limit."),
+            cancellationToken);
         await data.CloseAsync();
         var done = await ReadReplyAsync(cancellationToken);
         if (!done.IsSuccess) throw new FtpException($"FTP download of '{fileName}' failed: {done}", done.Code);
@@ -169,7 +178,8 @@ public sealed class FtpClient : IAsyncDisposable
         var lines = new List<string>();
         using (var reader = new FtpLineReader(data.Stream!))
         {
-            while (await WithReadTimeoutAsync<string?>(ct => reader.ReadLineAsync(ct).AsTask(), cancellationToken) is { } line)
+            while (await WithReadTimeoutAsync<string?>(ct => reader.ReadLineAsync(ct).AsTask(),
+                cancellationToken) is { } line)
             {
                 if (line.Length == 0) continue;
                 if (lines.Count >= _options.MaxListingEntries)
@@ -273,7 +283,8 @@ public sealed class FtpClient : IAsyncDisposable
     private async Task<FtpReply> ReadReplyAsync(CancellationToken cancellationToken)
     {
         var first = await ReadLineAsync(cancellationToken);
-        if (first.Length < 3 || !int.TryParse(first.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        if (first.Length < 3
+            || !int.TryParse(first.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             throw new FtpException($"The FTP server sent an invalid reply: '{Truncate(first)}'");
         var last = first;
         if (first.Length > 3 && first[3] == '-')
@@ -294,7 +305,8 @@ public sealed class FtpClient : IAsyncDisposable
         await WithReadTimeoutAsync(ct => _reader.ReadLineAsync(ct).AsTask(), cancellationToken)
         ?? throw new FtpException($"The FTP server {_endpoint.Host}:{_endpoint.Port} closed the connection.");
 
-    private async Task<T> WithReadTimeoutAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    private async Task<T> WithReadTimeoutAsync<T>(Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ReadTimeout);
@@ -309,7 +321,8 @@ public sealed class FtpClient : IAsyncDisposable
         }
         catch (IOException e)
         {
-            throw new FtpException($"The connection to FTP server {_endpoint.Host}:{_endpoint.Port} failed: {e.Message}", null, e);
+            throw new FtpException(
+                $"The connection to FTP server {_endpoint.Host}:{_endpoint.Port} failed: {e.Message}", null, e);
         }
     }
 
@@ -324,7 +337,8 @@ public sealed class FtpClient : IAsyncDisposable
         };
         try
         {
-            await WithReadTimeoutAsync(async ct => { await ssl.AuthenticateAsClientAsync(options, ct); return 0; }, cancellationToken);
+            await WithReadTimeoutAsync(async ct => { await ssl.AuthenticateAsClientAsync(options, ct); return 0; },
+                cancellationToken);
         }
         catch (AuthenticationException e)
         {
@@ -332,7 +346,8 @@ public sealed class FtpClient : IAsyncDisposable
         }
     }
 
-    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain,
+        SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None) return true;
         if (certificate is null || _options.TrustedCertificateThumbprints.Count == 0) return false;
@@ -383,7 +398,8 @@ public sealed class FtpClient : IAsyncDisposable
             if (eq < 0) continue;
             var key = fact[..eq];
             var value = fact[(eq + 1)..];
-            if (key.Equals("type", StringComparison.OrdinalIgnoreCase)) isFile = value.Equals("file", StringComparison.OrdinalIgnoreCase);
+            if (key.Equals("type", StringComparison.OrdinalIgnoreCase))
+                isFile = value.Equals("file", StringComparison.OrdinalIgnoreCase);
             else if (key.Equals("size", StringComparison.OrdinalIgnoreCase)
                 && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s)) size = s;
         }
@@ -392,7 +408,8 @@ public sealed class FtpClient : IAsyncDisposable
 
     private static FtpEntry? ParseUnixList(string line)
     {
-        // "-rw-r--r-- 1 owner group 1234 Jan 01 12:00 name with spaces.jpg": the name is what follows the time/year field.
+        // "-rw-r--r-- 1 owner group 1234 Jan 01 12:00 name with spaces.jpg": the name is what follows the time/year
+        // field.
         var fields = line.Split(' ', 9, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 9) return null;
         long? size = long.TryParse(fields[4], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
@@ -413,7 +430,8 @@ public sealed class FtpClient : IAsyncDisposable
                 await _stream.WriteAsync("QUIT\r\n"u8.ToArray(), quit.Token);
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException
+            or SocketException)
         {
             // Closing anyway.
         }
@@ -431,7 +449,8 @@ public sealed class FtpClient : IAsyncDisposable
         {
             if (Stream is SslStream ssl)
             {
-                try { await ssl.ShutdownAsync(); } catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+                try { await ssl.ShutdownAsync(); }
+                catch (Exception e) when (e is IOException or ObjectDisposedException) { }
             }
             if (Stream is not null) await Stream.DisposeAsync();
             Stream = null;

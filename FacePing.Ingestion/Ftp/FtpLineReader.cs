@@ -33,7 +33,8 @@ internal sealed class FtpLineReader : IDisposable
                 _start = newline + 1;
                 return line;
             }
-            if (_end - _start >= MaxLineLength) throw new FtpException("The FTP server sent a reply line that is too long.");
+            if (_end - _start >= MaxLineLength)
+                throw new FtpException("The FTP server sent a reply line that is too long.");
             if (_start > 0)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);

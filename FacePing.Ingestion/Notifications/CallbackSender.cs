@@ -41,13 +41,16 @@ public sealed class CallbackSender : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = ConnectCheckedAsync,
         };
-        // Not from IHttpClientFactory: the service defaults' resilience handler would retry on top of this sender's own policy.
+        // Not from IHttpClientFactory: the service defaults' resilience handler would retry on top of this sender's own
+        // policy.
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public OutboundAddressGuard Guard { get; }
 
-    /// <summary>Sends the summary; returns true when the receiver answered 2xx. Never throws for the receiver's faults.</summary>
+    /// <summary>
+    /// Sends the summary; returns true when the receiver answered 2xx. Never throws for the receiver's faults.
+    /// </summary>
     /// <param name="secret">The tenant's signing secret (<c>whsec_…</c>), or null to send unsigned.</param>
     public async Task<bool> SendAsync(Uri url, JobSummary summary, string? secret, CancellationToken cancellationToken)
     {
@@ -64,12 +67,14 @@ public sealed class CallbackSender : IDisposable
                 timeout.CancelAfter(_options.Timeout);
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+                    using var request =
+                        new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
                     request.Content.Headers.ContentType =
                         new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                     var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
                     request.Headers.Add("webhook-id", messageId);
-                    request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    request.Headers.Add("webhook-timestamp",
+                        timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     if (secret is not null)
                         request.Headers.Add("webhook-signature",
                             WebhookSecrets.Sign(secret, messageId, timestamp, body));
@@ -122,7 +127,8 @@ public sealed class CallbackSender : IDisposable
         return false;
     }
 
-    private async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectCheckedAsync(SocketsHttpConnectionContext context,
+        CancellationToken cancellationToken)
     {
         var addresses = await Guard.ResolveAllowedAsync(context.DnsEndPoint.Host, cancellationToken);
         Exception? last = null;

@@ -18,7 +18,8 @@ public sealed class EmailSender(IOptions<SmtpOptions> options, ILogger<EmailSend
     {
         if (string.IsNullOrEmpty(_options.Host))
         {
-            logger.LogWarning("Job {JobId} asked for an e-mail but FacePing:Smtp:Host is not configured", summary.JobId);
+            logger.LogWarning("Job {JobId} asked for an e-mail but FacePing:Smtp:Host is not configured",
+                summary.JobId);
             return false;
         }
         using var activity = IngestionTelemetry.Source.StartActivity("email");

@@ -8,14 +8,16 @@ namespace FacePing.Ingestion.Notifications;
 public static class JobEmail
 {
     public static string Subject(JobSummary summary) => summary.Status == JobStatus.Completed
-        ? $"FacePing import of group {summary.GroupName} completed: {summary.SuccessCount} of {summary.TotalFiles} files stored"
+        ? $"FacePing import of group {summary.GroupName} completed: " +
+            $"{summary.SuccessCount} of {summary.TotalFiles} files stored"
         : $"FacePing import of group {summary.GroupName} failed";
 
     public static string Body(JobSummary summary)
     {
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        text.AppendLine(culture, $"Your FacePing folder import into group \"{summary.GroupName}\" has {summary.Status}.");
+        text.AppendLine(culture,
+            $"Your FacePing folder import into group \"{summary.GroupName}\" has {summary.Status}.");
         text.AppendLine();
         if (summary.Error is not null)
         {

@@ -12,7 +12,9 @@ public sealed class SmtpOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
-    /// <summary><c>Auto</c> (STARTTLS when offered), <c>None</c>, <c>StartTls</c> (required) or <c>SslOnConnect</c> (port 465).</summary>
+    /// <summary>
+    /// <c>Auto</c> (STARTTLS when offered), <c>None</c>, <c>StartTls</c> (required) or <c>SslOnConnect</c> (port 465).
+    /// </summary>
     public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
 
     [Required, EmailAddress]

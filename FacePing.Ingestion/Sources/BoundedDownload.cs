@@ -11,8 +11,8 @@ public static class BoundedDownload
     private const int ChunkSize = 64 * 1024;
 
     public static async Task<byte[]> ReadAsync(
-        Func<Memory<byte>, CancellationToken, Task<int>> read, long? expectedLength, long maxBytes, Func<Exception> tooLarge,
-        CancellationToken cancellationToken)
+        Func<Memory<byte>, CancellationToken, Task<int>> read, long? expectedLength, long maxBytes,
+        Func<Exception> tooLarge, CancellationToken cancellationToken)
     {
         var capacity = (int)Math.Clamp(expectedLength ?? ChunkSize, 0, Math.Min(maxBytes, Array.MaxLength));
         using var buffer = new MemoryStream(capacity);

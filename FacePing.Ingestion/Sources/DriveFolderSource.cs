@@ -12,7 +12,8 @@ public sealed class DriveFolderSource(DriveClient drive, DriveTokenSource tokens
         await drive.GetFolderNameAsync(tokens, folderId, cancellationToken);
         var files = await drive.ListImagesAsync(tokens, folderId, cancellationToken);
         foreach (var file in files) _files[file.Id] = file;
-        return files.Select(f => new SourceFile(f.Id, f.Name, f.Size)).OrderBy(f => f.FileName, StringComparer.Ordinal).ToList();
+        return files.Select(f => new SourceFile(f.Id, f.Name, f.Size))
+            .OrderBy(f => f.FileName, StringComparer.Ordinal).ToList();
     }
 
     public Task<byte[]> DownloadAsync(SourceFile file, CancellationToken cancellationToken) =>

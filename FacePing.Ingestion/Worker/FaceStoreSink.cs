@@ -2,16 +2,21 @@ using FacePing.Core.Storage;
 
 namespace FacePing.Ingestion.Worker;
 
-/// <summary>Ingested faces go to the shared Redis face store with their system metadata and deterministic ids.</summary>
+/// <summary>
+/// Ingested faces go to the shared Redis face store with their system metadata and deterministic ids.
+/// </summary>
 public sealed class FaceStoreSink(FaceStore store) : IFaceSink
 {
     public async Task<bool> GroupExistsAsync(string tenant, string groupName, CancellationToken cancellationToken) =>
         await store.GetGroupAsync(tenant, groupName, cancellationToken) is not null;
 
-    public async Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model, IngestedFile file,
-        CancellationToken cancellationToken)
+    public async Task UpsertAsync(string tenant, string groupName, string id, float[] vector, string model,
+        IngestedFile file, CancellationToken cancellationToken)
     {
-        var write = new VectorWrite(vector, null, file.Source, id) { FileName = file.FileName, FileId = file.FileId, JobId = file.JobId };
+        var write = new VectorWrite(vector, null, file.Source, id)
+        {
+            FileName = file.FileName, FileId = file.FileId, JobId = file.JobId
+        };
         try
         {
             await store.UpsertAsync(tenant, groupName, [write], cancellationToken, model);

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Ingestion.Worker;
 
 /// <summary>Opens a job's folder from its definition and credentials.</summary>
-public sealed class FolderSourceFactory(IOptions<FtpClientOptions> ftpOptions, IOptions<DriveOptions> driveOptions, DriveClient drive)
+public sealed class FolderSourceFactory(IOptions<FtpClientOptions> ftpOptions, IOptions<DriveOptions> driveOptions,
+    DriveClient drive)
 {
     private readonly OutboundAddressGuard _ftpGuard = new(ftpOptions.Value.AllowedHosts);
 
@@ -17,7 +18,8 @@ public sealed class FolderSourceFactory(IOptions<FtpClientOptions> ftpOptions, I
         switch (job.Source)
         {
             case JobSource.Ftp:
-                var endpoint = new FtpEndpoint(job.FtpHost!, job.FtpPort ?? 21, job.FtpUsername!, secret.FtpPassword ?? "");
+                var endpoint = new FtpEndpoint(job.FtpHost!, job.FtpPort ?? 21, job.FtpUsername!,
+                    secret.FtpPassword ?? "");
                 IReadOnlyList<System.Net.IPAddress> addresses;
                 try
                 {

@@ -1,6 +1,8 @@
 namespace FacePing.Ingestion.Worker;
 
-/// <summary>Where ingested faces go (the Redis face store); an interface so the worker's rules are testable on their own.</summary>
+/// <summary>
+/// Where ingested faces go (the Redis face store); an interface so the worker's rules are testable on their own.
+/// </summary>
 public interface IFaceSink
 {
     Task<bool> GroupExistsAsync(string tenant, string groupName, CancellationToken cancellationToken);

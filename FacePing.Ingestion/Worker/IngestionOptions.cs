@@ -32,7 +32,9 @@ public sealed class IngestionOptions
     /// <summary>Consumer name in the stream's group; unique per process unless set.</summary>
     public string? ConsumerName { get; set; }
 
-    /// <summary>Attempts per file while the Inference service is unavailable, before the job is put back for later.</summary>
+    /// <summary>
+    /// Attempts per file while the Inference service is unavailable, before the job is put back for later.
+    /// </summary>
     [Range(1, 20)]
     public int InferenceAttempts { get; set; } = 4;
 
@@ -40,9 +42,10 @@ public sealed class IngestionOptions
     public TimeSpan InferenceRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Times a job interrupted by a Redis failure (a failover, a restart, a lost connection) is resumed by its own worker,
-    /// waiting <see cref="RedisRetryDelay"/>, then twice as long each time; past that it is handed back and resumes
-    /// after <see cref="ClaimMinIdle"/>. A Sentinel failover takes a few seconds: the defaults wait out 1 + 2 + 4 + 8 s.
+    /// Times a job interrupted by a Redis failure (a failover, a restart, a lost connection) is resumed by its own
+    /// worker, waiting <see cref="RedisRetryDelay"/>, then twice as long each time; past that it is handed back and
+    /// resumes after <see cref="ClaimMinIdle"/>. A Sentinel failover takes a few seconds: the defaults wait out
+    /// 1 + 2 + 4 + 8 s.
     /// </summary>
     [Range(0, 20)]
     public int RedisRetries { get; set; } = 4;

@@ -16,7 +16,8 @@ public static class IngestionServiceCollectionExtensions
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestionOptions>()
+            .BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FtpClientOptions>().BindConfiguration(FtpClientOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedHosts.All(OutboundAddressGuard.IsValidAllowListEntry),
                 "FacePing:Ftp:AllowedHosts has an entry that is neither a host name, an IP address nor a CIDR range.")
@@ -25,15 +26,18 @@ public static class IngestionServiceCollectionExtensions
             .Validate(o => o.BaseUrl.IsAbsoluteUri && o.BaseUrl.AbsolutePath.EndsWith('/'),
                 "FacePing:Drive:BaseUrl must be an absolute URL ending in '/'.")
             .ValidateOnStart();
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpOptions>()
+            .BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallbackOptions>()
+            .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);
         services.AddSingleton<IFaceSink, FaceStoreSink>();
         services.AddSingleton<JobStore>();
         builder.AddInferenceClient();
-        // Drive calls are idempotent GETs (token, listing, download): the standard retries and circuit breaker suit them.
+        // Drive calls are idempotent GETs (token, listing, download): the standard retries and circuit breaker suit
+        // them.
         services.AddHttpClient<DriveClient>().AddStandardResilienceHandler();
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<EmailSender>();

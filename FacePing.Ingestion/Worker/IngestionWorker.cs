@@ -112,7 +112,8 @@ public sealed class IngestionWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            logger.LogInformation("Stopping during job {JobId}; it stays pending and resumes on the next worker", jobId);
+            logger.LogInformation("Stopping during job {JobId}; it stays pending and resumes on the next worker",
+                jobId);
             await HandBackAsync(tenant, jobId);
         }
         catch (InferenceUnavailableException e)
@@ -123,7 +124,8 @@ public sealed class IngestionWorker(
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again after {MinIdle}",
+            logger.LogWarning(
+                "Job {JobId} interrupted by a Redis error: {Error}; it will be claimed again after {MinIdle}",
                 jobId, e.Message, _options.ClaimMinIdle);
             await HandBackAsync(tenant, jobId);
         }
@@ -153,7 +155,8 @@ public sealed class IngestionWorker(
     /// <summary>
     /// Runs the job; when Redis fails under it (a failover or a restart takes seconds) the job is resumed here, after a
     /// growing pause, instead of waiting <see cref="IngestionOptions.ClaimMinIdle"/> to be claimed. A run is safe to
-    /// repeat (finished files are skipped), and the entry is still this worker's, so nothing else takes the job meanwhile.
+    /// repeat (finished files are skipped), and the entry is still this worker's, so nothing else takes the job
+    /// meanwhile.
     /// </summary>
     private async Task ProcessResumingAsync(string tenant, string jobId, CancellationToken stoppingToken)
     {
@@ -163,7 +166,8 @@ public sealed class IngestionWorker(
             try
             {
                 using var scope = services.CreateScope();
-                await scope.ServiceProvider.GetRequiredService<JobProcessor>().ProcessAsync(tenant, jobId, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<JobProcessor>()
+                    .ProcessAsync(tenant, jobId, stoppingToken);
                 return;
             }
             catch (Exception e) when (IsRedisFailure(e) && retry < _options.RedisRetries)
@@ -185,10 +189,12 @@ public sealed class IngestionWorker(
         var tenant = entry["tenant"].ToString();
         var jobId = entry["jobId"].ToString();
         if (string.IsNullOrEmpty(tenant) || string.IsNullOrEmpty(jobId)) return false;
-        var pending = await db.StreamPendingMessagesAsync(JobKeys.Stream, JobKeys.ConsumerGroup, 1, _consumer, entry.Id, entry.Id);
+        var pending = await db.StreamPendingMessagesAsync(JobKeys.Stream, JobKeys.ConsumerGroup, 1, _consumer, entry.Id,
+            entry.Id);
         if (pending.Length == 0) return false;
         using var scope = services.CreateScope();
-        var interruptions = await scope.ServiceProvider.GetRequiredService<JobStore>().GetInterruptionsAsync(tenant, jobId);
+        var interruptions = await scope.ServiceProvider.GetRequiredService<JobStore>()
+            .GetInterruptionsAsync(tenant, jobId);
         // The first delivery and each hand-back's redelivery are expected; the rest followed a dead worker.
         var crashes = pending[0].DeliveryCount - 1 - interruptions;
         if (crashes <= _options.MaxCrashes) return false;
@@ -201,7 +207,8 @@ public sealed class IngestionWorker(
         return true;
     }
 
-    // Best effort: if Redis is what failed, the record fails too and the redelivery counts as a crash, well inside the cap.
+    // Best effort: if Redis is what failed, the record fails too and the redelivery counts as a crash, well inside the
+    // cap.
     private async Task HandBackAsync(string tenant, string jobId)
     {
         try

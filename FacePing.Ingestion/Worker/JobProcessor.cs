@@ -12,7 +12,8 @@ namespace FacePing.Ingestion.Worker;
 /// <summary>
 /// Runs one job to its end: list the folder, then per image download → largest face (Inference) → store with a
 /// deterministic id, counting each file once; then notify and drop the credentials. Safe to run again for the same
-/// job after a crash: finished files are skipped, and a file finished twice is stored under the same id and counted once.
+/// job after a crash: finished files are skipped, and a file finished twice is stored under the same id and counted
+/// once.
 /// </summary>
 public sealed class JobProcessor(
     JobStore jobs,
@@ -59,13 +60,16 @@ public sealed class JobProcessor(
         await CloseAsync(job, cancellationToken);
     }
 
-    /// <summary>Ends a job as failed from outside its normal run (an unexpected fault), then notifies as usual.</summary>
+    /// <summary>
+    /// Ends a job as failed from outside its normal run (an unexpected fault), then notifies as usual.
+    /// </summary>
     public async Task FailAsync(string tenant, string jobId, string error, CancellationToken cancellationToken)
     {
         var job = await jobs.GetDefinitionAsync(tenant, jobId);
         if (job is null) return;
         var view = await jobs.GetAsync(tenant, jobId);
-        if (view is not null && !JobStatus.IsFinal(view.Status)) await jobs.FinishAsync(tenant, jobId, JobStatus.Failed, error);
+        if (view is not null && !JobStatus.IsFinal(view.Status))
+            await jobs.FinishAsync(tenant, jobId, JobStatus.Failed, error);
         await CloseAsync(job, cancellationToken);
     }
 
@@ -106,7 +110,11 @@ public sealed class JobProcessor(
                 job.JobId, files.Count, job.Source, remaining.Count);
 
             await Parallel.ForEachAsync(remaining,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+                new ParallelOptions
+                {
+                    MaxDegreeOfParallelism = _options.Concurrency,
+                    CancellationToken = cancellationToken
+                },
                 async (file, ct) =>
                 {
                     var failure = await ProcessFileAsync(job, source, file, ct);

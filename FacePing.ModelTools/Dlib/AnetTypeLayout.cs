@@ -51,10 +51,12 @@ internal sealed record ArchStep(StepKind Kind, int Id = 0, int Filters = 0, int 
 /// output (the reverse of how the C++ template nests):
 /// <code>
 /// residual      = add_prev1&lt;block&lt;N,1,tag1&lt;SUBNET&gt;&gt;&gt;
-/// residual_down = add_prev2&lt;avg_pool&lt;2,2,2,2,skip1&lt;tag2&lt;block&lt;N,2,tag1&lt;SUBNET&gt;&gt;&gt;&gt;&gt;&gt;
+/// residual_down = add_prev2&lt;avg_pool&lt;2,2,2,2,
+///                 skip1&lt;tag2&lt;block&lt;N,2,tag1&lt;SUBNET&gt;&gt;&gt;&gt;&gt;&gt;
 /// block         = affine&lt;con&lt;N,3,3,1,1,relu&lt;affine&lt;con&lt;N,3,3,stride,stride,SUBNET&gt;&gt;&gt;&gt;&gt;
-/// net = fc_no_bias&lt;128, avg_pool_everything&lt; 1×ares_down256, 2×ares256, ares_down256, 2×ares128, ares_down128,
-///       3×ares64, ares_down64, 3×ares32, max_pool&lt;3,3,2,2, relu&lt;affine&lt;con&lt;32,7,7,2,2, input_rgb_image_sized&lt;150&gt;
+/// net = fc_no_bias&lt;128, avg_pool_everything&lt; 1×ares_down256, 2×ares256, ares_down256, 2×ares128,
+///       ares_down128, 3×ares64, ares_down64, 3×ares32, max_pool&lt;3,3,2,2,
+///       relu&lt;affine&lt;con&lt;32,7,7,2,2, input_rgb_image_sized&lt;150&gt;
 /// </code>
 /// </summary>
 internal static class AnetTypeLayout

@@ -1,6 +1,8 @@
 namespace FacePing.ModelTools.Dlib;
 
-/// <summary>One entry of a dlib network, innermost (input side) first. <see cref="Version"/> is dlib's type tag string.</summary>
+/// <summary>
+/// One entry of a dlib network, innermost (input side) first. <see cref="Version"/> is dlib's type tag string.
+/// </summary>
 internal abstract record DlibLayer(string Version)
 {
     /// <summary>One-line human description for the conversion log.</summary>
@@ -37,7 +39,8 @@ internal sealed record DlibCon(
 /// Per-channel y = x·gamma + beta in conv mode. Either an <c>affine_</c> record or a <c>bn_con2</c> record that was
 /// frozen on load with its running statistics, as dlib does when reading bn into affine.
 /// </summary>
-internal sealed record DlibAffine(string Version, bool ConvMode, float[] Gamma, float[] Beta, bool Disabled) : DlibLayer(Version)
+internal sealed record DlibAffine(string Version, bool ConvMode, float[] Gamma, float[] Beta, bool Disabled)
+    : DlibLayer(Version)
 {
     public override string Describe() =>
         $"{Version} {(ConvMode ? "conv" : "fc")} mode, {Gamma.Length} channels{(Disabled ? " (disabled)" : "")}";
@@ -55,15 +58,18 @@ internal sealed record DlibAddPrev(string Version) : DlibLayer(Version)
 }
 
 /// <summary><c>max_pool_</c> / <c>avg_pool_</c>. Rows = Cols = 0 means "pool over the whole input".</summary>
-internal sealed record DlibPool(string Version, bool IsMax, int Rows, int Cols, int StrideY, int StrideX, int PadY, int PadX)
+internal sealed record DlibPool(string Version, bool IsMax, int Rows, int Cols, int StrideY, int StrideX, int PadY,
+    int PadX)
     : DlibLayer(Version)
 {
     public override string Describe() =>
-        $"{Version} window={Rows}x{Cols}{(Rows == 0 ? " (everything)" : "")} stride={StrideY}x{StrideX} pad={PadY}x{PadX}";
+        $"{Version} window={Rows}x{Cols}{(Rows == 0 ? " (everything)" : "")} stride={StrideY}x{StrideX} " +
+            $"pad={PadY}x{PadX}";
 }
 
 /// <summary><c>fc_</c>: weights are [inputs, outputs] row-major, i.e. y = x·W.</summary>
-internal sealed record DlibFc(string Version, int NumOutputs, int NumInputs, float[] Weights, float[]? Biases) : DlibLayer(Version)
+internal sealed record DlibFc(string Version, int NumOutputs, int NumInputs, float[] Weights, float[]? Biases)
+    : DlibLayer(Version)
 {
     public override string Describe() =>
         $"{Version} {NumInputs} -> {NumOutputs} bias={(Biases is null ? "no" : "yes")}";

@@ -38,7 +38,9 @@ internal sealed class DlibStream(byte[] data)
     {
         int start = Position;
         long value = ReadInt();
-        return value is < int.MinValue or > int.MaxValue ? throw Error(start, $"integer {value} out of range") : (int)value;
+        return value is < int.MinValue or > int.MaxValue
+            ? throw Error(start, $"integer {value} out of range")
+            : (int)value;
     }
 
     /// <summary>
@@ -108,7 +110,9 @@ internal sealed class DlibStream(byte[] data)
         return new DlibTensor(shape, values);
     }
 
-    /// <summary>An <c>alias_tensor</c> is only a shape (version 1 + four dims) describing a slice of a params tensor.</summary>
+    /// <summary>
+    /// An <c>alias_tensor</c> is only a shape (version 1 + four dims) describing a slice of a params tensor.
+    /// </summary>
     public DlibShape ReadAliasShape()
     {
         int start = Position;

@@ -21,9 +21,12 @@ internal sealed record OnnxAttribute(string Name, long? Int = null, long[]? Ints
     public static OnnxAttribute Of(string name, params long[] values) => new(name, Ints: values);
 }
 
-internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
+internal sealed record OnnxNode(string OpType, string Name, string[] Inputs, string[] Outputs,
+    OnnxAttribute[] Attributes);
 
-/// <summary>A graph input/output: name, element type and dims, where a dim is a fixed size or a symbolic name.</summary>
+/// <summary>
+/// A graph input/output: name, element type and dims, where a dim is a fixed size or a symbolic name.
+/// </summary>
 internal sealed record OnnxValueInfo(string Name, OnnxDataType ElementType, OnnxDim[] Dims);
 
 internal readonly record struct OnnxDim(long Value, string? Param = null)

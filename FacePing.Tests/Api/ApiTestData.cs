@@ -7,7 +7,8 @@ namespace FacePing.Tests.Api;
 
 internal static class ApiTestData
 {
-    public static string UniqueGroup(string prefix = "g") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
+    public static string UniqueGroup(string prefix = "g") =>
+        $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 64)];
 
     public static float[] RandomUnit(Random random, int dims)
     {
@@ -25,7 +26,8 @@ internal static class ApiTestData
         return v;
     }
 
-    public static string Text(float[] v) => string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+    public static string Text(float[] v) =>
+        string.Join(",", v.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
 
     public static async Task CreateGroup(HttpClient client, string group)
     {
@@ -33,9 +35,11 @@ internal static class ApiTestData
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
-    public static async Task<string> StoreVector(HttpClient client, string group, float[] vector, object? metadata = null)
+    public static async Task<string> StoreVector(HttpClient client, string group, float[] vector,
+        object? metadata = null)
     {
-        using var response = await client.PostAsJsonAsync($"/groups/{group}/vector", new { vectorString = Text(vector), metadata });
+        using var response = await client.PostAsJsonAsync($"/groups/{group}/vector",
+            new { vectorString = Text(vector), metadata });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;

@@ -66,7 +66,8 @@ public sealed class AuthTests(ApiFixture fixture)
 
         var listText = await admin.GetStringAsync("/admin/keys");
         Assert.DoesNotContain(secret, listText);
-        var listed = JsonDocument.Parse(listText).RootElement.EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+        var listed = JsonDocument.Parse(listText)
+            .RootElement.EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
         Assert.False(listed.GetProperty("revoked").GetBoolean());
         Assert.Equal(key.GetProperty("tenantId").GetString(), listed.GetProperty("tenantId").GetString());
         Assert.True(listed.TryGetProperty("createdAt", out _));
@@ -80,13 +81,16 @@ public sealed class AuthTests(ApiFixture fixture)
                 Assert.DoesNotContain(fixture.Redis.Db.HashGetAll(redisKey), e => e.Value.ToString().Contains(secret));
         }
 
-        using (var revoked = await admin.DeleteAsync($"/admin/keys/{id}")) Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
-        using (var after = await tenant.GetAsync("/groups")) await ProblemAssert.IsProblem(after, HttpStatusCode.Unauthorized);
+        using (var revoked = await admin.DeleteAsync($"/admin/keys/{id}"))
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        using (var after = await tenant.GetAsync("/groups"))
+            await ProblemAssert.IsProblem(after, HttpStatusCode.Unauthorized);
         listed = (await admin.GetFromJsonAsync<JsonElement>("/admin/keys")).EnumerateArray()
             .Single(k => k.GetProperty("id").GetString() == id);
         Assert.True(listed.GetProperty("revoked").GetBoolean());
 
-        using (var again = await admin.DeleteAsync($"/admin/keys/{id}")) Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        using (var again = await admin.DeleteAsync($"/admin/keys/{id}"))
+            Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
         using (var unknown = await admin.DeleteAsync("/admin/keys/nosuchkey"))
             await ProblemAssert.IsProblem(unknown, HttpStatusCode.NotFound);
     }
@@ -105,7 +109,8 @@ public sealed class AuthTests(ApiFixture fixture)
         Assert.Equal(first.TenantId, second.TenantId);
         using var a = Api.CreateClient(first.Key);
         using var b = Api.CreateClient(second.Key);
-        using (var created = await a.PostAsync("/groups/shared", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var created = await a.PostAsync("/groups/shared", null))
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         using (var seen = await b.GetAsync("/groups/shared/vectors")) Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
     }
 
@@ -124,7 +129,8 @@ public sealed class AuthTests(ApiFixture fixture)
         Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
             .GetProperty("scheme").GetString());
         var paths = doc.GetProperty("paths");
-        foreach (var path in new[] { "/groups/{groupName}", "/groups/{groupName}/vectors/search", "/vectors/compare", "/admin/keys" })
+        foreach (var path in new[] { "/groups/{groupName}", "/groups/{groupName}/vectors/search", "/vectors/compare",
+            "/admin/keys" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from OpenAPI");
         var metadata = doc.GetProperty("components").GetProperty("schemas").GetProperty("StoreVectorRequest")
             .GetProperty("properties").GetProperty("metadata");
@@ -148,7 +154,8 @@ public sealed class AuthTests(ApiFixture fixture)
     public async Task Unknown_routes_and_methods_are_problems()
     {
         using var client = await Api.CreateTenantClientAsync();
-        using (var response = await client.GetAsync("/no/such/route")) await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
+        using (var response = await client.GetAsync("/no/such/route"))
+            await ProblemAssert.IsProblem(response, HttpStatusCode.NotFound);
         using (var response = await client.PutAsync("/groups", null))
             await ProblemAssert.IsProblem(response, HttpStatusCode.MethodNotAllowed);
     }
@@ -157,7 +164,8 @@ public sealed class AuthTests(ApiFixture fixture)
     public async Task Placeholder_routes_are_authenticated()
     {
         using var anonymous = Api.CreateClient();
-        using (var response = await anonymous.GetAsync("/jobs")) await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+        using (var response = await anonymous.GetAsync("/jobs"))
+            await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
         using (var response = await anonymous.PostAsync("/faces/compare", null))
             await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
     }

@@ -39,9 +39,12 @@ public sealed class GroupsApiTests(ApiFixture fixture)
     public async Task Invalid_group_names_are_400(string name)
     {
         using var client = await Api.CreateTenantClientAsync();
-        using (var response = await client.PostAsync($"/groups/{name}", null)) await ProblemAssert.IsValidation(response, "groupName");
-        using (var response = await client.DeleteAsync($"/groups/{name}")) await ProblemAssert.IsValidation(response, "groupName");
-        using (var response = await client.GetAsync($"/groups/{name}/vectors")) await ProblemAssert.IsValidation(response, "groupName");
+        using (var response = await client.PostAsync($"/groups/{name}", null))
+            await ProblemAssert.IsValidation(response, "groupName");
+        using (var response = await client.DeleteAsync($"/groups/{name}"))
+            await ProblemAssert.IsValidation(response, "groupName");
+        using (var response = await client.GetAsync($"/groups/{name}/vectors"))
+            await ProblemAssert.IsValidation(response, "groupName");
     }
 
     [Fact]
@@ -65,7 +68,8 @@ public sealed class GroupsApiTests(ApiFixture fixture)
     {
         using var client = await Api.CreateTenantClientAsync();
         await CreateGroup(client, "paged");
-        var items = Enumerable.Range(0, 25).Select(i => new { vectorString = $"{i + 1},1", id = $"id-{i:D3}" }).Reverse().ToArray();
+        var items = Enumerable.Range(0, 25)
+            .Select(i => new { vectorString = $"{i + 1},1", id = $"id-{i:D3}" }).Reverse().ToArray();
         using (var upsert = await client.PostAsJsonAsync("/groups/paged/vectors/upsert", new { vectors = items }))
             Assert.Equal(HttpStatusCode.OK, upsert.StatusCode);
 
@@ -84,11 +88,14 @@ public sealed class GroupsApiTests(ApiFixture fixture)
 
         var all = await Json(await client.GetAsync("/groups/paged/vectors"));
         Assert.Equal(25, all.GetArrayLength());
-        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=0")) await ProblemAssert.IsValidation(bad, "limit");
-        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=10001")) await ProblemAssert.IsValidation(bad, "limit");
+        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=0"))
+            await ProblemAssert.IsValidation(bad, "limit");
+        using (var bad = await client.GetAsync("/groups/paged/vectors?limit=10001"))
+            await ProblemAssert.IsValidation(bad, "limit");
         using (var bad = await client.GetAsync("/groups/paged/vectors?limit=ten"))
             await ProblemAssert.IsProblem(bad, HttpStatusCode.BadRequest);
-        using (var missing = await client.GetAsync("/groups/nope/vectors")) await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
+        using (var missing = await client.GetAsync("/groups/nope/vectors"))
+            await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -107,11 +114,15 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         };
         var result = await Json(await client.SendAsync(request));
         Assert.Equal(1, result.GetProperty("deleted").GetInt32());
-        Assert.Equal(["missing", elsewhere], result.GetProperty("notFound").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["missing", elsewhere],
+            result.GetProperty("notFound").EnumerateArray().Select(e => e.GetString()));
 
-        using (var gone = await client.GetAsync($"/vectors/{a}")) await ProblemAssert.IsProblem(gone, HttpStatusCode.NotFound);
-        using (var kept = await client.GetAsync($"/vectors/{elsewhere}")) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
-        Assert.Equal([b], (await Json(await client.GetAsync("/groups/del/vectors"))).EnumerateArray().Select(e => e.GetString()));
+        using (var gone = await client.GetAsync($"/vectors/{a}"))
+            await ProblemAssert.IsProblem(gone, HttpStatusCode.NotFound);
+        using (var kept = await client.GetAsync($"/vectors/{elsewhere}"))
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal([b],
+            (await Json(await client.GetAsync("/groups/del/vectors"))).EnumerateArray().Select(e => e.GetString()));
 
         using var empty = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors")
         {
@@ -123,7 +134,8 @@ public sealed class GroupsApiTests(ApiFixture fixture)
             Content = JsonContent.Create(Enumerable.Range(0, 1001).Select(i => $"x{i}")),
         };
         await ProblemAssert.IsValidation(await client.SendAsync(tooMany), "ids");
-        using var notArray = new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = RawJson("{\"ids\":[1]}") };
+        using var notArray =
+            new HttpRequestMessage(HttpMethod.Delete, "/groups/del/vectors") { Content = RawJson("{\"ids\":[1]}") };
         await ProblemAssert.IsProblem(await client.SendAsync(notArray), HttpStatusCode.BadRequest);
         using var noGroup = new HttpRequestMessage(HttpMethod.Delete, "/groups/nope/vectors")
         {
@@ -152,9 +164,11 @@ public sealed class GroupsApiTests(ApiFixture fixture)
             Assert.Equal(HttpStatusCode.OK, upsert.StatusCode);
         Assert.True(TenantKeys(tenant.TenantId).Count > before.Count + 60);
 
-        using (var deleted = await client.DeleteAsync("/groups/doomed")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var deleted = await client.DeleteAsync("/groups/doomed"))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(before.Order(), TenantKeys(tenant.TenantId).Order());
-        using (var again = await client.DeleteAsync("/groups/doomed")) await ProblemAssert.IsProblem(again, HttpStatusCode.NotFound);
+        using (var again = await client.DeleteAsync("/groups/doomed"))
+            await ProblemAssert.IsProblem(again, HttpStatusCode.NotFound);
         using (var search = await client.PostAsJsonAsync("/groups/doomed/vectors/search", new { vectorString = "1,2" }))
             await ProblemAssert.IsProblem(search, HttpStatusCode.NotFound);
         Assert.Equal(["keep"], (await Json(await client.GetAsync("/groups"))).EnumerateArray()

@@ -25,7 +25,8 @@ public sealed class InferenceHealthTests(RedisServer redis) : IClassFixture<Redi
     public async Task Start_up_fails_without_a_valid_admin_key(string adminKey)
     {
         var e = await StartupFailure.CaptureAsync(
-            () => new ApiFactory(redis.ConnectionString, new Dictionary<string, string?> { ["FacePing:AdminKey"] = adminKey }),
+            () => new ApiFactory(redis.ConnectionString,
+                new Dictionary<string, string?> { ["FacePing:AdminKey"] = adminKey }),
             api => _ = api.Server);
         Assert.Contains("FacePing:AdminKey", e.ToString());
     }

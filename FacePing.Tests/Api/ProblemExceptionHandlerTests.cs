@@ -10,7 +10,9 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Api;
 
-/// <summary>The one exception mapping every endpoint group relies on when it lets store and inference outcomes propagate.</summary>
+/// <summary>
+/// The one exception mapping every endpoint group relies on when it lets store and inference outcomes propagate.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
 {
@@ -87,7 +89,8 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         if (exception is GroupNotFoundException)
         {
             // The wording handlers use for the same outcome (Problems.GroupNotFound), not a second one.
-            Assert.Equal("Group 'g' does not exist. Create it with POST /groups/g.", json.RootElement.GetProperty("detail").GetString());
+            Assert.Equal("Group 'g' does not exist. Create it with POST /groups/g.",
+                json.RootElement.GetProperty("detail").GetString());
         }
         if (exception is FacePing.Api.Faces.NoFaceException or ImageRejectedException { Field: not null })
         {
@@ -102,6 +105,7 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         var handler = new ProblemExceptionHandler(
             services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
         Assert.False(await handler.TryHandleAsync(
-            new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(), CancellationToken.None));
+            new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(),
+            CancellationToken.None));
     }
 }

@@ -35,6 +35,7 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
 
         using (var other = await quiet.GetAsync("/groups")) Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         using var admin = api.CreateAdminClient();
-        using (var adminResponse = await admin.GetAsync("/admin/keys")) Assert.Equal(HttpStatusCode.OK, adminResponse.StatusCode);
+        using (var adminResponse = await admin.GetAsync("/admin/keys"))
+            Assert.Equal(HttpStatusCode.OK, adminResponse.StatusCode);
     }
 }

@@ -5,14 +5,16 @@ using FacePing.Tests.Infrastructure;
 namespace FacePing.Tests.Api;
 
 /// <summary>Own Redis and host (<see cref="OwnRedisApi"/>): this test kills Redis.</summary>
-public sealed class RedisOutageTests(OwnRedisApi own, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<OwnRedisApi>
+public sealed class RedisOutageTests(OwnRedisApi own, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<OwnRedisApi>
 {
     [Fact]
     public async Task Redis_down_is_503_with_retry_after_and_recovers()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var client = await own.Api.CreateTenantClientAsync();
-        using (var created = await client.PostAsync("/groups/g", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var created = await client.PostAsync("/groups/g", null))
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         own.Redis.Kill();
         output.WriteLine($"killed at {watch.ElapsedMilliseconds} ms");
@@ -28,7 +30,8 @@ public sealed class RedisOutageTests(OwnRedisApi own, Xunit.Abstractions.ITestOu
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
 
         output.WriteLine($"restarting at {watch.ElapsedMilliseconds} ms");
-        await own.Redis.StartAsync(); // same port (AOF may lose the last second of writes: this checks service, not data)
+        // same port (AOF may lose the last second of writes: this checks service, not data)
+        await own.Redis.StartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         HttpStatusCode status;
         do

@@ -28,7 +28,8 @@ public sealed class SearchAccuracyTests(ApiFixture fixture, ITestOutputHelper ou
                 stored[i] = RandomUnit(random, Dims);
                 return new { vectorString = Text(stored[i]), metadata = new { parity = i % 2 == 0 ? "even" : "odd" } };
             }).ToArray();
-            var result = await Json(await client.PostAsJsonAsync("/groups/recall/vectors/upsert", new { vectors = batch }));
+            var result = await Json(await client.PostAsJsonAsync("/groups/recall/vectors/upsert",
+                new { vectors = batch }));
             var batchIds = result.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray();
             batchIds.CopyTo(ids, start);
         }

@@ -21,7 +21,10 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         {
             vectorString = " " + string.Join(" , ",
                 vector.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + " ",
-            metadata = new { name = "Ada", age = 36, active = true, score = 1.50, big = 9007199254740993L, note = "ünï ☃ \"q\" 😀" },
+            metadata = new
+            {
+                name = "Ada", age = 36, active = true, score = 1.50, big = 9007199254740993L, note = "ünï ☃ \"q\" 😀"
+            },
         });
         var created = await Json(stored, HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
@@ -49,7 +52,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.EndsWith("Z", meta.GetProperty("createdAt").GetString());
 
         // The unicode value is an index key too: the filter finds it.
-        var found = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { note = "ünï ☃ \"q\" 😀" } }));
+        var found = await Json(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { note = "ünï ☃ \"q\" 😀" } }));
         Assert.Equal(id, found.EnumerateArray().Single().GetProperty("id").GetString());
     }
 
@@ -116,7 +120,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         await CreateGroup(client, "g");
         async Task Rejected(object metadata, string field)
         {
-            using var response = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "1,2", metadata });
+            using var response = await client.PostAsJsonAsync("/groups/g/vector",
+                new { vectorString = "1,2", metadata });
             await ProblemAssert.IsValidation(response, field);
         }
         await Rejected(new { source = "x" }, "metadata.source");
@@ -147,7 +152,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         using (var response = await client.PostAsync("/groups/g/vector",
             RawJson("{\"VectorString\":\"1,2\",\"METADATA\":{\"Name\":\"x\"}}")))
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        using (var response = await client.PostAsync("/vectors/compare", RawJson("{\"Embedding1\":\"1,0\",\"EMBEDDING2\":\"0,1\"}")))
+        using (var response = await client.PostAsync("/vectors/compare",
+            RawJson("{\"Embedding1\":\"1,0\",\"EMBEDDING2\":\"0,1\"}")))
             Assert.Equal(0, (await Json(response)).GetProperty("similarity").GetSingle(), 5);
 
         foreach (var bad in new[] { "{\"vectorString\":", "not json", "{\"vectorString\": 12}", "[]", "" })
@@ -158,7 +164,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         using (var response = await client.PostAsync("/groups/g/vector",
             new StringContent("vectorString=1,2", System.Text.Encoding.UTF8, "text/plain")))
             await ProblemAssert.IsProblem(response, HttpStatusCode.UnsupportedMediaType);
-        using (var response = await client.PostAsync("/groups/g/vectors/search", RawJson("{\"vectorString\":\"1,2\",\"topK\":\"ten\"}")))
+        using (var response = await client.PostAsync("/groups/g/vectors/search",
+            RawJson("{\"vectorString\":\"1,2\",\"topK\":\"ten\"}")))
         {
             var problem = await ProblemAssert.IsValidation(response, "$.topK");
             Assert.DoesNotContain("FacePing.", problem.ToString()); // no CLR type names leak out
@@ -169,15 +176,18 @@ public sealed class VectorsApiTests(ApiFixture fixture)
     public async Task Compare_gives_cosine_euclidean_and_dimensions()
     {
         using var client = await Api.CreateTenantClientAsync();
-        var result = await Json(await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "3,4", embedding2 = "4,3" }));
+        var result = await Json(await client.PostAsJsonAsync("/vectors/compare",
+            new { embedding1 = "3,4", embedding2 = "4,3" }));
         Assert.Equal(24f / 25f, result.GetProperty("similarity").GetSingle(), 5);
         Assert.Equal(MathF.Sqrt(2), result.GetProperty("distance").GetSingle(), 5);
         Assert.Equal(2, result.GetProperty("dimensions").GetInt32());
 
-        var opposite = await Json(await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "1,1", embedding2 = "-2,-2" }));
+        var opposite = await Json(await client.PostAsJsonAsync("/vectors/compare",
+            new { embedding1 = "1,1", embedding2 = "-2,-2" }));
         Assert.Equal(-1f, opposite.GetProperty("similarity").GetSingle(), 5);
 
-        using (var r = await client.PostAsJsonAsync("/vectors/compare", new { embedding1 = "1,2,3", embedding2 = "1,2" }))
+        using (var r = await client.PostAsJsonAsync("/vectors/compare",
+            new { embedding1 = "1,2,3", embedding2 = "1,2" }))
         {
             var detail = (await ProblemAssert.IsValidation(r, "embedding2")).GetProperty("detail").GetString()!;
             Assert.Contains("3", detail);
@@ -201,10 +211,12 @@ public sealed class VectorsApiTests(ApiFixture fixture)
 
         var hits = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "2,0,0" }));
         Assert.Equal([a, b, c, d], hits.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
-        Assert.Equal([1f, 0.8f, 0f, -1f], hits.EnumerateArray().Select(h => MathF.Round(h.GetProperty("score").GetSingle(), 5)));
+        Assert.Equal([1f, 0.8f, 0f, -1f],
+            hits.EnumerateArray().Select(h => MathF.Round(h.GetProperty("score").GetSingle(), 5)));
         Assert.Equal("blue", hits[1].GetProperty("metadata").GetProperty("team").GetString());
 
-        var top2 = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search", new { vectorString = "0,1,0", topK = 2 }));
+        var top2 = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search",
+            new { vectorString = "0,1,0", topK = 2 }));
         Assert.Equal([c, b], top2.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
 
         var red = await Json(await client.PostAsJsonAsync("/groups/s/vectors/search",
@@ -220,12 +232,14 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         foreach (var topK in new[] { 0, 41, -1 })
             await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search",
                 new { vectorString = "1,0,0", topK }), "topK");
-        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search", new { topK = 3 }), "vectorString");
+        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/s/vectors/search", new { topK = 3 }),
+            "vectorString");
         await ProblemAssert.IsProblem(await client.PostAsJsonAsync("/groups/missing/vectors/search",
             new { vectorString = "1,0,0" }), HttpStatusCode.NotFound);
 
         await CreateGroup(client, "empty");
-        var empty = await Json(await client.PostAsJsonAsync("/groups/empty/vectors/search", new { vectorString = "1,0,0" }));
+        var empty = await Json(await client.PostAsJsonAsync("/groups/empty/vectors/search",
+            new { vectorString = "1,0,0" }));
         Assert.Equal(0, empty.GetArrayLength());
     }
 
@@ -239,16 +253,19 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var b = await StoreVector(client, "m2", [0, 1], new { city = "Oslo", floor = 4 });
         var c = await StoreVector(client, "m2", [1, 1], new { city = "Rome", floor = 3 });
 
-        var oslo = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { city = "Oslo" } }));
+        var oslo = await Json(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { city = "Oslo" } }));
         Assert.Equal([(a, "m1"), (b, "m2")],
             oslo.EnumerateArray()
                 .Select(e => (e.GetProperty("id").GetString(), e.GetProperty("groupName").GetString())));
         Assert.Equal("3", oslo[0].GetProperty("metadata").GetProperty("floor").GetString());
 
-        var and = await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { city = "Oslo", floor = "4" } }));
+        var and = await Json(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { city = "Oslo", floor = "4" } }));
         Assert.Equal([b], and.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
 
-        var inGroup = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2", new { metadata = new { floor = 3 } }));
+        var inGroup = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2",
+            new { metadata = new { floor = 3 } }));
         Assert.Equal([c], inGroup.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
 
         var bySource = await Json(await client.PostAsJsonAsync("/vectors/search?groupName=m2",
@@ -267,7 +284,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search?limit=1001", new { }), "limit");
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search",
             new { metadata = new { createdAt = "2020" } }), "metadata.createdAt");
-        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search", new { metadata = "city=Oslo" }), "metadata");
+        await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = "city=Oslo" }), "metadata");
     }
 
     [Fact]
@@ -297,7 +315,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         var got = await Json(await client.GetAsync("/vectors/fixed-1"));
         Assert.Equal("0.6,0.8", got.GetProperty("vectorString").GetString());
         Assert.Equal("2", got.GetProperty("metadata").GetProperty("v").GetString());
-        Assert.Equal(0, (await Json(await client.PostAsJsonAsync("/vectors/search", new { metadata = new { v = 1 } }))).GetArrayLength());
+        Assert.Equal(0, (await Json(await client.PostAsJsonAsync("/vectors/search",
+            new { metadata = new { v = 1 } }))).GetArrayLength());
         Assert.Equal(2, (await Json(await client.GetAsync("/groups/u/vectors"))).GetArrayLength());
 
         // Upserting the same id into another group moves it.
@@ -305,7 +324,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
             new { vectors = new[] { new { vectorString = "1,1", id = "fixed-1" } } }));
         Assert.Equal("v", (await Json(await client.GetAsync("/vectors/fixed-1"))).GetProperty("groupName").GetString());
         Assert.Equal(1, (await Json(await client.GetAsync("/groups/u/vectors"))).GetArrayLength());
-        var searchU = await Json(await client.PostAsJsonAsync("/groups/u/vectors/search", new { vectorString = "1,1" }));
+        var searchU = await Json(await client.PostAsJsonAsync("/groups/u/vectors/search",
+            new { vectorString = "1,1" }));
         Assert.DoesNotContain("fixed-1", searchU.EnumerateArray().Select(h => h.GetProperty("id").GetString()));
 
         // Invalid items: 400 naming every bad index, and nothing written.
@@ -326,7 +346,8 @@ public sealed class VectorsApiTests(ApiFixture fixture)
             "vectors[3].vectorString", "vectors[4].id", "vectors[5]");
         Assert.Contains("1, 2, 3, 4, 5", problem.GetProperty("detail").GetString());
         Assert.Equal(keysBefore, fixture.Redis.Server.Keys(pattern: "*", pageSize: 1000).Count());
-        using (var ok1 = await client.GetAsync("/vectors/ok-1")) await ProblemAssert.IsProblem(ok1, HttpStatusCode.NotFound);
+        using (var ok1 = await client.GetAsync("/vectors/ok-1"))
+            await ProblemAssert.IsProblem(ok1, HttpStatusCode.NotFound);
 
         await ProblemAssert.IsValidation(await client.PostAsJsonAsync("/groups/u/vectors/upsert",
             new { vectors = Array.Empty<object>() }), "vectors");
@@ -363,14 +384,16 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         await CreateGroup(client, "busy");
         var random = new Random(11);
         var batches = Enumerable.Range(0, 16).Select(b => Enumerable.Range(0, 25)
-            .Select(i => new { vectorString = Text(RandomUnit(random, 32)), id = $"b{b:D2}-{i:D2}" }).ToArray()).ToArray();
+            .Select(i => new { vectorString = Text(RandomUnit(random, 32)), id = $"b{b:D2}-{i:D2}" })
+            .ToArray()).ToArray();
         var results = await Task.WhenAll(batches.Select(async batch =>
         {
             using var response = await client.PostAsJsonAsync("/groups/busy/vectors/upsert", new { vectors = batch });
             return await Json(response);
         }));
         Assert.All(results, r => Assert.Equal(25, r.GetProperty("ids").GetArrayLength()));
-        var ids = (await Json(await client.GetAsync("/groups/busy/vectors"))).EnumerateArray().Select(e => e.GetString()).ToList();
+        var ids = (await Json(await client.GetAsync("/groups/busy/vectors")))
+            .EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(batches.SelectMany(b => b.Select(i => i.id)).Order(StringComparer.Ordinal), ids);
         var group = (await Json(await client.GetAsync("/groups"))).EnumerateArray().Single();
         Assert.Equal(400, group.GetProperty("vectorCount").GetInt32());

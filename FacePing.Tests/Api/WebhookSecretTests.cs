@@ -5,7 +5,9 @@ using FacePing.Tests.Infrastructure;
 
 namespace FacePing.Tests.Api;
 
-/// <summary>The tenant's callback signing secret: shown once when created with the tenant's first key, and rotatable.</summary>
+/// <summary>
+/// The tenant's callback signing secret: shown once when created with the tenant's first key, and rotatable.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class WebhookSecretTests(ApiFixture fixture)
 {
@@ -19,11 +21,13 @@ public sealed class WebhookSecretTests(ApiFixture fixture)
         Assert.Equal(32, Convert.FromBase64String(secret!["whsec_".Length..]).Length);
 
         // A second key of the same tenant does not show it again.
-        var second = await CreateKeyAsync(admin, new { name = "second", tenantId = first.GetProperty("tenantId").GetString() });
+        var second = await CreateKeyAsync(admin,
+            new { name = "second", tenantId = first.GetProperty("tenantId").GetString() });
         Assert.Equal(JsonValueKind.Null, second.GetProperty("webhookSecret").ValueKind);
         Assert.DoesNotContain(secret!, await admin.GetStringAsync("/admin/keys"));
 
-        using var rotated = await admin.PostAsync($"/admin/keys/{first.GetProperty("id").GetString()}/webhook-secret", null);
+        using var rotated = await admin.PostAsync($"/admin/keys/{first.GetProperty("id").GetString()}/webhook-secret",
+            null);
         var body = await rotated.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         Assert.Equal(first.GetProperty("tenantId").GetString(), body.GetProperty("tenantId").GetString());
@@ -38,7 +42,8 @@ public sealed class WebhookSecretTests(ApiFixture fixture)
             Assert.NotEqual(body.GetProperty("webhookSecret").GetString(),
                 (await own.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString());
         }
-        using (var forbidden = await tenant.PostAsync($"/admin/keys/{first.GetProperty("id").GetString()}/webhook-secret", null))
+        using (var forbidden = await tenant.PostAsync(
+            $"/admin/keys/{first.GetProperty("id").GetString()}/webhook-secret", null))
             await ProblemAssert.IsProblem(forbidden, HttpStatusCode.Forbidden);
         using (var missing = await admin.PostAsync("/admin/keys/no-such-key/webhook-secret", null))
             await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);

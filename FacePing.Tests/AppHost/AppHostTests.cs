@@ -15,7 +15,8 @@ public sealed class AppHostTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var redisPort = RedisServer.FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FacePing_AppHost>(
-            [$"FacePing:LocalRedisPort={redisPort}", "FacePing:RedisMode=local", "FacePing:SmtpCatcher=false"], timeout.Token);
+            [$"FacePing:LocalRedisPort={redisPort}", "FacePing:RedisMode=local", "FacePing:SmtpCatcher=false"],
+            timeout.Token);
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
 
@@ -64,7 +65,8 @@ public sealed class AppHostHighAvailabilityTests
             var executables = builder.Resources.OfType<ExecutableResource>().ToDictionary(r => r.Name);
             string[] names =
             [
-                "redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2", "redis-sentinel-3",
+                "redis", "redis-replica-1", "redis-replica-2", "redis-sentinel-1", "redis-sentinel-2",
+                "redis-sentinel-3",
             ];
             foreach (var name in names)
                 Assert.True(executables.ContainsKey(name), name + " missing");

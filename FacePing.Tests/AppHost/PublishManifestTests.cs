@@ -20,7 +20,8 @@ public sealed class PublishManifestTests
         // Inside the clone, as azd does it, so project paths are relative to the repository.
         var output = Path.Combine(RepoPaths.Root, ".cache", "manifest-" + Guid.NewGuid().ToString("N"));
         var manifestPath = Path.Combine(output, "aspire-manifest.json");
-        var appHost = Path.Combine(RepoPaths.Root, "FacePing.AppHost", "bin", Configuration, "net10.0", "FacePing.AppHost.dll");
+        var appHost = Path.Combine(RepoPaths.Root, "FacePing.AppHost", "bin", Configuration, "net10.0",
+            "FacePing.AppHost.dll");
         await RunAsync("dotnet", [appHost, "--publisher", "manifest", "--output-path", manifestPath], RepoPaths.Root);
 
         var text = await File.ReadAllTextAsync(manifestPath);
@@ -39,7 +40,8 @@ public sealed class PublishManifestTests
         var redis = resources.GetProperty("redis");
         Assert.StartsWith("container.", Type("redis"));
         Assert.Matches(@"(^|/)redis:8(\.\d+)*$", redis.GetProperty("image").GetString());
-        Assert.Contains(redis.GetProperty("volumes").EnumerateArray(), v => v.GetProperty("target").GetString() == "/data");
+        Assert.Contains(redis.GetProperty("volumes").EnumerateArray(),
+            v => v.GetProperty("target").GetString() == "/data");
         var command = string.Join(' ', redis.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
         Assert.Contains("--requirepass", command);
         string[] settings =
@@ -58,7 +60,8 @@ public sealed class PublishManifestTests
             Assert.False(Path.IsPathRooted(path), path);
             Assert.True(File.Exists(Path.GetFullPath(Path.Combine(output, path))), path);
         }
-        Assert.False(resources.GetProperty("inference").GetProperty("env").TryGetProperty("FacePing__Models__Directory", out _));
+        Assert.False(resources.GetProperty("inference")
+            .GetProperty("env").TryGetProperty("FacePing__Models__Directory", out _));
         foreach (var project in new[] { "api", "console" })
         {
             var bindings = resources.GetProperty(project).GetProperty("bindings").EnumerateObject();
@@ -75,8 +78,9 @@ public sealed class PublishManifestTests
             resources.GetProperty("api").GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
 
         // The admin key and the SMTP relay are asked for at deploy time; the secrets are marked secret.
-        foreach (var (name, secret) in new[] { ("admin-key", true), ("smtp-host", false), ("smtp-port", false), ("smtp-from", false),
-                     ("smtp-username", false), ("smtp-password", true), ("redis-password", true) })
+        foreach (var (name, secret) in new[] { ("admin-key", true), ("smtp-host", false), ("smtp-port", false),
+                     ("smtp-from", false), ("smtp-username", false), ("smtp-password", true),
+                     ("redis-password", true) })
         {
             Assert.Equal("parameter.v0", Type(name));
             var input = resources.GetProperty(name).GetProperty("inputs").GetProperty("value");
@@ -84,7 +88,8 @@ public sealed class PublishManifestTests
         }
         var ingestionEnv = resources.GetProperty("ingestion").GetProperty("env");
         Assert.Equal("{smtp-password.value}", ingestionEnv.GetProperty("FacePing__Smtp__Password").GetString());
-        Assert.Equal("{admin-key.value}", resources.GetProperty("api").GetProperty("env").GetProperty("FacePing__AdminKey").GetString());
+        Assert.Equal("{admin-key.value}",
+            resources.GetProperty("api").GetProperty("env").GetProperty("FacePing__AdminKey").GetString());
         Directory.Delete(output, recursive: true);
     }
 
@@ -102,8 +107,9 @@ public sealed class PublishManifestTests
     public async Task A_published_Inference_carries_the_provisioned_models()
     {
         var output = Directory.CreateTempSubdirectory("faceping-publish-").FullName;
-        await RunAsync("dotnet", ["publish", Path.Combine(RepoPaths.Root, "FacePing.Inference", "FacePing.Inference.csproj"),
-            "-c", Configuration, "-o", output, "--nologo", "-v", "q"], RepoPaths.Root);
+        await RunAsync("dotnet",
+            ["publish", Path.Combine(RepoPaths.Root, "FacePing.Inference", "FacePing.Inference.csproj"),
+                "-c", Configuration, "-o", output, "--nologo", "-v", "q"], RepoPaths.Root);
 
         var provisioned = Directory.GetFiles(RepoPaths.Models, "*.onnx").Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(4, provisioned.Length);
@@ -134,6 +140,7 @@ public sealed class PublishManifestTests
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        Assert.True(process.ExitCode == 0,
+            $"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
     }
 }

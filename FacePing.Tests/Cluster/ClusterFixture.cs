@@ -24,7 +24,9 @@ namespace FacePing.Tests.Cluster;
 /// </remarks>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>Extra face photos in the FTP folder, crops of bald_guys.jpg (another crop of the same person finds them).</summary>
+    /// <summary>
+    /// Extra face photos in the FTP folder, crops of bald_guys.jpg (another crop of the same person finds them).
+    /// </summary>
     public static readonly (string FileName, string Person, int Crop)[] CroppedFaces =
         [("statham.jpg", "Statham", 0), ("diesel.jpg", "Diesel", 1)];
 
@@ -47,7 +49,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ApiB = NewApi();
         _ = ApiA.Server;
         _ = ApiB.Server;
-        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference, IngestionFixture.WorkerSettings(null, null, null)).Start();
+        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference,
+            IngestionFixture.WorkerSettings(null, null, null)).Start();
     }
 
     private ApiFactory NewApi()
@@ -56,13 +59,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         // Service discovery resolves http://inference to this; the in-process handler answers whatever the host.
         settings["services:inference:http:0"] = "http://localhost";
         return new ApiFactory(Redis.ConnectionString, settings, builder => builder.ConfigureTestServices(services =>
-            services.AddHttpClient<InferenceClient>().ConfigurePrimaryHttpMessageHandler(() => Inference.Server.CreateHandler())));
+            services.AddHttpClient<InferenceClient>()
+                .ConfigurePrimaryHttpMessageHandler(() => Inference.Server.CreateHandler())));
     }
 
     /// <summary>The scan copies (in-memory group copies) of one Api host.</summary>
     public static ScanIndex ScanOf(ApiFactory api) => api.Services.GetRequiredService<ScanIndex>();
 
-    /// <summary>The image files of the FTP folder the worker imports (by name; the nested folder and notes.txt are not).</summary>
+    /// <summary>
+    /// The image files of the FTP folder the worker imports (by name; the nested folder and notes.txt are not).
+    /// </summary>
     public IReadOnlyList<string> FtpImages => [.. IngestFolder.FacePhotos, .. CroppedFaces.Select(f => f.FileName)];
 
     /// <summary>

@@ -8,7 +8,9 @@ using static FacePing.Tests.Faces.FaceRequests;
 
 namespace FacePing.Tests.Cluster;
 
-/// <summary>Faces stored through one Api host are recognised through the other, on real photos and the real models.</summary>
+/// <summary>
+/// Faces stored through one Api host are recognised through the other, on real photos and the real models.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class CrossApiFaceTests(ClusterFixture fx)
 {
@@ -18,13 +20,15 @@ public sealed class CrossApiFaceTests(ClusterFixture fx)
 
     private static async Task<JsonElement[]> SearchAsync(HttpClient client, string group, byte[] photo, int topK = 2)
     {
-        using var response = await client.PostAsync($"/groups/{group}/faces/search?topK={topK}", Form(("queryImage", photo)));
+        using var response = await client.PostAsync($"/groups/{group}/faces/search?topK={topK}",
+            Form(("queryImage", photo)));
         return [.. (await Json(response)).EnumerateArray()];
     }
 
     private static async Task<string> StoreFaceAsync(HttpClient client, string group, byte[] photo, string name)
     {
-        using var response = await client.PostAsync($"/groups/{group}/face?metadata[name]={name}", Form(("image", photo)));
+        using var response = await client.PostAsync($"/groups/{group}/face?metadata[name]={name}",
+            Form(("image", photo)));
         return (await Json(response, HttpStatusCode.Created)).GetProperty("id").GetString()!;
     }
 

@@ -17,7 +17,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
 
     private static async Task<JsonElement[]> SearchAsync(HttpClient client, string group, float[] query, int topK = 5)
     {
-        using var response = await client.PostAsJsonAsync($"/groups/{group}/vectors/search", new { vectorString = Text(query), topK });
+        using var response = await client.PostAsJsonAsync($"/groups/{group}/vectors/search",
+            new { vectorString = Text(query), topK });
         return [.. (await Json(response)).EnumerateArray()];
     }
 
@@ -36,7 +37,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         var baseIds = Enumerable.Range(0, 40).Select(i => $"base-{i:D2}").ToArray();
         using (var upsert = await a.PostAsJsonAsync($"/groups/{group}/vectors/upsert", new
         {
-            vectors = baseIds.Select(id => new { id, vectorString = Text(RandomUnit(random, Dims)), metadata = new { kind = "base" } }),
+            vectors = baseIds.Select(id =>
+                new { id, vectorString = Text(RandomUnit(random, Dims)), metadata = new { kind = "base" } }),
         }))
             await Json(upsert);
         Assert.Equal(port, await fx.Redis.MasterPortOfAsync(new StoreKeys(tenant).Group(group)));
@@ -58,8 +60,10 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         Assert.Equal("twin", fromB[0].GetProperty("id").GetString());
         Assert.True(fromB[0].GetProperty("score").GetSingle() > 0.999f, fromB[0].ToString());
         Assert.Equal("twin", fromB[0].GetProperty("metadata").GetProperty("kind").GetString());
-        using (var byMetadata = await b.PostAsJsonAsync($"/vectors/search?groupName={group}", new { metadata = new { kind = "twin" } }))
-            Assert.Equal(["twin"], (await Json(byMetadata)).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        using (var byMetadata = await b.PostAsJsonAsync($"/vectors/search?groupName={group}",
+            new { metadata = new { kind = "twin" } }))
+            Assert.Equal(["twin"],
+                (await Json(byMetadata)).EnumerateArray().Select(m => m.GetProperty("id").GetString()));
 
         // B's own copy, once loaded, answers the same.
         await scanB.WhenLoaded(tenant, group);
@@ -67,7 +71,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         Assert.Equal("twin", Ids(await SearchAsync(b, group, query))[0]);
         Assert.Equal(servedB + 1, scanB.Served);
 
-        // A's copy, loaded before the write, catches up through the group's change log: the twin is found from the copy.
+        // A's copy, loaded before the write, catches up through the group's change log: the twin is found from the
+        // copy.
         var servedA = scanA.Served;
         Assert.Equal("twin", Ids(await SearchAsync(a, group, query))[0]);
         Assert.Equal(servedA + 1, scanA.Served);
@@ -75,7 +80,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
 
         // B deletes it; A's next search, again from its copy, no longer has it, nor has B's.
         var deleteBody = JsonContent.Create(new[] { "twin" });
-        using (var delete = new HttpRequestMessage(HttpMethod.Delete, $"/groups/{group}/vectors") { Content = deleteBody })
+        using (var delete =
+            new HttpRequestMessage(HttpMethod.Delete, $"/groups/{group}/vectors") { Content = deleteBody })
         using (var deleted = await b.SendAsync(delete))
         {
             var result = await Json(deleted);
@@ -89,7 +95,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         Assert.DoesNotContain("twin", scanA.Find(tenant, group)!.Ids());
         Assert.DoesNotContain("twin", Ids(await SearchAsync(b, group, query)));
         using (var gone = await a.GetAsync("/vectors/twin")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        using (var byMetadata = await a.PostAsJsonAsync($"/vectors/search?groupName={group}", new { metadata = new { kind = "twin" } }))
+        using (var byMetadata = await a.PostAsJsonAsync($"/vectors/search?groupName={group}",
+            new { metadata = new { kind = "twin" } }))
             Assert.Empty((await Json(byMetadata)).EnumerateArray());
         Assert.Equal(baseIds, (await a.GetFromJsonAsync<string[]>($"/groups/{group}/vectors"))!);
 
@@ -117,7 +124,8 @@ public sealed class CrossApiVectorTests(ClusterFixture fx)
         await scanA.WhenLoaded(tenant, "temp");
         Assert.NotNull(scanA.Find(tenant, "temp"));
 
-        using (var deleted = await b.DeleteAsync("/groups/temp")) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var deleted = await b.DeleteAsync("/groups/temp"))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using (var missing = await a.PostAsJsonAsync("/groups/temp/vectors/search", new { vectorString = Text(query) }))
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 

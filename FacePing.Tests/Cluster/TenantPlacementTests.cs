@@ -5,7 +5,9 @@ using static FacePing.Tests.Api.ApiTestData;
 
 namespace FacePing.Tests.Cluster;
 
-/// <summary>Tenants spread over the masters, each tenant's data whole on its own master, served by either Api.</summary>
+/// <summary>
+/// Tenants spread over the masters, each tenant's data whole on its own master, served by either Api.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class TenantPlacementTests(ClusterFixture fx)
 {

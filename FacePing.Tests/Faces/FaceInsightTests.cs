@@ -36,8 +36,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         foreach (var face in faces)
         {
             var box = face.GetProperty("box");
-            var (x, y, w, h) = (box.GetProperty("x").GetInt32(), box.GetProperty("y").GetInt32(), box.GetProperty("width").GetInt32(),
-                box.GetProperty("height").GetInt32());
+            var (x, y, w, h) = (box.GetProperty("x").GetInt32(), box.GetProperty("y").GetInt32(),
+                box.GetProperty("width").GetInt32(), box.GetProperty("height").GetInt32());
             var eye = face.GetProperty("landmarks").GetProperty("leftEye");
             Assert.InRange(eye[0].GetSingle(), x, x + w);
             Assert.InRange(eye[1].GetSingle(), y, y + h);
@@ -49,7 +49,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         }
 
         // The JSON form gives the same answer.
-        using var jsonForm = await client.PostAsJsonAsync("/faces/detect", new { image = Convert.ToBase64String(GroupPhoto) });
+        using var jsonForm = await client.PostAsJsonAsync("/faces/detect",
+            new { image = Convert.ToBase64String(GroupPhoto) });
         Assert.Equal(24, (await jsonForm.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("faceCount").GetInt32());
     }
 
@@ -100,7 +101,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
             Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
         }
 
-        using var response = await client.PostAsync("/groups/cast/faces/identify?maxFaces=30", Form(("image", GroupPhoto)));
+        using var response = await client.PostAsync("/groups/cast/faces/identify?maxFaces=30",
+            Form(("image", GroupPhoto)));
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var faces = json.GetProperty("faces").EnumerateArray().ToArray();
@@ -117,14 +119,17 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         // Each person is enrolled from one photo; the other five of each must be recognised from it.
         Assert.Equal(24, right);
 
-        using (var few = await client.PostAsync("/groups/cast/faces/identify?maxFaces=3&topK=2", Form(("image", GroupPhoto))))
+        using (var few = await client.PostAsync("/groups/cast/faces/identify?maxFaces=3&topK=2",
+            Form(("image", GroupPhoto))))
         {
             var body = await few.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(24, body.GetProperty("faceCount").GetInt32());
             Assert.Equal(3, body.GetProperty("faces").GetArrayLength());
-            Assert.All(body.GetProperty("faces").EnumerateArray(), f => Assert.Equal(2, f.GetProperty("matches").GetArrayLength()));
+            Assert.All(body.GetProperty("faces").EnumerateArray(),
+                f => Assert.Equal(2, f.GetProperty("matches").GetArrayLength()));
         }
-        using (var invalid = await client.PostAsync("/groups/cast/faces/identify?maxFaces=0", Form(("image", GroupPhoto))))
+        using (var invalid = await client.PostAsync("/groups/cast/faces/identify?maxFaces=0",
+            Form(("image", GroupPhoto))))
             await ProblemAssert.IsValidation(invalid, "maxFaces");
         using (var missing = await client.PostAsync("/groups/nobody/faces/identify", Form(("image", GroupPhoto))))
             await ProblemAssert.IsProblem(missing, HttpStatusCode.NotFound);
@@ -148,7 +153,8 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         Assert.All(plain, h => Assert.Equal("Statham", h.GetProperty("metadata").GetProperty("person").GetString()));
 
         var grouped = await SearchAsync(client, "/groups/people/faces/search?topK=3&groupBy=person", query);
-        Assert.Equal(["Statham", "Diesel"], grouped.Select(h => h.GetProperty("metadata").GetProperty("person").GetString()));
+        Assert.Equal(["Statham", "Diesel"],
+            grouped.Select(h => h.GetProperty("metadata").GetProperty("person").GetString()));
         Assert.Equal(plain[0].GetProperty("id").GetString(), grouped[0].GetProperty("id").GetString());
 
         // The same through /vectors/search with the face's vector.
@@ -157,8 +163,10 @@ public sealed class FaceInsightTests(FacesFixture fixture)
         using var byVector = await client.PostAsJsonAsync("/groups/people/vectors/search",
             new { vectorString = vector, topK = 5, groupBy = "person" });
         var rows = (await byVector.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToArray();
-        Assert.Equal(["Statham", "Diesel"], rows.Select(h => h.GetProperty("metadata").GetProperty("person").GetString()));
-        using (var bad = await client.PostAsJsonAsync("/groups/people/vectors/search", new { vectorString = vector, groupBy = "bad key!" }))
+        Assert.Equal(["Statham", "Diesel"],
+            rows.Select(h => h.GetProperty("metadata").GetProperty("person").GetString()));
+        using (var bad = await client.PostAsJsonAsync("/groups/people/vectors/search",
+            new { vectorString = vector, groupBy = "bad key!" }))
             await ProblemAssert.IsValidation(bad, "groupBy");
     }
 

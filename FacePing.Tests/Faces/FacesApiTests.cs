@@ -80,13 +80,16 @@ public sealed class FacesApiTests(FacesFixture fixture)
             new { Face1 = "***not base64***", Face2 = Convert.ToBase64String(StathamB) }))
             await ProblemAssert.IsValidation(bad, "Face1");
 
-        using (var badDataUrl = await client.PostAsJsonAsync("/faces/compare", new { Face1 = "data:image/jpeg,abc", Face2 = "AAAA" }))
+        using (var badDataUrl = await client.PostAsJsonAsync("/faces/compare",
+            new { Face1 = "data:image/jpeg,abc", Face2 = "AAAA" }))
             await ProblemAssert.IsValidation(badDataUrl, "Face1");
 
-        using (var text = await client.PostAsync("/faces/compare", new StringContent("hello", Encoding.UTF8, "text/plain")))
+        using (var text = await client.PostAsync("/faces/compare",
+            new StringContent("hello", Encoding.UTF8, "text/plain")))
             await ProblemAssert.IsProblem(text, HttpStatusCode.UnsupportedMediaType);
 
-        using (var notJson = await client.PostAsync("/faces/compare", new StringContent("{\"Face1\": ", Encoding.UTF8, "application/json")))
+        using (var notJson = await client.PostAsync("/faces/compare",
+            new StringContent("{\"Face1\": ", Encoding.UTF8, "application/json")))
             await ProblemAssert.IsProblem(notJson, HttpStatusCode.BadRequest);
     }
 
@@ -100,7 +103,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         Assert.Equal(FaceModel.Dimensions, json.GetProperty("dimensions").GetInt32());
         Assert.Equal(FaceModel.Name, json.GetProperty("model").GetString());
         Assert.True(json.GetProperty("faceCount").GetInt32() >= 20, json.GetProperty("faceCount").ToString());
-        Assert.True(VectorText.TryParse(json.GetProperty("embedding").GetString(), out var vector, out var error), error);
+        Assert.True(VectorText.TryParse(json.GetProperty("embedding").GetString(), out var vector, out var error),
+            error);
         Assert.Equal(FaceModel.Dimensions, vector.Length);
         Assert.Equal(1.0, Math.Sqrt(vector.Sum(v => (double)v * v)), 3);
 
@@ -112,7 +116,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         Assert.InRange(centreY, 62, 415);
 
         // JSON form: the same bytes give the same vector.
-        using var jsonResponse = await client.PostAsJsonAsync("/vector/generate", new { image = Convert.ToBase64String(GroupPhoto) });
+        using var jsonResponse = await client.PostAsJsonAsync("/vector/generate",
+            new { image = Convert.ToBase64String(GroupPhoto) });
         var again = await jsonResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(json.GetProperty("embedding").GetString(), again.GetProperty("embedding").GetString());
     }
@@ -123,7 +128,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         using var client = await fixture.Api.CreateTenantClientAsync();
         (await client.PostAsync("/groups/actors", null)).EnsureSuccessStatusCode();
 
-        using var stored = await client.PostAsync("/groups/actors/face?metadata[name]=Statham&metadata[take]=1", Form(("image", StathamA)));
+        using var stored = await client.PostAsync("/groups/actors/face?metadata[name]=Statham&metadata[take]=1",
+            Form(("image", StathamA)));
         var created = await stored.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
         var stathamId = created.GetProperty("id").GetString()!;
@@ -158,7 +164,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
 
         // The score is the exact cosine of the stored vector and the query's embedding.
         using var generated = await client.PostAsync("/vector/generate", Form(("image", StathamB)));
-        var queryText = (await generated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("embedding").GetString()!;
+        var queryText = (await generated.Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("embedding").GetString()!;
         Assert.True(VectorText.TryParse(queryText, out var query, out _));
         Assert.True(VectorText.TryParse(vector.GetProperty("vectorString").GetString(), out var storedVector, out _));
         Assert.Equal(VectorMath.Cosine(query, storedVector), hits[0].GetProperty("score").GetDouble(), 4);
@@ -178,13 +185,16 @@ public sealed class FacesApiTests(FacesFixture fixture)
             await ProblemAssert.IsProblem(truncated, HttpStatusCode.UnsupportedMediaType);
         using (var empty = await client.PostAsync("/groups/strict/face", Form(("image", Array.Empty<byte>()))))
             await ProblemAssert.IsValidation(empty, "image");
-        using (var systemKey = await client.PostAsync("/groups/strict/face?metadata[source]=x", Form(("image", StathamA))))
+        using (var systemKey = await client.PostAsync("/groups/strict/face?metadata[source]=x",
+            Form(("image", StathamA))))
             await ProblemAssert.IsValidation(systemKey, "metadata.source");
-        using (var badKey = await client.PostAsync("/groups/strict/face?metadata[bad key]=x", Form(("image", StathamA))))
+        using (var badKey = await client.PostAsync("/groups/strict/face?metadata[bad key]=x",
+            Form(("image", StathamA))))
             await ProblemAssert.IsValidation(badKey, "metadata");
         using (var missingGroup = await client.PostAsync("/groups/nope/face", Form(("image", StathamA))))
             await ProblemAssert.IsProblem(missingGroup, HttpStatusCode.NotFound);
-        using (var malformed = await client.PostAsJsonAsync("/groups/strict/face/base64", new { base64Image = "abc$%^" }))
+        using (var malformed = await client.PostAsJsonAsync("/groups/strict/face/base64",
+            new { base64Image = "abc$%^" }))
             await ProblemAssert.IsValidation(malformed, "base64Image");
         using (var tooBig = await client.PostAsJsonAsync("/groups/strict/face/base64",
             new { base64Image = Convert.ToBase64String(new byte[1024 * 1024 + 10]) }))
@@ -194,7 +204,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
             await ProblemAssert.IsProblem(noFaceB64, HttpStatusCode.UnprocessableEntity);
         using (var searchNoFace = await client.PostAsync("/groups/strict/faces/search", Form(("queryImage", Dogs))))
             await ProblemAssert.IsProblem(searchNoFace, HttpStatusCode.UnprocessableEntity);
-        using (var badTopK = await client.PostAsync("/groups/strict/faces/search?topK=41", Form(("queryImage", StathamA))))
+        using (var badTopK = await client.PostAsync("/groups/strict/faces/search?topK=41",
+            Form(("queryImage", StathamA))))
             await ProblemAssert.IsValidation(badTopK, "topK");
 
         var ids = await client.GetFromJsonAsync<JsonElement>("/groups/strict/vectors");
@@ -229,7 +240,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         using (var write = await other.PostAsync("/groups/private/face", Form(("image", StathamA))))
             await ProblemAssert.IsProblem(write, HttpStatusCode.NotFound);
         using (var anonymous = fixture.Api.CreateClient(key: null))
-        using (var unauthorised = await anonymous.PostAsync("/faces/compare", Form(("Face1", StathamA), ("Face2", StathamB))))
+        using (var unauthorised = await anonymous.PostAsync("/faces/compare",
+            Form(("Face1", StathamA), ("Face2", StathamB))))
         {
             await ProblemAssert.IsProblem(unauthorised, HttpStatusCode.Unauthorized);
         }
@@ -249,7 +261,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         var store = fixture.Api.Services.GetRequiredService<FaceStore>();
         var old = new float[FaceModel.Dimensions];
         old[0] = 1;
-        await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image), default, "older-model-v0");
+        await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image), default,
+            "older-model-v0");
 
         var groups = await client.GetFromJsonAsync<JsonElement>("/groups");
         Assert.Equal(FaceModel.Name, groups.EnumerateArray()
@@ -269,7 +282,8 @@ public sealed class FacesApiTests(FacesFixture fixture)
         Assert.Equal(1, (await store.GetGroupAsync(tenant.TenantId, "legacy"))!.VectorCount);
 
         // Raw vectors record no model: a vector of the right length still goes into a face group.
-        using (var raw = await client.PostAsJsonAsync("/groups/current/vector", new { vectorString = string.Join(",", old) }))
+        using (var raw = await client.PostAsJsonAsync("/groups/current/vector",
+            new { vectorString = string.Join(",", old) }))
             Assert.Equal(HttpStatusCode.Created, raw.StatusCode);
     }
 

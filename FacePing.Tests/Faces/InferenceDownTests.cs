@@ -5,7 +5,9 @@ using static FacePing.Tests.Faces.FaceRequests;
 
 namespace FacePing.Tests.Faces;
 
-/// <summary>With the Inference service unreachable the image endpoints answer 503 with Retry-After, and do not hang.</summary>
+/// <summary>
+/// With the Inference service unreachable the image endpoints answer 503 with Retry-After, and do not hang.
+/// </summary>
 public sealed class InferenceDownTests(RedisServer redis) : IClassFixture<RedisServer>
 {
     [Fact]

@@ -186,7 +186,8 @@ public sealed class AnalyzeEndpointTests(InferenceAppFactory factory) : IClassFi
 
         var sequential = new List<FaceAnalysis>();
         foreach (var body in bodies) sequential.Add(await Run(body));
-        var parallel = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => Run(bodies[i % bodies.Length]))));
+        var parallel = await Task.WhenAll(Enumerable.Range(0, 12)
+            .Select(i => Task.Run(() => Run(bodies[i % bodies.Length]))));
 
         for (var i = 0; i < parallel.Length; i++)
         {

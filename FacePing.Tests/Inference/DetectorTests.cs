@@ -27,7 +27,8 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
             }
         }
         var extras = analysis.Faces.Count(f => !matched.Contains(f));
-        output.WriteLine($"recall {found}/{FaceLabels.BaldGuys.Count}, detections {analysis.FaceCount}, unmatched {extras}");
+        output.WriteLine(
+            $"recall {found}/{FaceLabels.BaldGuys.Count}, detections {analysis.FaceCount}, unmatched {extras}");
 
         Assert.Equal(24, FaceLabels.BaldGuys.Count);
         Assert.Equal(24, found);

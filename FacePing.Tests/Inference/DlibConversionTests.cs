@@ -20,7 +20,8 @@ public sealed class DlibConversionTests(PipelineFixture fixture)
     {
         var data = new TheoryData<string>();
         using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "reference.json")));
-        foreach (var chip in reference.RootElement.GetProperty("chips").EnumerateArray()) data.Add(chip.GetProperty("name").GetString()!);
+        foreach (var chip in reference.RootElement.GetProperty("chips").EnumerateArray())
+            data.Add(chip.GetProperty("name").GetString()!);
         return data;
     }
 
@@ -29,9 +30,11 @@ public sealed class DlibConversionTests(PipelineFixture fixture)
     public void The_converted_model_reproduces_dlib_s_descriptor(string name)
     {
         using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "reference.json")));
-        var chip = reference.RootElement.GetProperty("chips").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var chip = reference.RootElement.GetProperty("chips")
+            .EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
         var expected = chip.GetProperty("descriptor").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-        var model = fixture.Models.Embedders.Single(e => e.Spec.File.StartsWith("dlib_", StringComparison.Ordinal)).Model;
+        var model = fixture.Models.Embedders.Single(e =>
+            e.Spec.File.StartsWith("dlib_", StringComparison.Ordinal)).Model;
 
         var actual = Run(model, Planes(Path.Combine(Folder, chip.GetProperty("png").GetString()!)));
 
@@ -60,7 +63,8 @@ public sealed class DlibConversionTests(PipelineFixture fixture)
 
     private static float[] Run(OnnxModel model, float[] planes)
     {
-        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, planes.AsMemory(), [1, 3, 150, 150]);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, planes.AsMemory(),
+            [1, 3, 150, 150]);
         using var runOptions = new RunOptions();
         using var outputs = model.Session.Run(runOptions, [model.InputName], [input], model.OutputNames);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();

@@ -24,8 +24,9 @@ public static class FaceLabels
         {
             foreach (var box in person.Value.EnumerateArray())
             {
-                faces.Add(new LabelledFace(person.Name, box.GetProperty("x1").GetSingle(), box.GetProperty("y1").GetSingle(),
-                    box.GetProperty("x2").GetSingle(), box.GetProperty("y2").GetSingle()));
+                faces.Add(new LabelledFace(person.Name, box.GetProperty("x1").GetSingle(),
+                    box.GetProperty("y1").GetSingle(), box.GetProperty("x2").GetSingle(),
+                    box.GetProperty("y2").GetSingle()));
             }
         }
         return faces;

@@ -65,16 +65,19 @@ public sealed class OrientationTests(PipelineFixture fixture)
     {
         using var original = SKBitmap.Decode(File.ReadAllBytes(RepoPaths.Face("Tom_Cruise_avp_2014_4.jpg")));
         using var upright = TestImages.Resize(original, 200, 283);
-        using var reference = fixture.Pipeline.Decoder.Decode(TestImages.Encode(upright, SKEncodedImageFormat.Png, 100));
+        using var reference = fixture.Pipeline.Decoder.Decode(TestImages.Encode(upright,
+            SKEncodedImageFormat.Png, 100));
         using var stored = Stored(upright, orientation);
-        var jpeg = TestImages.WithExifOrientation(TestImages.Encode(stored, SKEncodedImageFormat.Jpeg, 100), (ushort)orientation);
+        var jpeg = TestImages.WithExifOrientation(TestImages.Encode(stored, SKEncodedImageFormat.Jpeg, 100),
+            (ushort)orientation);
 
         using var decoded = fixture.Pipeline.Decoder.Decode(jpeg);
 
         Assert.True(MeanDifference(reference, decoded) < 3,
             $"orientation {orientation}: mean difference {MeanDifference(reference, decoded):F1}");
         // The check has teeth: the picture and its mirror image differ by far more.
-        using var mirrored = fixture.Pipeline.Decoder.Decode(TestImages.Encode(Stored(upright, 2), SKEncodedImageFormat.Png, 100));
+        using var mirrored = fixture.Pipeline.Decoder.Decode(TestImages.Encode(Stored(upright, 2),
+            SKEncodedImageFormat.Png, 100));
         Assert.True(MeanDifference(reference, mirrored) > 15);
     }
 }

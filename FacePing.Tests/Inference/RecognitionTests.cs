@@ -17,10 +17,12 @@ public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper 
         var faces = new List<(string, float[])>();
         foreach (var label in FaceLabels.BaldGuys)
         {
-            var face = FaceLabels.Match(label, analysis.Faces) ?? throw new Xunit.Sdk.XunitException($"no detection for {label}");
+            var face = FaceLabels.Match(label, analysis.Faces)
+                ?? throw new Xunit.Sdk.XunitException($"no detection for {label}");
             faces.Add((label.Person, face.Embedding!));
         }
-        var tom = fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face("Tom_Cruise_avp_2014_4.jpg")), EmbedMode.Largest);
+        var tom = fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face("Tom_Cruise_avp_2014_4.jpg")),
+            EmbedMode.Largest);
         return (faces, tom.Faces[0].Embedding!);
     }
 
@@ -32,7 +34,8 @@ public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper 
         {
             for (var j = i + 1; j < faces.Count; j++)
             {
-                (faces[i].Person == faces[j].Person ? genuine : impostor).Add(FaceLabels.Cosine(faces[i].Embedding, faces[j].Embedding));
+                (faces[i].Person == faces[j].Person ? genuine : impostor)
+                    .Add(FaceLabels.Cosine(faces[i].Embedding, faces[j].Embedding));
             }
         }
         return (genuine, impostor);
@@ -43,8 +46,10 @@ public sealed class RecognitionTests(PipelineFixture fixture, ITestOutputHelper 
     {
         var (faces, _) = Embed();
         var (genuine, impostor) = Pairs(faces);
-        var correct = genuine.Count(s => s >= PipelineFixture.MatchThreshold) + impostor.Count(s => s < PipelineFixture.MatchThreshold);
-        output.WriteLine($"pairs {genuine.Count + impostor.Count}: accuracy {correct}/{genuine.Count + impostor.Count}; " +
+        var correct = genuine.Count(s => s >= PipelineFixture.MatchThreshold) +
+            impostor.Count(s => s < PipelineFixture.MatchThreshold);
+        output.WriteLine(
+            $"pairs {genuine.Count + impostor.Count}: accuracy {correct}/{genuine.Count + impostor.Count}; " +
             $"genuine min {genuine.Min():F3}, impostor max {impostor.Max():F3}");
 
         Assert.Equal(60, genuine.Count);

@@ -29,7 +29,8 @@ public sealed class RobustnessTests(PipelineFixture fixture, ITestOutputHelper o
             "webp" => TestImages.Encode(bitmap, SKEncodedImageFormat.Webp, 80),
             "jpeg-q40" => TestImages.Encode(bitmap, SKEncodedImageFormat.Jpeg, 40),
             "bmp" => TestImages.Bmp(bitmap),
-            _ => TestImages.Encode(TestImages.Resize(bitmap, bitmap.Width / 2, bitmap.Height / 2), SKEncodedImageFormat.Jpeg, 90),
+            _ => TestImages.Encode(TestImages.Resize(bitmap, bitmap.Width / 2, bitmap.Height / 2),
+                SKEncodedImageFormat.Jpeg, 90),
         };
         var reference = Analyze(Original).Faces[0];
         var copy = Analyze(bytes);
@@ -57,8 +58,10 @@ public sealed class RobustnessTests(PipelineFixture fixture, ITestOutputHelper o
         Assert.Equal((reference.Width, reference.Height), (oriented.Width, oriented.Height));
         var face = Assert.Single(oriented.Faces);
         var refBox = reference.Faces[0].Box;
-        Assert.InRange(face.Box.X + face.Box.Width / 2, refBox.X + refBox.Width / 2 - 20, refBox.X + refBox.Width / 2 + 20);
-        Assert.InRange(face.Box.Y + face.Box.Height / 2, refBox.Y + refBox.Height / 2 - 20, refBox.Y + refBox.Height / 2 + 20);
+        Assert.InRange(face.Box.X + face.Box.Width / 2, refBox.X + refBox.Width / 2 - 20,
+            refBox.X + refBox.Width / 2 + 20);
+        Assert.InRange(face.Box.Y + face.Box.Height / 2, refBox.Y + refBox.Height / 2 - 20,
+            refBox.Y + refBox.Height / 2 + 20);
         var similarity = FaceLabels.Cosine(reference.Faces[0].Embedding!, face.Embedding!);
         output.WriteLine($"EXIF-rotated copy: cosine {similarity:F4}");
         Assert.True(similarity >= PipelineFixture.MatchThreshold, $"cosine {similarity}");
@@ -83,7 +86,8 @@ public sealed class RobustnessTests(PipelineFixture fixture, ITestOutputHelper o
             (reference.Box.X + reference.Box.Width / 2) * factor - 60,
             (reference.Box.X + reference.Box.Width / 2) * factor + 60);
         Assert.InRange(face.Box.Width, reference.Box.Width * factor * 0.85f, reference.Box.Width * factor * 1.15f);
-        Assert.InRange(face.Landmarks[0][0], reference.Landmarks[0][0] * factor - 40, reference.Landmarks[0][0] * factor + 40);
+        Assert.InRange(face.Landmarks[0][0], reference.Landmarks[0][0] * factor - 40,
+            reference.Landmarks[0][0] * factor + 40);
         var similarity = FaceLabels.Cosine(reference.Embedding!, face.Embedding!);
         output.WriteLine($"{format} {large.Width}x{large.Height}: {bytes.Length} bytes, cosine {similarity:F4}");
         Assert.True(similarity >= PipelineFixture.MatchThreshold, $"cosine {similarity}");

@@ -11,7 +11,8 @@ public sealed class SamplerTests
         return image;
     }
 
-    // Weights must sum to one at every scale, else downscaled crops get darker (the separable filter once dropped taps).
+    // Weights must sum to one at every scale, else downscaled crops get darker (the separable filter once dropped
+    // taps).
     [Theory]
     [InlineData(2f)]
     [InlineData(4.7f)]
@@ -38,7 +39,8 @@ public sealed class SamplerTests
         var rgb = new float[3 * 112 * 112];
         var angle = 0.3f;
         var s = 2.6f;
-        var map = new AffineMap(s * MathF.Cos(angle), s * MathF.Sin(angle), 200, -s * MathF.Sin(angle), s * MathF.Cos(angle), 200);
+        var map = new AffineMap(s * MathF.Cos(angle), s * MathF.Sin(angle), 200, -s * MathF.Sin(angle),
+            s * MathF.Cos(angle), 200);
 
         Sampler.SampleRgb(image, map, 112, 112, rgb, 127f, 1f / 128f);
 

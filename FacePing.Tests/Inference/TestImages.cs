@@ -9,15 +9,19 @@ public static class TestImages
     public static byte[] Encode(SKBitmap bitmap, SKEncodedImageFormat format, int quality)
     {
         using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, quality) ?? throw new InvalidOperationException($"SkiaSharp cannot encode {format}");
+        using var data = image.Encode(format, quality)
+            ?? throw new InvalidOperationException($"SkiaSharp cannot encode {format}");
         return data.ToArray();
     }
 
-    /// <summary>An encoded photo scaled down by <paramref name="scale"/> (at least 16 px a side), as JPEG quality 92.</summary>
+    /// <summary>
+    /// An encoded photo scaled down by <paramref name="scale"/> (at least 16 px a side), as JPEG quality 92.
+    /// </summary>
     public static byte[] Shrink(byte[] image, float scale)
     {
         using var bitmap = SKBitmap.Decode(image);
-        using var small = Resize(bitmap, Math.Max(16, (int)(bitmap.Width * scale)), Math.Max(16, (int)(bitmap.Height * scale)));
+        using var small = Resize(bitmap, Math.Max(16, (int)(bitmap.Width * scale)),
+            Math.Max(16, (int)(bitmap.Height * scale)));
         return Encode(small, SKEncodedImageFormat.Jpeg, 92);
     }
 
@@ -36,7 +40,9 @@ public static class TestImages
         return rotated;
     }
 
-    /// <summary>Inserts an EXIF APP1 segment holding only the Orientation tag right after the JPEG's SOI marker.</summary>
+    /// <summary>
+    /// Inserts an EXIF APP1 segment holding only the Orientation tag right after the JPEG's SOI marker.
+    /// </summary>
     public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
     {
         if (jpeg[0] != 0xFF || jpeg[1] != 0xD8) throw new ArgumentException("not a JPEG", nameof(jpeg));
@@ -95,7 +101,8 @@ public static class TestImages
     {
         var gif = new List<byte>();
         gif.AddRange("GIF89a"u8.ToArray());
-        gif.AddRange([(byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0x81, 0, 0]); // 4-colour global table
+        // 4-colour global table
+        gif.AddRange([(byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0x81, 0, 0]);
         gif.AddRange([128, 128, 128, 0, 0, 0, 255, 255, 255, 64, 64, 64]);
         gif.AddRange([0x2C, 0, 0, 0, 0, (byte)width, (byte)(width >> 8), (byte)height, (byte)(height >> 8), 0]);
         gif.Add(2); // LZW minimum code size

@@ -27,7 +27,9 @@ public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
     }
 
-    /// <summary>A client that sends <paramref name="key"/> as its bearer token (null: no Authorization header).</summary>
+    /// <summary>
+    /// A client that sends <paramref name="key"/> as its bearer token (null: no Authorization header).
+    /// </summary>
     public HttpClient CreateClient(string? key)
     {
         var client = CreateClient();
@@ -43,7 +45,8 @@ public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary
         using var admin = CreateAdminClient();
         using var response = await admin.PostAsJsonAsync("/admin/keys", new { name, tenantId });
         response.EnsureSuccessStatusCode();
-        var created = await response.Content.ReadFromJsonAsync<TenantKey>() ?? throw new InvalidOperationException("empty key response");
+        var created = await response.Content.ReadFromJsonAsync<TenantKey>()
+            ?? throw new InvalidOperationException("empty key response");
         return created;
     }
 

@@ -21,8 +21,8 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
 
     public RedisCluster()
     {
-        // Data ports and cluster-bus ports, all distinct. The bus port is given explicitly (--cluster-port): the default
-        // (port + 10000) overflows 65535 for most ephemeral ports.
+        // Data ports and cluster-bus ports, all distinct. The bus port is given explicitly (--cluster-port): the
+        // default (port + 10000) overflows 65535 for most ephemeral ports.
         var ports = new HashSet<int>();
         while (ports.Count < 2 * Masters) ports.Add(RedisServer.FreePort());
         var all = ports.ToArray();
@@ -30,17 +30,22 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
         _busPorts = all[Masters..];
     }
 
-    /// <summary>The nodes' client ports; master i was given the i-th third of the slots by <c>--cluster create</c>.</summary>
+    /// <summary>
+    /// The nodes' client ports; master i was given the i-th third of the slots by <c>--cluster create</c>.
+    /// </summary>
     public IReadOnlyList<int> Ports { get; }
 
-    /// <summary>redis-cli beside the provisioned redis-server (a wrapper that starts Debian 13's binary through its own loader).</summary>
+    /// <summary>
+    /// redis-cli beside the provisioned redis-server (a wrapper that starts Debian 13's binary through its own loader).
+    /// </summary>
     public static string RedisCli => Path.Combine(Path.GetDirectoryName(RepoPaths.RedisServer)!, "redis-cli");
 
     /// <summary>What the Api and the worker are given: every node, so any of them can be down at start-up.</summary>
     public string ConnectionString => string.Join(",", Ports.Select(p => $"127.0.0.1:{p}")) + ",abortConnect=false";
 
     /// <summary>A cluster-aware connection for assertions (admin commands allowed).</summary>
-    public ConnectionMultiplexer Admin => _admin ??= ConnectionMultiplexer.Connect(ConnectionString + ",allowAdmin=true");
+    public ConnectionMultiplexer Admin =>
+        _admin ??= ConnectionMultiplexer.Connect(ConnectionString + ",allowAdmin=true");
 
     public IDatabase Db => Admin.GetDatabase();
 
@@ -78,9 +83,11 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
         {
             while (true)
             {
-                var (_, info) = await RunCliAsync(TimeSpan.FromSeconds(10), "-h", "127.0.0.1", "-p", port.ToString(), "CLUSTER", "INFO");
+                var (_, info) = await RunCliAsync(TimeSpan.FromSeconds(10), "-h", "127.0.0.1", "-p", port.ToString(),
+                    "CLUSTER", "INFO");
                 if (info.Contains("cluster_state:ok", StringComparison.Ordinal)) break;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"node {port} is not cluster_state:ok:\n{info}");
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"node {port} is not cluster_state:ok:\n{info}");
                 await Task.Delay(100);
             }
         }
@@ -125,7 +132,8 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_processes[i]!.HasExited)
-                throw new InvalidOperationException($"redis-server on {Ports[i]} exited with {_processes[i]!.ExitCode}");
+                throw new InvalidOperationException(
+                    $"redis-server on {Ports[i]} exited with {_processes[i]!.ExitCode}");
             try
             {
                 using var client = new TcpClient();
@@ -170,7 +178,9 @@ public sealed class RedisCluster : IAsyncLifetime, IDisposable
     public async Task<int> KeySlotAsync(RedisKey key) =>
         (int)await Node(Ports[0]).ExecuteAsync("CLUSTER", "KEYSLOT", (string)key!);
 
-    /// <summary>The client port of the master that owns the key's slot, from the cluster's own slot map (<c>CLUSTER SLOTS</c>).</summary>
+    /// <summary>
+    /// The client port of the master that owns the key's slot, from the cluster's own slot map (<c>CLUSTER SLOTS</c>).
+    /// </summary>
     public async Task<int> MasterPortOfAsync(RedisKey key)
     {
         var slot = await KeySlotAsync(key);

@@ -50,7 +50,8 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
     public async Task StartAsync(IReadOnlyList<string>? moreArgs = null)
     {
         if (!File.Exists(RepoPaths.RedisServer))
-            throw new InvalidOperationException($"{RepoPaths.RedisServer} is missing: run ./test.sh (it provisions Redis 8).");
+            throw new InvalidOperationException(
+                $"{RepoPaths.RedisServer} is missing: run ./test.sh (it provisions Redis 8).");
         var psi = new ProcessStartInfo(RepoPaths.RedisServer)
         {
             RedirectStandardOutput = true,
@@ -89,7 +90,8 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
     {
         var process = _process ?? throw new InvalidOperationException("redis-server is not running");
         if (kill(process.Id, signal) != 0)
-            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException(
+                $"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     [DllImport("libc", SetLastError = true)]

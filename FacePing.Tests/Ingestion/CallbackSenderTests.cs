@@ -11,10 +11,12 @@ namespace FacePing.Tests.Ingestion;
 public sealed class CallbackSenderTests
 {
     private static readonly JobSummary Summary = new(5, 3,
-        [new JobFailure("dogs.jpg", "dogs.jpg", "no face found"), new JobFailure("bad.png", "bad.png", "not a decodable image")],
+        [new JobFailure("dogs.jpg", "dogs.jpg", "no face found"),
+            new JobFailure("bad.png", "bad.png", "not a decodable image")],
         "job-1", "staff", JobStatus.Completed);
 
-    private static CallbackSender Sender(IEnumerable<string> allowed, TimeSpan? timeout = null, int attempts = 4) => new(
+    private static CallbackSender Sender(IEnumerable<string> allowed, TimeSpan? timeout = null,
+        int attempts = 4) => new(
         Options.Create(new CallbackOptions
         {
             AllowedHosts = allowed.ToList(),
@@ -142,7 +144,8 @@ public sealed class CallbackSenderTests
     {
         Assert.False(OutboundAddressGuard.IsPublic(IPAddress.Parse(address)));
         var guard = new OutboundAddressGuard([]);
-        await Assert.ThrowsAsync<OutboundTargetRefusedException>(() => guard.ResolveAllowedAsync(address, CancellationToken.None));
+        await Assert.ThrowsAsync<OutboundTargetRefusedException>(() =>
+            guard.ResolveAllowedAsync(address, CancellationToken.None));
         var url = address.Contains(':') ? $"http://[{address}]/hook" : $"http://{address}/hook";
         Assert.NotNull(await CallbackUrl.CheckAsync(url, guard, CancellationToken.None));
     }
@@ -150,7 +153,8 @@ public sealed class CallbackSenderTests
     [Theory]
     [InlineData("8.8.8.8")]
     [InlineData("2001:4860:4860::8888")]
-    public void Public_addresses_are_allowed(string address) => Assert.True(OutboundAddressGuard.IsPublic(IPAddress.Parse(address)));
+    public void Public_addresses_are_allowed(string address) =>
+        Assert.True(OutboundAddressGuard.IsPublic(IPAddress.Parse(address)));
 
     [Fact]
     public async Task A_host_name_resolving_to_a_private_address_is_refused_and_one_allow_listed_passes()
@@ -165,12 +169,15 @@ public sealed class CallbackSenderTests
         await Assert.ThrowsAsync<OutboundTargetRefusedException>(
             () => guard.ResolveAllowedAsync("intranet.example", CancellationToken.None));
         // Only the public address is ever connected to.
-        Assert.Equal([IPAddress.Parse("93.184.216.34")], await guard.ResolveAllowedAsync("mixed.example", CancellationToken.None));
+        Assert.Equal([IPAddress.Parse("93.184.216.34")],
+            await guard.ResolveAllowedAsync("mixed.example", CancellationToken.None));
 
         var allowed = new OutboundAddressGuard(["intranet.example"], Resolve);
-        Assert.Equal([IPAddress.Parse("10.0.0.5")], await allowed.ResolveAllowedAsync("intranet.example", CancellationToken.None));
+        Assert.Equal([IPAddress.Parse("10.0.0.5")],
+            await allowed.ResolveAllowedAsync("intranet.example", CancellationToken.None));
         var cidr = new OutboundAddressGuard(["10.0.0.0/24"], Resolve);
-        Assert.Equal([IPAddress.Parse("10.0.0.5")], await cidr.ResolveAllowedAsync("intranet.example", CancellationToken.None));
+        Assert.Equal([IPAddress.Parse("10.0.0.5")],
+            await cidr.ResolveAllowedAsync("intranet.example", CancellationToken.None));
     }
 
     [Theory]
@@ -179,5 +186,6 @@ public sealed class CallbackSenderTests
     [InlineData("/relative")]
     [InlineData("https://user:pw@example.com/hook")]
     [InlineData("")]
-    public void Bad_callback_urls_are_refused_by_syntax(string url) => Assert.NotNull(CallbackUrl.CheckSyntax(url, out _));
+    public void Bad_callback_urls_are_refused_by_syntax(string url) =>
+        Assert.NotNull(CallbackUrl.CheckSyntax(url, out _));
 }

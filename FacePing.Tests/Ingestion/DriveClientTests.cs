@@ -33,8 +33,10 @@ public sealed class DriveClientTests : IAsyncLifetime
         var files = await Client.ListImagesAsync(tokens, FolderId, CancellationToken.None);
 
         // Images only (the text file and the Google Doc are not), trashed ones excluded, all pages followed.
-        Assert.Equal(_folder.ImageFiles.Order(StringComparer.Ordinal), files.Select(f => f.Name).Order(StringComparer.Ordinal));
-        Assert.True(_drive.Requests.Count(r => r.StartsWith("/drive/v3/files?", StringComparison.Ordinal)) >= 3, "paged");
+        Assert.Equal(_folder.ImageFiles.Order(StringComparer.Ordinal),
+            files.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.True(_drive.Requests.Count(r => r.StartsWith("/drive/v3/files?", StringComparison.Ordinal)) >= 3,
+            "paged");
         Assert.All(_drive.Requests.Where(r => r.StartsWith("/drive/v3/files?", StringComparison.Ordinal)), r =>
         {
             Assert.Contains("supportsAllDrives=true", r);
@@ -64,7 +66,8 @@ public sealed class DriveClientTests : IAsyncLifetime
     public async Task A_file_id_that_is_not_a_folder_is_refused()
     {
         var tokens = DriveTokenSource.Create(_drive.ServiceAccountKey(), _options);
-        var error = await Assert.ThrowsAsync<DriveException>(() => Client.GetFolderNameAsync(tokens, "f-dogs-jpg", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DriveException>(() =>
+            Client.GetFolderNameAsync(tokens, "f-dogs-jpg", CancellationToken.None));
         Assert.Contains("is not a folder", error.Message);
     }
 
@@ -73,7 +76,8 @@ public sealed class DriveClientTests : IAsyncLifetime
     {
         using var stranger = RSA.Create(2048);
         var tokens = DriveTokenSource.Create(_drive.ServiceAccountKey(stranger), _options);
-        var error = await Assert.ThrowsAsync<DriveException>(() => Client.GetFolderNameAsync(tokens, FolderId, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DriveException>(() =>
+            Client.GetFolderNameAsync(tokens, FolderId, CancellationToken.None));
         Assert.Contains("invalid_grant", error.Message);
         Assert.Contains("Invalid JWT Signature", error.Message);
     }
@@ -94,7 +98,8 @@ public sealed class DriveClientTests : IAsyncLifetime
         var tokens = DriveTokenSource.Create(_drive.ServiceAccountKey(), _options);
         Assert.Equal("photos", await Client.GetFolderNameAsync(tokens, FolderId, CancellationToken.None));
         _drive.RevokeTokens();
-        var error = await Assert.ThrowsAsync<DriveException>(() => Client.ListImagesAsync(tokens, FolderId, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DriveException>(() =>
+            Client.ListImagesAsync(tokens, FolderId, CancellationToken.None));
         Assert.Equal(401, error.Status);
         Assert.Contains("Request had invalid authentication credentials", error.Message);
         Assert.Contains("authError", error.Message);
@@ -104,7 +109,8 @@ public sealed class DriveClientTests : IAsyncLifetime
     public void A_token_uri_that_is_not_googles_is_refused_unless_allow_listed()
     {
         var production = new DriveOptions { BaseUrl = _drive.BaseUrl };
-        var error = Assert.Throws<DriveException>(() => DriveTokenSource.Create(_drive.ServiceAccountKey(), production));
+        var error = Assert.Throws<DriveException>(() =>
+            DriveTokenSource.Create(_drive.ServiceAccountKey(), production));
         Assert.Contains("not Google's token endpoint", error.Message);
     }
 
@@ -114,7 +120,8 @@ public sealed class DriveClientTests : IAsyncLifetime
         Assert.Null(ServiceAccountKeyShape.Check(_drive.ServiceAccountKey()));
         Assert.Contains("not valid JSON", ServiceAccountKeyShape.Check("{nope"));
         Assert.Contains("service_account", ServiceAccountKeyShape.Check("""{"type":"authorized_user"}"""));
-        Assert.Contains("client_email", ServiceAccountKeyShape.Check("""{"type":"service_account","private_key":"x"}"""));
+        Assert.Contains("client_email",
+            ServiceAccountKeyShape.Check("""{"type":"service_account","private_key":"x"}"""));
         Assert.Contains("private_key", ServiceAccountKeyShape.Check(
             """{"type":"service_account","client_email":"a@b.c","private_key":"-----BEGIN PRIVATE KEY-----""" +
             """\ngarbage\n-----END PRIVATE KEY-----\n"}"""));

@@ -15,7 +15,8 @@ public sealed class EmailSenderTests
         var sender = new EmailSender(
             Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, From = "noreply@faceping.test" }),
             NullLogger<EmailSender>.Instance);
-        var summary = new JobSummary(4, 2, [new JobFailure("dogs.jpg", "id-7", "no face found")], "job-42", "staff", JobStatus.Completed);
+        var summary = new JobSummary(4, 2, [new JobFailure("dogs.jpg", "id-7", "no face found")], "job-42", "staff",
+            JobStatus.Completed);
 
         Assert.True(await sender.SendAsync("owner@example.com", summary, CancellationToken.None));
 

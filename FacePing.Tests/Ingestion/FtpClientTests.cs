@@ -32,7 +32,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Plain_ftp_lists_files_with_mlsd_and_downloads_exact_bytes()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
         Assert.False(client.IsSecure);
 
         await client.ChangeFolderAsync("/", CancellationToken.None);
@@ -41,7 +42,8 @@ public sealed class FtpClientTests : IDisposable
         var files = entries.Where(e => e.IsFile == true).Select(e => e.Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(_folder.ImageFiles.Append(IngestFolder.TextFile).Order(StringComparer.Ordinal), files);
         Assert.Contains(entries, e => e.Name == "nested" && e.IsFile == false);
-        Assert.Equal(_folder.Read(IngestFolder.FacePhotos[0]).Length, entries.Single(e => e.Name == IngestFolder.FacePhotos[0]).Size);
+        Assert.Equal(_folder.Read(IngestFolder.FacePhotos[0]).Length,
+            entries.Single(e => e.Name == IngestFolder.FacePhotos[0]).Size);
 
         foreach (var name in _folder.ImageFiles)
             Assert.Equal(_folder.Read(name), await client.DownloadAsync(name, 10_000_000, CancellationToken.None));
@@ -51,7 +53,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Legacy_server_without_epsv_and_mlsd_falls_back_to_pasv_and_nlst()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path, legacy: true);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
 
         var names = (await client.ListAsync(CancellationToken.None)).Select(e => e.Name).ToHashSet();
         Assert.Superset(_folder.ImageFiles.ToHashSet(), names);
@@ -110,10 +113,13 @@ public sealed class FtpClientTests : IDisposable
     public async Task Unknown_folder_and_file_are_clear_errors()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
-        var folder = await Assert.ThrowsAsync<FtpException>(() => client.ChangeFolderAsync("/no/such/folder", CancellationToken.None));
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
+        var folder = await Assert.ThrowsAsync<FtpException>(() =>
+            client.ChangeFolderAsync("/no/such/folder", CancellationToken.None));
         Assert.Contains("/no/such/folder", folder.Message);
-        var file = await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync("missing.jpg", 1000, CancellationToken.None));
+        var file = await Assert.ThrowsAsync<FtpException>(() =>
+            client.DownloadAsync("missing.jpg", 1000, CancellationToken.None));
         Assert.Equal(550, file.ReplyCode);
         // The session is still usable after errors.
         Assert.NotEmpty(await client.ListAsync(CancellationToken.None));
@@ -123,7 +129,8 @@ public sealed class FtpClientTests : IDisposable
     public async Task Download_over_the_size_cap_fails_and_names_the_limit()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
         var error = await Assert.ThrowsAsync<FtpException>(
             () => client.DownloadAsync(IngestFolder.NoFacePhoto, 50_000, CancellationToken.None));
         Assert.Contains("50000 byte limit", error.Message);
@@ -133,22 +140,29 @@ public sealed class FtpClientTests : IDisposable
     public async Task A_wrong_size_from_the_listing_does_not_corrupt_the_download()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
         var photo = IngestFolder.FacePhotos[0];
         var expected = _folder.Read(photo);
-        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length));
+        Assert.Equal(expected,
+            await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length));
         Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: 10));
-        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length * 3L));
-        await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync(photo, expected.Length - 1, CancellationToken.None, sizeHint: 5));
+        Assert.Equal(expected,
+            await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length * 3L));
+        await Assert.ThrowsAsync<FtpException>(() =>
+            client.DownloadAsync(photo, expected.Length - 1, CancellationToken.None, sizeHint: 5));
     }
 
     [Fact]
     public async Task Path_traversal_and_control_characters_are_refused_before_anything_is_sent()
     {
         await using var server = await FtpTestServer.StartAsync(_folder.Path);
-        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(), CancellationToken.None);
-        await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync("../etc/passwd", 1000, CancellationToken.None));
-        await Assert.ThrowsAsync<FtpException>(() => client.DownloadAsync("a.jpg\r\nDELE b.jpg", 1000, CancellationToken.None));
+        await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
+            CancellationToken.None);
+        await Assert.ThrowsAsync<FtpException>(() =>
+            client.DownloadAsync("../etc/passwd", 1000, CancellationToken.None));
+        await Assert.ThrowsAsync<FtpException>(() =>
+            client.DownloadAsync("a.jpg\r\nDELE b.jpg", 1000, CancellationToken.None));
         await Assert.ThrowsAsync<FtpException>(() => client.ChangeFolderAsync("/x\r\nRMD /", CancellationToken.None));
         Assert.False(FtpNames.IsSafeFileName(".."));
         Assert.False(FtpNames.IsSafeFileName("a\\b.jpg"));

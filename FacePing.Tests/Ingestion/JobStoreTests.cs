@@ -59,7 +59,8 @@ public sealed class JobStoreTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.NotNull(view.CompletedAt);
         Assert.False(await redis.Db.KeyExistsAsync(JobKeys.Done("t2", job.JobId)));
         var retention = await redis.Db.KeyTimeToLiveAsync(JobKeys.Job("t2", job.JobId));
-        Assert.InRange(retention!.Value, JobStore.FinishedJobRetention - TimeSpan.FromMinutes(1), JobStore.FinishedJobRetention);
+        Assert.InRange(retention!.Value, JobStore.FinishedJobRetention - TimeSpan.FromMinutes(1),
+            JobStore.FinishedJobRetention);
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         {
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
-        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 3, TimeSpan.FromSeconds(60));
+        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 3,
+            TimeSpan.FromSeconds(60));
         var old = await ha.PrimaryAsync();
         var watch = Stopwatch.StartNew();
         old.Kill();
@@ -55,8 +56,9 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         output.WriteLine($"job ended {watch.Elapsed.TotalSeconds:F1} s after the kill: {done}");
         await JobPolling.AssertStoredEveryPhotoAsync(client, done, key.TenantId, "people", names);
 
-        // Done well inside ClaimMinIdle, by this worker: never handed back. (Whether a write met the gap and the job was
-        // resumed, or the client held the write until it reached the new primary, depends on timing; both are fine.)
+        // Done well inside ClaimMinIdle, by this worker: never handed back. (Whether a write met the gap and the job
+        // was resumed, or the client held the write until it reached the new primary, depends on timing; both are
+        // fine.)
         output.WriteLine(string.Join('\n',
             worker.Logs.Lines.Where(l => l.Contains("resuming it in", StringComparison.Ordinal))));
         Assert.False(await promoted.Db.HashExistsAsync(JobKeys.Job(key.TenantId, jobId), "interruptions"));
@@ -86,7 +88,8 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         {
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
-        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 2, TimeSpan.FromSeconds(60));
+        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 2,
+            TimeSpan.FromSeconds(60));
         redis.Freeze(); // a hung node: connections stay open, nothing is answered
         try
         {
@@ -115,7 +118,9 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         }
     }
 
-    /// <summary>Polls the job until <paramref name="condition"/> holds; a 503 while Redis fails over is waited out.</summary>
+    /// <summary>
+    /// Polls the job until <paramref name="condition"/> holds; a 503 while Redis fails over is waited out.
+    /// </summary>
     private static async Task<JsonElement> UntilJobAsync(HttpClient client, string jobId,
         Func<JsonElement, bool> condition, TimeSpan limit)
     {

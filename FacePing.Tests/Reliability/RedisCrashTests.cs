@@ -46,12 +46,14 @@ public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) :
                 var watch = Stopwatch.StartNew();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
                 using var response = await client.PostAsync("/groups/load/vector",
-                    ApiTestData.RawJson($$$"""{"vectorString":"{{{vector}}}","metadata":{"w":{{{writer}}}}}"""), timeout.Token);
+                    ApiTestData.RawJson($$$"""{"vectorString":"{{{vector}}}","metadata":{"w":{{{writer}}}}}"""),
+                    timeout.Token);
                 lock (statuses) if (watch.Elapsed > slowest) slowest = watch.Elapsed;
                 statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
-                    var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+                    var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync())
+                        .RootElement.GetProperty("id").GetString()!;
                     acked[id] = vector;
                 }
                 else

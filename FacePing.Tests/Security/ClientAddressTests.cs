@@ -63,7 +63,8 @@ public sealed class ClientAddressTests(RedisServer redis) : IClassFixture<RedisS
         request.Headers.Authorization = new("Bearer", "fp_guess");
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         using var response = await client.SendAsync(request);
-        if (response.StatusCode == HttpStatusCode.TooManyRequests) await ProblemAssert.IsProblem(response, HttpStatusCode.TooManyRequests);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            await ProblemAssert.IsProblem(response, HttpStatusCode.TooManyRequests);
         return response.StatusCode;
     }
 

@@ -42,10 +42,12 @@ public sealed class FailedAuthLimitTests(RedisServer redis) : IClassFixture<Redi
             var problem = await ProblemAssert.IsProblem(limited, HttpStatusCode.TooManyRequests);
             Assert.Equal("https://tools.ietf.org/html/rfc6585#section-4", problem.GetProperty("type").GetString());
             Assert.Equal("Too many requests", problem.GetProperty("title").GetString());
-            Assert.Contains("retry after 60 s", problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("retry after 60 s", problem.GetProperty("detail").GetString(),
+                StringComparison.OrdinalIgnoreCase);
             Assert.Equal(TimeSpan.FromSeconds(60), limited.Headers.RetryAfter?.Delta);
         }
-        // Malformed headers and even a valid tenant key are answered without a lookup: telling them apart would need one.
+        // Malformed headers and even a valid tenant key are answered without a lookup: telling them apart would need
+        // one.
         foreach (var header in new[] { "Basic dXNlcjpwYXNz", "Bearer " + new string('k', 300), "Bearer " + tenant.Key })
         {
             using var limited = await SendAsync(client, "/groups", header);
@@ -53,14 +55,16 @@ public sealed class FailedAuthLimitTests(RedisServer redis) : IClassFixture<Redi
             Assert.NotNull(limited.Headers.RetryAfter);
         }
         // Endpoints open to anyone still answer (the key is ignored there), also without a lookup.
-        using (var alive = await SendAsync(client, "/alive", "Bearer fp_guess-4")) Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        using (var alive = await SendAsync(client, "/alive", "Bearer fp_guess-4"))
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal(blocked, await KeyLookupsAsync());
 
         // The admin key is recognised in memory, so it is still served; callers without a key still get 401.
         using (var admin = api.CreateAdminClient())
         using (var keys = await admin.GetAsync("/admin/keys"))
             Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
-        using (var anonymous = await client.GetAsync("/groups")) await ProblemAssert.IsProblem(anonymous, HttpStatusCode.Unauthorized);
+        using (var anonymous = await client.GetAsync("/groups"))
+            await ProblemAssert.IsProblem(anonymous, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -86,7 +90,8 @@ public sealed class FailedAuthLimitTests(RedisServer redis) : IClassFixture<Redi
         // The address is blocked, but a key that authenticated minutes ago is still looked up and served: a guesser
         // behind the same NAT or proxy does not lock its tenants out. A valid key never seen before waits like a guess.
         var before = await KeyLookupsAsync();
-        using (var stillServed = await tenant.GetAsync("/groups")) Assert.Equal(HttpStatusCode.OK, stillServed.StatusCode);
+        using (var stillServed = await tenant.GetAsync("/groups"))
+            Assert.Equal(HttpStatusCode.OK, stillServed.StatusCode);
         Assert.Equal(before + 1, await KeyLookupsAsync());
         using (var unseen = await SendAsync(client, "/groups", "Bearer " + unused.Key))
             await ProblemAssert.IsProblem(unseen, HttpStatusCode.TooManyRequests);

@@ -17,16 +17,17 @@ internal sealed class FuzzInputs(Random random)
 
     private static readonly string[] VectorStrings =
     [
-        "1,2,3,4", "0.5,-0.5,0.25,1", "1,2,3", "1,2,3,4,5", "NaN,1,2,3", "1,Infinity,2,3", "-Infinity,0,0,1", "1e39,1,1,1",
-        "1e-50,0,0,1", "0,0,0,0", " 1 , 2 ,3 ,4 ", "1;2;3;4", "1,,2,3", ",1,2,3", "1,2,3,", "١,٢,٣,٤", "1_0,2,3,4", "0x10,1,2,3",
-        "1.5e,2,3,4", "+1,+2,+3,+4", "1 2 3 4", "", " ", "\u0000", "1,2,3,4\u0000", "１,２,３,４", "1e308,1e308,1e308,1e308",
-        "-0,0,0,0", "3.4028236e38,1,1,1", "1.0000000000000000000000001,2,3,4", "nan,1,2,3", "∞,1,2,3",
+        "1,2,3,4", "0.5,-0.5,0.25,1", "1,2,3", "1,2,3,4,5", "NaN,1,2,3", "1,Infinity,2,3", "-Infinity,0,0,1",
+        "1e39,1,1,1", "1e-50,0,0,1", "0,0,0,0", " 1 , 2 ,3 ,4 ", "1;2;3;4", "1,,2,3", ",1,2,3", "1,2,3,", "١,٢,٣,٤",
+        "1_0,2,3,4", "0x10,1,2,3", "1.5e,2,3,4", "+1,+2,+3,+4", "1 2 3 4", "", " ", "\u0000", "1,2,3,4\u0000",
+        "１,２,３,４", "1e308,1e308,1e308,1e308", "-0,0,0,0", "3.4028236e38,1,1,1", "1.0000000000000000000000001,2,3,4",
+        "nan,1,2,3", "∞,1,2,3",
     ];
 
     private static readonly string[] Numbers =
     [
-        "0", "-1", "1", "40", "41", "1e308", "-1e308", "2147483648", "-2147483649", "9223372036854775808", "1.5", "1e-400",
-        "123456789012345678901234567890", "-0", "1E2", "0.1e1",
+        "0", "-1", "1", "40", "41", "1e308", "-1e308", "2147483648", "-2147483649", "9223372036854775808", "1.5",
+        "1e-400", "123456789012345678901234567890", "-0", "1E2", "0.1e1",
     ];
 
     private static readonly string[] Keys =
@@ -49,11 +50,13 @@ internal sealed class FuzzInputs(Random random)
             "{t:x}", "*", "%FF%FE", "a%3Fb", "-", "_", "."]),
     };
 
-    public string Id() => Pick(["fixed-1", "missing", "", "..%2F..", new string('i', 200), "%20", "a:b", "*", Guid.NewGuid().ToString()]);
+    public string Id() =>
+        Pick(["fixed-1", "missing", "", "..%2F..", new string('i', 200), "%20", "a:b", "*", Guid.NewGuid().ToString()]);
 
     public string VectorString() => random.Next(12) switch
     {
-        0 => string.Join(",", Enumerable.Range(0, random.Next(4090, 4100)).Select(i => (i % 7).ToString(CultureInfo.InvariantCulture))),
+        0 => string.Join(",",
+            Enumerable.Range(0, random.Next(4090, 4100)).Select(i => (i % 7).ToString(CultureInfo.InvariantCulture))),
         1 => new string('9', random.Next(1, 5000)),
         2 => RandomText(random.Next(1, 100)),
         _ => Pick(VectorStrings),
@@ -85,7 +88,8 @@ internal sealed class FuzzInputs(Random random)
             0 => JsonString(VectorString()),
             1 => Pick(Numbers),
             2 => Pick(["true", "false", "null"]),
-            3 => JsonString(Pick(["NaN", "Infinity", "-Infinity", "", "x", new string('v', 1025), "data:image/png;base64,", "////"])),
+            3 => JsonString(Pick(["NaN", "Infinity", "-Infinity", "", "x", new string('v', 1025),
+                "data:image/png;base64,", "////"])),
             4 => JsonString(RandomText(random.Next(0, 40))),
             5 => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => Value(depth + 1))) + "]",
             6 => Metadata(depth + 1),
@@ -110,7 +114,8 @@ internal sealed class FuzzInputs(Random random)
 
     public string Object(int depth)
     {
-        var pairs = Enumerable.Range(0, random.Next(0, 5)).Select(_ => JsonString(Pick(Fields)) + ":" + Value(depth + 1));
+        var pairs = Enumerable.Range(0, random.Next(0, 5))
+            .Select(_ => JsonString(Pick(Fields)) + ":" + Value(depth + 1));
         return "{" + string.Join(",", pairs) + "}";
     }
 
@@ -118,7 +123,9 @@ internal sealed class FuzzInputs(Random random)
         ? new string('[', depth) + new string(']', depth)
         : string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
 
-    /// <summary>A body for an endpoint whose well-formed body is <paramref name="shape"/>: mutated, broken or replaced.</summary>
+    /// <summary>
+    /// A body for an endpoint whose well-formed body is <paramref name="shape"/>: mutated, broken or replaced.
+    /// </summary>
     public byte[] Body(Func<string> shape)
     {
         var json = random.Next(10) switch
@@ -152,10 +159,10 @@ internal sealed class FuzzInputs(Random random)
     {
         var parts = Enumerable.Range(0, random.Next(0, 4)).Select(_ =>
         {
-            var name = Pick(["topK", "limit", "after", "groupName", "metadata[tag]", "metadata[]", "metadata[source]", "metadata[a",
-                "metadata[" + new string('k', 70) + "]", "metadata[%00]", "TOPK", "metadata[tag][x]"]);
-            var value = Pick(["-1", "0", "1", "10", "41", "10001", "99999999999999999999", "abc", "1.5", "", "NaN", "%00", "1e3",
-                "%FF", "fuzz", "a%26b%3Dc", new string('x', 2000), "%E2%80%AE"]);
+            var name = Pick(["topK", "limit", "after", "groupName", "metadata[tag]", "metadata[]", "metadata[source]",
+                "metadata[a", "metadata[" + new string('k', 70) + "]", "metadata[%00]", "TOPK", "metadata[tag][x]"]);
+            var value = Pick(["-1", "0", "1", "10", "41", "10001", "99999999999999999999", "abc", "1.5", "", "NaN",
+                "%00", "1e3", "%FF", "fuzz", "a%26b%3Dc", new string('x', 2000), "%E2%80%AE"]);
             return name + "=" + value;
         });
         var query = string.Join("&", parts);

@@ -48,7 +48,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private sealed record Endpoint(HttpMethod Method, Func<FuzzInputs, string> Path, Func<FuzzInputs, byte[]>? Body, bool Admin = false);
+    private sealed record Endpoint(HttpMethod Method, Func<FuzzInputs, string> Path, Func<FuzzInputs, byte[]>? Body,
+        bool Admin = false);
 
     private static string VectorBody(FuzzInputs f) => "{" + string.Join(",", new[]
     {
@@ -60,24 +61,27 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
     }.Where(p => p is not null)) + "}";
 
     private static string UpsertBody(FuzzInputs f) => "{\"vectors\":" + (f.Chance(0.85)
-        ? "[" + string.Join(",", Enumerable.Range(0, f.Chance(0.05) ? 101 : f.Next(4)).Select(_ => f.Chance(0.1) ? "null" : VectorBody(f)
-            .Insert(1, f.Chance(0.5) ? "\"id\":" + f.JsonString(f.Id()) + "," : ""))) + "]"
+        ? "[" + string.Join(",", Enumerable.Range(0, f.Chance(0.05) ? 101 : f.Next(4))
+            .Select(_ => f.Chance(0.1) ? "null" : VectorBody(f)
+                .Insert(1, f.Chance(0.5) ? "\"id\":" + f.JsonString(f.Id()) + "," : ""))) + "]"
         : f.Value(1)) + "}";
 
     private static string Field(FuzzInputs f, string name, string[] values) =>
         f.Chance(0.8) ? f.JsonString(name) + ":" + (f.Chance(0.8) ? f.JsonString(f.Pick(values)) : f.Value(1)) : "";
 
     // Callback hosts are IP literals or localhost only: the guard resolves names, and the fuzz must not depend on DNS.
-    private static readonly string[] Callbacks = ["http://127.0.0.1:1/hook", "http://169.254.169.254/latest", "file:///etc/passwd",
-        "javascript:alert(1)", "http://[::1]/", "https://10.0.0.1/x", "ftp://127.0.0.1/", "http://localhost/", "", "http://0x7f000001/"];
+    private static readonly string[] Callbacks = ["http://127.0.0.1:1/hook", "http://169.254.169.254/latest",
+        "file:///etc/passwd", "javascript:alert(1)", "http://[::1]/", "https://10.0.0.1/x", "ftp://127.0.0.1/",
+        "http://localhost/", "", "http://0x7f000001/"];
 
-    private static readonly string[] Emails = ["a@b.co", "not-an-email", "", "a@b", "\"q\"@x.io", new string('a', 300) + "@x.io"];
+    private static readonly string[] Emails = ["a@b.co", "not-an-email", "", "a@b", "\"q\"@x.io",
+        new string('a', 300) + "@x.io"];
 
     private static string JobBody(FuzzInputs f, bool ftp) => "{" + string.Join(",", (ftp
         ? new[]
         {
-            Field(f, "host", ["ftp.example.com", "ftp://ftp.example.com", "ftp://127.0.0.1:2121/x", "", "a b", "[::1]", "10.0.0.1",
-                new string('h', 300), "ftps://x.io", "x.io:99999"]),
+            Field(f, "host", ["ftp.example.com", "ftp://ftp.example.com", "ftp://127.0.0.1:2121/x", "", "a b", "[::1]",
+                "10.0.0.1", new string('h', 300), "ftps://x.io", "x.io:99999"]),
             Field(f, "username", ["u", "user%24name", "%ZZ", "", new string('u', 2000), "a\r\nUSER root"]),
             Field(f, "password", ["p", "", "p\r\nDELE x", new string('p', 5000)]),
             Field(f, "folderPath", ["/", "/photos", "../..", "", "a\u0000b", new string('/', 2000)]),
@@ -95,9 +99,11 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly Endpoint[] Endpoints =
     [
         new(HttpMethod.Post, f => $"/groups/{f.Group()}/process-ftp-folder", f => f.Body(() => JobBody(f, ftp: true))),
-        new(HttpMethod.Post, f => $"/groups/{f.Group()}/process-drive-folder", f => f.Body(() => JobBody(f, ftp: false))),
+        new(HttpMethod.Post, f => $"/groups/{f.Group()}/process-drive-folder",
+            f => f.Body(() => JobBody(f, ftp: false))),
         new(HttpMethod.Get, f => "/jobs" + f.Query().Replace("topK", "limit"), null),
-        new(HttpMethod.Get, f => $"/jobs/{f.Pick(["0123456789abcdef0123456789abcdef", f.Id(), "ABCDEF0123456789ABCDEF0123456789"])}", null),
+        new(HttpMethod.Get, f =>
+            $"/jobs/{f.Pick(["0123456789abcdef0123456789abcdef", f.Id(), "ABCDEF0123456789ABCDEF0123456789"])}", null),
         new(HttpMethod.Post, f => $"/groups/{f.Group()}", null),
         new(HttpMethod.Delete, f => $"/groups/{f.Group()}", null),
         new(HttpMethod.Get, f => "/groups" + f.Query(), null),
@@ -129,7 +135,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         using var admin = _api.CreateAdminClient();
         await ApiTestData.CreateGroup(tenant, "fuzz");
         using (var seed = await tenant.PostAsync("/groups/fuzz/vectors/upsert",
-                   ApiTestData.RawJson("""{"vectors":[{"id":"fixed-1","vectorString":"1,0,0,0","metadata":{"tag":"v"}}]}""")))
+                   ApiTestData.RawJson(
+                       """{"vectors":[{"id":"fixed-1","vectorString":"1,0,0,0","metadata":{"tag":"v"}}]}""")))
             Assert.Equal(HttpStatusCode.OK, seed.StatusCode);
 
         var f = new FuzzInputs(new Random(Seed));
@@ -168,7 +175,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 var what = $"#{sent} {endpoint.Method} {Shorten(path)} {request.Content?.Headers.ContentType} " +
                     $"[{Shorten(Encoding.UTF8.GetString(sentBody))}]";
                 if (status >= 500) failures.Add($"{what}: {status} {Shorten(body)}");
-                if (status >= 400 && ProblemError(response, body) is { } problem) failures.Add($"{what}: {status} {problem}");
+                if (status >= 400 && ProblemError(response, body) is { } problem)
+                    failures.Add($"{what}: {status} {problem}");
                 if (status >= 400 && await Fingerprint() is var after && after != before)
                     failures.Add($"{what}: rejected with {status} but Redis changed: {before} -> {after}");
                 if (status < 300 && endpoint.Method == HttpMethod.Delete && path == "/groups/fuzz")
@@ -196,8 +204,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
             var json = JsonDocument.Parse(body).RootElement;
             if (!json.TryGetProperty("status", out var s) || s.GetInt32() != (int)response.StatusCode)
                 return "status field differs: " + Shorten(body);
-            if (!json.TryGetProperty("title", out _) || !json.TryGetProperty("type", out _)) return "no title/type: " + Shorten(body);
-            if (body.Contains("   at ", StringComparison.Ordinal) || body.Contains("Exception", StringComparison.Ordinal))
+            if (!json.TryGetProperty("title", out _) || !json.TryGetProperty("type", out _))
+                return "no title/type: " + Shorten(body);
+            if (body.Contains("   at ", StringComparison.Ordinal)
+                || body.Contains("Exception", StringComparison.Ordinal))
                 return "internals leaked: " + Shorten(body);
             return null;
         }
@@ -214,10 +224,13 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var size = await _redis.Server.DatabaseSizeAsync();
         var group = await db.HashGetAllAsync(prefix);
         var ids = await db.SortedSetLengthAsync(prefix + ":ids");
-        var index = await db.KeyExistsAsync(prefix + ":vs") ? (long)await db.ExecuteAsync("VCARD", (RedisKey)(prefix + ":vs")) : 0;
+        var index = await db.KeyExistsAsync(prefix + ":vs")
+            ? (long)await db.ExecuteAsync("VCARD", (RedisKey)(prefix + ":vs"))
+            : 0;
         var fixedVector = await db.HashGetAsync($"{{t:{_tenant.TenantId}}}:v:fixed-1", "vec");
         return $"keys={size} group=[{string.Join(";", group.Select(e => $"{e.Name}={e.Value}"))}] " +
             $"ids={ids} index={index} " +
-            $"fixed={Convert.ToHexString((byte[]?)fixedVector ?? [])[..Math.Min(16, ((byte[]?)fixedVector ?? []).Length * 2)]}";
+            $"fixed={Convert.ToHexString((byte[]?)fixedVector ?? [])[..Math.Min(16,
+                ((byte[]?)fixedVector ?? []).Length * 2)]}";
     }
 }

@@ -31,9 +31,10 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
         var images = new[]
         {
             face[..(face.Length / 2)], face[..20], [0xFF, 0xD8], [], Noise(random, 3000),
-            ImageLimitsTests.PngHeader(100_000, 100_000), ImageLimitsTests.PngHeader(0, 10), ImageLimitsTests.PngHeader(-1, -1),
-            ImageLimitsTests.PngHeader(1, 1), "GIF89a\u0001\0\u0001\0"u8.ToArray(), "BM"u8.ToArray().Concat(new byte[60]).ToArray(),
-            "RIFF\0\0\0\0WEBPVP8 "u8.ToArray(), Encoding.UTF8.GetBytes("<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            ImageLimitsTests.PngHeader(100_000, 100_000), ImageLimitsTests.PngHeader(0, 10),
+            ImageLimitsTests.PngHeader(-1, -1), ImageLimitsTests.PngHeader(1, 1), "GIF89a\u0001\0\u0001\0"u8.ToArray(),
+            "BM"u8.ToArray().Concat(new byte[60]).ToArray(), "RIFF\0\0\0\0WEBPVP8 "u8.ToArray(),
+            Encoding.UTF8.GetBytes("<svg xmlns='http://www.w3.org/2000/svg'/>"),
             face.Select((b, i) => i > 600 && i % 97 == 0 ? (byte)~b : b).ToArray(), // corrupted scan data
         };
         string[] parts = ["image", "queryImage", "Face1", "Face2", "IMAGE", "file", "a b"];
@@ -45,8 +46,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
         {
             var path = f.Pick(new[]
             {
-                "/faces/compare", "/vector/generate", $"/groups/{Group(f)}/face{f.Query()}", $"/groups/{Group(f)}/face/base64",
-                $"/groups/{Group(f)}/faces/search{f.Query()}",
+                "/faces/compare", "/vector/generate", $"/groups/{Group(f)}/face{f.Query()}",
+                $"/groups/{Group(f)}/face/base64", $"/groups/{Group(f)}/faces/search{f.Query()}",
             });
             HttpContent content;
             string shown;
@@ -61,7 +62,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                         var part = new ByteArrayContent(bytes);
                         part.Headers.ContentType = new MediaTypeHeaderValue(
                             f.Pick(["image/jpeg", "image/png", "text/plain", "application/octet-stream"]));
-                        if (random.Next(4) == 0) form.Add(part, f.Pick(parts)); else form.Add(part, f.Pick(parts), "f.jpg");
+                        if (random.Next(4) == 0) form.Add(part, f.Pick(parts));
+                        else form.Add(part, f.Pick(parts), "f.jpg");
                     }
                     if (random.Next(3) == 0) form.Add(new StringContent(f.RandomText(20)), f.Pick(parts));
                     content = form;
@@ -69,7 +71,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                     {
                         var raw = await form.ReadAsByteArrayAsync();
                         content = new ByteArrayContent(raw[..random.Next(raw.Length + 1)]);
-                        content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+                        content.Headers.TryAddWithoutValidation("Content-Type",
+                            $"multipart/form-data; boundary={boundary}");
                     }
                     shown = "multipart";
                     break;
@@ -79,7 +82,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                     {
                         0 => "data:image/png;base64," + Convert.ToBase64String(image),
                         1 => "data:image/png," + Convert.ToBase64String(image),
-                        2 => Convert.ToBase64String(image).Insert(Math.Min(3, Convert.ToBase64String(image).Length), " \n\t"),
+                        2 => Convert.ToBase64String(image)
+                            .Insert(Math.Min(3, Convert.ToBase64String(image).Length), " \n\t"),
                         3 => f.RandomText(30),
                         _ => Convert.ToBase64String(image) + "===",
                     };
@@ -125,8 +129,8 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
                 }
             }
         }
-        output.WriteLine($"{sent} image requests in {watch.Elapsed.TotalSeconds:F1} s (seed {FuzzTests.Seed}); statuses: " +
-                         string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
+        output.WriteLine($"{sent} image requests in {watch.Elapsed.TotalSeconds:F1} s (seed {FuzzTests.Seed}); " +
+                         "statuses: " + string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}")));
         foreach (var failure in failures.Take(30)) output.WriteLine(failure);
         Assert.True(failures.Count == 0, $"{failures.Count} failures, first: {failures.FirstOrDefault()}");
         Assert.True(statuses.Keys.Count(s => s >= 400) >= 3, "the fuzzer should hit several kinds of rejection");

@@ -29,7 +29,8 @@ public sealed class ImageLimitsTests(FacesFixture fixture)
             await ProblemAssert.IsProblem(base64, HttpStatusCode.RequestEntityTooLarge);
         using (var search = await client.PostAsync("/groups/bombs/faces/search", Form(("queryImage", bomb))))
             await ProblemAssert.IsProblem(search, HttpStatusCode.RequestEntityTooLarge);
-        using (var compare = await client.PostAsync("/faces/compare", Form(("Face1", FacesFixture.Crop("Willis", 0)), ("Face2", bomb))))
+        using (var compare = await client.PostAsync("/faces/compare",
+            Form(("Face1", FacesFixture.Crop("Willis", 0)), ("Face2", bomb))))
         {
             var problem = await ProblemAssert.IsProblem(compare, HttpStatusCode.RequestEntityTooLarge);
             Assert.Contains("Face2", problem.GetRawText());
@@ -37,7 +38,9 @@ public sealed class ImageLimitsTests(FacesFixture fixture)
         Assert.Equal(before, await fixture.Redis.Server.DatabaseSizeAsync());
     }
 
-    /// <summary>A PNG whose IHDR declares width×height RGB pixels, followed by a tiny IDAT: the header is all a bomb needs.</summary>
+    /// <summary>
+    /// A PNG whose IHDR declares width×height RGB pixels, followed by a tiny IDAT: the header is all a bomb needs.
+    /// </summary>
     internal static byte[] PngHeader(int width, int height)
     {
         using var png = new MemoryStream();

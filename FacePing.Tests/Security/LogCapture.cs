@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace FacePing.Tests.Security;
 
-/// <summary>A logger provider that keeps every log line (message, structured state, exception) for inspection.</summary>
+/// <summary>
+/// A logger provider that keeps every log line (message, structured state, exception) for inspection.
+/// </summary>
 internal sealed class LogCapture : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
@@ -28,7 +30,8 @@ internal sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
             Func<TState, Exception?, string> formatter) =>
-            capture.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {Describe(state)} | {exception}");
+            capture.Lines.Enqueue(
+                $"{logLevel} {category}: {formatter(state, exception)} | {Describe(state)} | {exception}");
 
         private static string Describe(object? state) => state is IEnumerable<KeyValuePair<string, object?>> pairs
             ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))

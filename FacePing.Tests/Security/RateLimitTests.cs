@@ -7,11 +7,12 @@ namespace FacePing.Tests.Security;
 /// <summary>Per-tenant token buckets: a tiny limit configured on this test's own Api host.</summary>
 public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private ApiFactory LimitedApi(int permitsPerSecond, int burst) => new(redis.ConnectionString, new Dictionary<string, string?>
-    {
-        ["FacePing:RateLimit:PermitsPerSecond"] = permitsPerSecond.ToString(),
-        ["FacePing:RateLimit:Burst"] = burst.ToString(),
-    });
+    private ApiFactory LimitedApi(int permitsPerSecond, int burst) =>
+        new(redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["FacePing:RateLimit:PermitsPerSecond"] = permitsPerSecond.ToString(),
+            ["FacePing:RateLimit:Burst"] = burst.ToString(),
+        });
 
     [Fact]
     public async Task Over_the_burst_a_tenant_gets_429_with_retry_after_and_other_tenants_do_not()
@@ -66,9 +67,11 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
         var tenant = await api.CreateTenantAsync("writer");
         using var client = api.CreateClient(tenant.Key);
         await ApiTestData.CreateGroup(client, "g");
-        using (var stored = await client.PostAsync("/groups/g/vector", ApiTestData.RawJson("""{"vectorString":"1,2,3"}""")))
+        using (var stored = await client.PostAsync("/groups/g/vector",
+            ApiTestData.RawJson("""{"vectorString":"1,2,3"}""")))
             Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
-        using (var limited = await client.PostAsync("/groups/g/vector", ApiTestData.RawJson("""{"vectorString":"4,5,6"}""")))
+        using (var limited = await client.PostAsync("/groups/g/vector",
+            ApiTestData.RawJson("""{"vectorString":"4,5,6"}""")))
             await ProblemAssert.IsProblem(limited, HttpStatusCode.TooManyRequests);
         Assert.Equal(1, await redis.Db.SortedSetLengthAsync($"{{t:{tenant.TenantId}}}:g:g:ids"));
     }
@@ -92,8 +95,10 @@ public sealed class RateLimitTests(RedisServer redis) : IClassFixture<RedisServe
         await using var api = new ApiFactory(redis.ConnectionString);
         using var client = api.CreateClient(key: null);
         var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
-        var search = document.GetProperty("paths").GetProperty("/groups/{groupName}/vectors/search").GetProperty("post");
-        Assert.True(search.GetProperty("responses").TryGetProperty("429", out _), search.GetProperty("responses").ToString());
+        var search = document.GetProperty("paths")
+            .GetProperty("/groups/{groupName}/vectors/search").GetProperty("post");
+        Assert.True(search.GetProperty("responses").TryGetProperty("429", out _),
+            search.GetProperty("responses").ToString());
         Assert.True(document.GetProperty("paths").GetProperty("/admin/keys").GetProperty("get").GetProperty("responses")
             .TryGetProperty("429", out _));
     }

@@ -2,7 +2,9 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Security;
 
-/// <summary>Every key matching a pattern with its serialized value (DUMP), to prove a set of keys was not touched.</summary>
+/// <summary>
+/// Every key matching a pattern with its serialized value (DUMP), to prove a set of keys was not touched.
+/// </summary>
 internal static class RedisSnapshot
 {
     public static async Task<SortedDictionary<string, string>> TakeAsync(IServer server, IDatabase db, string pattern)
@@ -17,7 +19,8 @@ internal static class RedisSnapshot
     }
 
     /// <summary>Keys added, removed or changed between two snapshots (empty when equal).</summary>
-    public static IReadOnlyList<string> Diff(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
+    public static IReadOnlyList<string> Diff(IReadOnlyDictionary<string, string> before,
+        IReadOnlyDictionary<string, string> after) =>
         before.Keys.Union(after.Keys)
             .Where(k => !before.TryGetValue(k, out var b) || !after.TryGetValue(k, out var a) || a != b)
             .Select(k => (before.ContainsKey(k), after.ContainsKey(k)) switch

@@ -14,7 +14,9 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Security;
 
-/// <summary>API keys exist in Redis only as SHA-256, never appear in logs, and only the admin key manages them.</summary>
+/// <summary>
+/// API keys exist in Redis only as SHA-256, never appear in logs, and only the admin key manages them.
+/// </summary>
 public sealed class SecretsTests : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();
@@ -70,7 +72,8 @@ public sealed class SecretsTests : IAsyncLifetime
         using (var tenant = Client(keys[0]))
         {
             await ApiTestData.CreateGroup(tenant, "g");
-            using var stored = await tenant.PostAsync("/groups/g/vector", ApiTestData.RawJson("""{"vectorString":"1,2"}"""));
+            using var stored = await tenant.PostAsync("/groups/g/vector",
+                ApiTestData.RawJson("""{"vectorString":"1,2"}"""));
             Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
             using var bad = await tenant.PostAsync("/groups/g/vector", ApiTestData.RawJson("""{"vectorString":"x"""));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
@@ -85,7 +88,8 @@ public sealed class SecretsTests : IAsyncLifetime
             Assert.All(keys, k => Assert.DoesNotContain(ApiKeyStore.Hash(k), body));
         }
         var keyId = (await admin.GetFromJsonAsync<KeyRow[]>("/admin/keys"))![2].Id;
-        using (var revoked = await admin.DeleteAsync($"/admin/keys/{keyId}")) Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        using (var revoked = await admin.DeleteAsync($"/admin/keys/{keyId}"))
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         using (var usesRevoked = Client(keys[2]))
         using (var answer = await usesRevoked.GetAsync("/groups"))
             Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
@@ -116,14 +120,17 @@ public sealed class SecretsTests : IAsyncLifetime
         using var created = await admin.PostAsJsonAsync("/admin/keys", new { name = "t" });
         var tenantKey = (await ApiTestData.Json(created, HttpStatusCode.Created)).GetProperty("key").GetString()!;
 
-        foreach (var (key, status) in new[] { (tenantKey, HttpStatusCode.Forbidden), (null, HttpStatusCode.Unauthorized),
-                     ("fp_not-a-key", HttpStatusCode.Unauthorized), (ApiFactory.AdminKey + "x", HttpStatusCode.Unauthorized) })
+        foreach (var (key, status) in new[] { (tenantKey, HttpStatusCode.Forbidden), (null,
+            HttpStatusCode.Unauthorized),
+                     ("fp_not-a-key", HttpStatusCode.Unauthorized),
+                     (ApiFactory.AdminKey + "x", HttpStatusCode.Unauthorized) })
         {
             using var client = Client(key);
             using (var list = await client.GetAsync("/admin/keys")) await ProblemAssert.IsProblem(list, status);
             using (var create = await client.PostAsJsonAsync("/admin/keys", new { name = "x" }))
                 await ProblemAssert.IsProblem(create, status);
-            using (var revoke = await client.DeleteAsync("/admin/keys/anything")) await ProblemAssert.IsProblem(revoke, status);
+            using (var revoke = await client.DeleteAsync("/admin/keys/anything"))
+                await ProblemAssert.IsProblem(revoke, status);
         }
         Assert.Single(await admin.GetFromJsonAsync<KeyRow[]>("/admin/keys") ?? []);
     }
@@ -133,7 +140,8 @@ public sealed class SecretsTests : IAsyncLifetime
     {
         using var admin = Client(ApiFactory.AdminKey);
         using var created = await admin.PostAsJsonAsync("/admin/keys", new { name = "jobs" });
-        using var tenant = Client((await ApiTestData.Json(created, HttpStatusCode.Created)).GetProperty("key").GetString()!);
+        using var tenant = Client((await ApiTestData.Json(created, HttpStatusCode.Created))
+            .GetProperty("key").GetString()!);
         await ApiTestData.CreateGroup(tenant, "imports");
 
         const string password = "Ftp-Secret-Pa55word-7c1e";
@@ -152,13 +160,18 @@ public sealed class SecretsTests : IAsyncLifetime
             return text;
         }
         var ftpJob = JsonDocument.Parse(await Send("/groups/imports/process-ftp-folder",
-            new { host = "ftp://ftp.example.com", username = "user%24name", password, folderPath = "/in" }, HttpStatusCode.Accepted))
+            new { host = "ftp://ftp.example.com", username = "user%24name", password, folderPath = "/in" },
+            HttpStatusCode.Accepted))
             .RootElement.GetProperty("jobId").GetString();
         var driveJob = JsonDocument.Parse(await Send("/groups/imports/process-drive-folder",
-            new { folderId = "1AbCdEfGhIjK", serviceAccountKey }, HttpStatusCode.Accepted)).RootElement.GetProperty("jobId").GetString();
+            new { folderId = "1AbCdEfGhIjK", serviceAccountKey }, HttpStatusCode.Accepted))
+                .RootElement.GetProperty("jobId").GetString();
         // Rejected submissions must not echo the secret either.
         await Send("/groups/imports/process-ftp-folder",
-            new { host = "bad host!", username = "u", password, folderPath = "/in", callbackUrl = "file:///etc/passwd" },
+            new
+            {
+                host = "bad host!", username = "u", password, folderPath = "/in", callbackUrl = "file:///etc/passwd"
+            },
             HttpStatusCode.BadRequest);
         await Send("/groups/imports/process-drive-folder",
             new { folderId = "1AbCdEfGhIjK", serviceAccountKey = serviceAccountKey.Replace("service_account", "user") },
@@ -184,7 +197,10 @@ public sealed class SecretsTests : IAsyncLifetime
 
     private sealed record KeyRow(string Id, string Name, string TenantId, bool Revoked);
 
-    /// <summary>All key names and all values (hash fields, set/zset members, strings, lists, vector-set elements and attributes).</summary>
+    /// <summary>
+    /// All key names and all values (hash fields, set/zset members, strings, lists, vector-set elements and
+    /// attributes).
+    /// </summary>
     private async Task<string> DumpRedis()
     {
         var db = _redis.Db;
@@ -197,10 +213,13 @@ public sealed class SecretsTests : IAsyncLifetime
             {
                 case "string": text.Append(await db.StringGetAsync(key)); break;
                 case "hash":
-                    foreach (var e in await db.HashGetAllAsync(key)) text.Append(e.Name).Append('=').Append(Latin1(e.Value)).Append('\n');
+                    foreach (var e in await db.HashGetAllAsync(key))
+                        text.Append(e.Name).Append('=').Append(Latin1(e.Value)).Append('\n');
                     break;
                 case "set": foreach (var m in await db.SetMembersAsync(key)) text.Append(m).Append('\n'); break;
-                case "zset": foreach (var m in await db.SortedSetRangeByRankAsync(key)) text.Append(m).Append('\n'); break;
+                case "zset":
+                    foreach (var m in await db.SortedSetRangeByRankAsync(key)) text.Append(m)
+                    .Append('\n'); break;
                 case "list": foreach (var m in await db.ListRangeAsync(key)) text.Append(m).Append('\n'); break;
                 case "stream":
                     foreach (var entry in await db.StreamRangeAsync(key))
@@ -209,7 +228,8 @@ public sealed class SecretsTests : IAsyncLifetime
                 case "vectorset":
                     var members = (RedisResult[]?)await db.ExecuteAsync("VRANDMEMBER", key, 100000) ?? [];
                     foreach (var m in members)
-                        text.Append(m).Append(' ').Append(await db.ExecuteAsync("VGETATTR", key, (RedisValue)m.ToString())).Append('\n');
+                        text.Append(m).Append(' ')
+                            .Append(await db.ExecuteAsync("VGETATTR", key, (RedisValue)m.ToString())).Append('\n');
                     break;
                 default: text.Append("unknown type ").Append(type).Append('\n'); break;
             }

@@ -61,7 +61,11 @@ public sealed class SlowClientTests : IAsyncLifetime
 
     private HttpClient Client(string key)
     {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{_port}"),
+            Timeout = TimeSpan.FromSeconds(30)
+        };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
@@ -118,7 +122,9 @@ public sealed class SlowClientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
     }
 
-    /// <summary>Sends <paramref name="head"/>, then one <paramref name="piece"/> every 250 ms until the server closes.</summary>
+    /// <summary>
+    /// Sends <paramref name="head"/>, then one <paramref name="piece"/> every 250 ms until the server closes.
+    /// </summary>
     private async Task<(TimeSpan Elapsed, string Answer)> Trickle(string head, string piece)
     {
         using var tcp = new TcpClient();
@@ -152,7 +158,8 @@ public sealed class SlowClientTests : IAsyncLifetime
         try
         {
             int n;
-            while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0) text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
         catch (IOException)
         {

@@ -15,7 +15,8 @@ namespace FacePing.Tests.Security;
 /// Tenant A owns a group with vectors. Tenant B tries every tenant route of API.md on A's group and ids: each answers
 /// exactly as for something that does not exist, and A's keys in Redis are byte-for-byte unchanged afterwards.
 /// </summary>
-public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) : IClassFixture<TenantIsolationTests.Fixture>
+public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture)
+    : IClassFixture<TenantIsolationTests.Fixture>
 {
     public const string Group = "private-group";
 
@@ -39,15 +40,18 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
             using var owner = Api.CreateClient(Owner.Key);
             await ApiTestData.CreateGroup(owner, Group);
             using var stored = await owner.PostAsync($"/groups/{Group}/vector",
-                ApiTestData.RawJson("{\"vectorString\":\"" + OwnerVector + "\",\"metadata\":{\"tag\":\"secret\",\"n\":1}}"));
+                ApiTestData.RawJson("{\"vectorString\":\"" + OwnerVector +
+                    "\",\"metadata\":{\"tag\":\"secret\",\"n\":1}}"));
             VectorId = (await ApiTestData.Json(stored, HttpStatusCode.Created)).GetProperty("id").GetString()!;
             using var more = await owner.PostAsync($"/groups/{Group}/vectors/upsert",
-                ApiTestData.RawJson("""{"vectors":[{"id":"fixed-id-1","vectorString":"1,0,0,0","metadata":{"tag":"secret"}}]}"""));
+                ApiTestData.RawJson(
+                    """{"vectors":[{"id":"fixed-id-1","vectorString":"1,0,0,0","metadata":{"tag":"secret"}}]}"""));
             Assert.Equal(HttpStatusCode.OK, more.StatusCode);
             // Jobs stay queued (no Ingestion worker here): their state is what the intruder must not reach.
             using var ftp = await owner.PostAsync($"/groups/{Group}/process-ftp-folder", ApiTestData.RawJson(FtpJob));
             FtpJobId = (await ApiTestData.Json(ftp, HttpStatusCode.Accepted)).GetProperty("jobId").GetString()!;
-            using var drive = await owner.PostAsync($"/groups/{Group}/process-drive-folder", ApiTestData.RawJson(DriveJob()));
+            using var drive = await owner.PostAsync($"/groups/{Group}/process-drive-folder",
+                ApiTestData.RawJson(DriveJob()));
             DriveJobId = (await ApiTestData.Json(drive, HttpStatusCode.Accepted)).GetProperty("jobId").GetString()!;
         }
 
@@ -64,7 +68,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         }
     }
 
-    public const string FtpJob = """{"host":"ftp.example.com","username":"owner","password":"owner-ftp-pass","folderPath":"/photos"}""";
+    public const string FtpJob =
+        """{"host":"ftp.example.com","username":"owner","password":"owner-ftp-pass","folderPath":"/photos"}""";
 
     public static string DriveJob()
     {
@@ -84,8 +89,12 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         public override string ToString() => Route;
     }
 
-    private static HttpRequestMessage Req(HttpMethod method, string url, string? json = null, HttpContent? content = null) =>
-        new(method, url) { Content = content ?? (json is null ? null : new StringContent(json, Encoding.UTF8, "application/json")) };
+    private static HttpRequestMessage Req(HttpMethod method, string url, string? json = null,
+        HttpContent? content = null) =>
+        new(method, url)
+        {
+            Content = content ?? (json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"))
+        };
 
     private static MultipartFormDataContent Image(string field)
     {
@@ -107,52 +116,62 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
     [
         new("DELETE /groups/{groupName}", _ => Req(HttpMethod.Delete, $"/groups/{Group}"), HttpStatusCode.NotFound),
         new("GET /groups", _ => Req(HttpMethod.Get, "/groups"), HttpStatusCode.OK, NoOwnerData),
-        new("GET /groups/{groupName}/vectors", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors"), HttpStatusCode.NotFound),
-        new("GET /groups/{groupName}/vectors?after", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors?limit=10&after=a"),
+        new("GET /groups/{groupName}/vectors", _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors"),
             HttpStatusCode.NotFound),
+        new("GET /groups/{groupName}/vectors?after",
+            _ => Req(HttpMethod.Get, $"/groups/{Group}/vectors?limit=10&after=a"), HttpStatusCode.NotFound),
         new("DELETE /groups/{groupName}/vectors",
-            f => Req(HttpMethod.Delete, $"/groups/{Group}/vectors", $"""["{f.VectorId}","fixed-id-1"]"""), HttpStatusCode.NotFound),
+            f => Req(HttpMethod.Delete, $"/groups/{Group}/vectors", $"""["{f.VectorId}","fixed-id-1"]"""),
+            HttpStatusCode.NotFound),
         new("GET /vectors/{vectorId}", f => Req(HttpMethod.Get, $"/vectors/{f.VectorId}"), HttpStatusCode.NotFound),
-        new("GET /vectors/{vectorId} (client id)", _ => Req(HttpMethod.Get, "/vectors/fixed-id-1"), HttpStatusCode.NotFound),
+        new("GET /vectors/{vectorId} (client id)", _ => Req(HttpMethod.Get, "/vectors/fixed-id-1"),
+            HttpStatusCode.NotFound),
         new("POST /vectors/search?groupName",
             _ => Req(HttpMethod.Post, $"/vectors/search?groupName={Group}", """{"metadata":{"tag":"secret"}}"""),
             HttpStatusCode.NotFound),
         new("POST /vectors/search", _ => Req(HttpMethod.Post, "/vectors/search", """{"metadata":{"tag":"secret"}}"""),
             HttpStatusCode.OK, NoOwnerData),
-        new("POST /vectors/search (no filter)", _ => Req(HttpMethod.Post, "/vectors/search", "{}"), HttpStatusCode.OK, NoOwnerData),
-        new("POST /groups/{groupName}/vector", _ => Req(HttpMethod.Post, $"/groups/{Group}/vector", """{"vectorString":"9,9,9,9"}"""),
+        new("POST /vectors/search (no filter)", _ => Req(HttpMethod.Post, "/vectors/search", "{}"), HttpStatusCode.OK,
+            NoOwnerData),
+        new("POST /groups/{groupName}/vector",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/vector", """{"vectorString":"9,9,9,9"}"""),
             HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/vectors/search", f => Req(HttpMethod.Post, $"/groups/{Group}/vectors/search",
             $$"""{"vectorString":"{{f.OwnerVector}}","topK":40}"""), HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/vectors/upsert", f => Req(HttpMethod.Post, $"/groups/{Group}/vectors/upsert",
             $$"""{"vectors":[{"id":"{{f.VectorId}}","vectorString":"9,9,9,9"},{"id":"fixed-id-1","vectorString":"9,9,9,9"}]}"""),
             HttpStatusCode.NotFound),
-        new("POST /groups/{groupName}/face", _ => Req(HttpMethod.Post, $"/groups/{Group}/face?metadata[tag]=x", content: Image("image")),
+        new("POST /groups/{groupName}/face",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/face?metadata[tag]=x", content: Image("image")),
             HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/face/base64", _ => Req(HttpMethod.Post, $"/groups/{Group}/face/base64",
             """{"base64Image":"/9j/4AAQ","metadata":{"tag":"x"}}"""), HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/faces/search",
             _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/search?topK=5", content: Image("queryImage")),
             HttpStatusCode.NotFound),
-        new("POST /groups/{groupName}/faces/identify", _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/identify?topK=3",
-            content: Image("image")), HttpStatusCode.NotFound),
-        new("POST /groups/{groupName}/process-ftp-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-ftp-folder", FtpJob),
+        new("POST /groups/{groupName}/faces/identify",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/faces/identify?topK=3", content: Image("image")),
             HttpStatusCode.NotFound),
-        new("POST /groups/{groupName}/process-drive-folder", _ => Req(HttpMethod.Post, $"/groups/{Group}/process-drive-folder", DriveJob()),
-            HttpStatusCode.NotFound),
+        new("POST /groups/{groupName}/process-ftp-folder",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/process-ftp-folder", FtpJob), HttpStatusCode.NotFound),
+        new("POST /groups/{groupName}/process-drive-folder",
+            _ => Req(HttpMethod.Post, $"/groups/{Group}/process-drive-folder", DriveJob()), HttpStatusCode.NotFound),
         new("GET /jobs/{jobId}", f => Req(HttpMethod.Get, $"/jobs/{f.FtpJobId}"), HttpStatusCode.NotFound),
         new("GET /jobs/{jobId} (drive)", f => Req(HttpMethod.Get, $"/jobs/{f.DriveJobId}"), HttpStatusCode.NotFound),
-        new("GET /jobs/{jobId}/clusters", f => Req(HttpMethod.Get, $"/jobs/{f.FtpJobId}/clusters"), HttpStatusCode.NotFound),
+        new("GET /jobs/{jobId}/clusters", f => Req(HttpMethod.Get, $"/jobs/{f.FtpJobId}/clusters"),
+            HttpStatusCode.NotFound),
         new("POST /groups/{groupName}/cluster", _ => Req(HttpMethod.Post, $"/groups/{Group}/cluster",
             """{"minClusterSize":2,"writeMetadataKey":"person"}"""), HttpStatusCode.NotFound),
         new("GET /jobs", _ => Req(HttpMethod.Get, "/jobs"), HttpStatusCode.OK, NoOwnerData),
         new("GET /jobs?limit", _ => Req(HttpMethod.Get, "/jobs?limit=1000"), HttpStatusCode.OK, NoOwnerData),
         new("GET /admin/keys", _ => Req(HttpMethod.Get, "/admin/keys"), HttpStatusCode.Forbidden),
-        new("POST /admin/keys", f => Req(HttpMethod.Post, "/admin/keys", $$"""{"name":"steal","tenantId":"{{f.Owner.TenantId}}"}"""),
+        new("POST /admin/keys",
+            f => Req(HttpMethod.Post, "/admin/keys", $$"""{"name":"steal","tenantId":"{{f.Owner.TenantId}}"}"""),
             HttpStatusCode.Forbidden),
-        new("DELETE /admin/keys/{id}", f => Req(HttpMethod.Delete, $"/admin/keys/{f.Owner.Id}"), HttpStatusCode.Forbidden),
-        new("POST /admin/keys/{id}/webhook-secret", f => Req(HttpMethod.Post, $"/admin/keys/{f.Owner.Id}/webhook-secret"),
+        new("DELETE /admin/keys/{id}", f => Req(HttpMethod.Delete, $"/admin/keys/{f.Owner.Id}"),
             HttpStatusCode.Forbidden),
+        new("POST /admin/keys/{id}/webhook-secret",
+            f => Req(HttpMethod.Post, $"/admin/keys/{f.Owner.Id}/webhook-secret"), HttpStatusCode.Forbidden),
     ];
 
     /// <summary>Routes that hold no tenant data (they compute on the request alone).</summary>
@@ -160,8 +179,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         ["POST /faces/compare", "POST /faces/detect", "POST /vector/generate", "POST /vectors/compare"];
 
     /// <summary>
-    /// Routes that write only the caller's own state: a group of the owner's name, a new webhook secret. The facts below
-    /// show the owner's keys stay unchanged.
+    /// Routes that write only the caller's own state: a group of the owner's name, a new webhook secret. The facts
+    /// below show the owner's keys stay unchanged.
     /// </summary>
     private static readonly string[] CoveredByOwnCopies = ["POST /groups/{groupName}", "POST /webhook-secret"];
 
@@ -198,7 +217,8 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
     {
         var before = await OwnerKeys();
         using var intruder = fixture.Api.CreateClient(fixture.Intruder.Key);
-        using (var created = await intruder.PostAsync($"/groups/{Group}", null)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var created = await intruder.PostAsync($"/groups/{Group}", null))
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         try
         {
             using (var upsert = await intruder.PostAsync($"/groups/{Group}/vectors/upsert", ApiTestData.RawJson(
@@ -247,16 +267,20 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture) :
         var tenantRoutes = sources.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>()
                 .Any(a => a.Policy is FacePingPolicies.Tenant or FacePingPolicies.Admin))
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+            .SelectMany(e =>
+                (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => $"{m} /{e.RoutePattern.RawText!.TrimStart('/').TrimEnd('/')}"))
             .ToHashSet();
-        var attempted = Attempts.Select(a => a.Route.Split(' ', 3) is var p ? $"{p[0]} {p[1].Split('?')[0]}" : "").ToHashSet();
+        var attempted = Attempts.Select(a => a.Route.Split(' ', 3) is var p ? $"{p[0]} {p[1].Split('?')[0]}" : "")
+            .ToHashSet();
         var missing = tenantRoutes.Except(attempted).Except(Stateless).Except(CoveredByOwnCopies).ToList();
         Assert.True(missing.Count == 0, "routes without an isolation attempt: " + string.Join("; ", missing));
-        Assert.True(tenantRoutes.Count >= 23, $"found only {tenantRoutes.Count} routes: {string.Join("; ", tenantRoutes)}");
+        Assert.True(tenantRoutes.Count >= 23,
+            $"found only {tenantRoutes.Count} routes: {string.Join("; ", tenantRoutes)}");
     }
 
-    private Task<SortedDictionary<string, string>> AllKeys() => RedisSnapshot.TakeAsync(fixture.Redis.Server, fixture.Redis.Db, "*");
+    private Task<SortedDictionary<string, string>> AllKeys() =>
+        RedisSnapshot.TakeAsync(fixture.Redis.Server, fixture.Redis.Db, "*");
 
     private Task<SortedDictionary<string, string>> OwnerKeys() =>
         RedisSnapshot.TakeAsync(fixture.Redis.Server, fixture.Redis.Db, $"{{t:{fixture.Owner.TenantId}}}*");

@@ -7,14 +7,16 @@ using Xunit.Abstractions;
 
 namespace FacePing.Tests.Store;
 
-public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>, IDisposable
+public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
+    : IClassFixture<RedisServer>, IDisposable
 {
     private readonly ConnectionMultiplexer _connection = ConnectionMultiplexer.Connect(redis.ConnectionString);
 
     public void Dispose() => _connection.Dispose();
 
     private FaceStore Store(int exactFilterScanLimit = 2000) =>
-        new(_connection, Options.Create(new VectorStoreOptions { ExactFilterScanLimit = exactFilterScanLimit }), TimeProvider.System);
+        new(_connection, Options.Create(new VectorStoreOptions { ExactFilterScanLimit = exactFilterScanLimit }),
+            TimeProvider.System);
 
     private static string Tenant() => Guid.NewGuid().ToString("N");
 
@@ -32,7 +34,11 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         {
             vectors[i] = Api.ApiTestData.RandomUnit(random, dims);
             // "rare" matches 1 in 40 (60 vectors): a filter HNSW alone struggles with.
-            var metadata = new Dictionary<string, string> { ["colour"] = (i % 3).ToString(), ["rare"] = i % 40 == 0 ? "yes" : "no" };
+            var metadata = new Dictionary<string, string>
+            {
+                ["colour"] = (i % 3).ToString(),
+                ["rare"] = i % 40 == 0 ? "yes" : "no"
+            };
             writes.Add(new VectorWrite(vectors[i], metadata, VectorSources.Vector, $"v{i:D5}"));
         }
         foreach (var chunk in writes.Chunk(200)) await store.UpsertAsync(tenant, "f", chunk);
@@ -57,7 +63,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
             foundIndex += index.Select(h => h.Id).Intersect(truth).Count();
             total += truth.Count;
         }
-        output.WriteLine($"filtered recall@10: exact-scan path {foundScan / total:F4}, VSIM FILTER path {foundIndex / total:F4}");
+        output.WriteLine(
+            $"filtered recall@10: exact-scan path {foundScan / total:F4}, VSIM FILTER path {foundIndex / total:F4}");
         Assert.Equal(1.0, foundScan / total);
         Assert.True(foundIndex / total >= 0.98, $"VSIM FILTER recall {foundIndex / total}");
     }
@@ -69,7 +76,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         var store = Store();
         await store.CreateGroupAsync(tenant, "ingest");
         var ids = await store.UpsertAsync(tenant, "ingest", [
-            new VectorWrite([1, 0, 0], new Dictionary<string, string> { ["camera"] = "door" }, VectorSources.Drive, "drive-abc")
+            new VectorWrite([1, 0, 0], new Dictionary<string, string> { ["camera"] = "door" }, VectorSources.Drive,
+                "drive-abc")
             {
                 FileName = "a.jpg", FileId = "abc", JobId = "job-1",
             },
@@ -91,7 +99,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         Assert.Equal("ingest", (string?)fields["group"]);
         Assert.Equal(12, ((byte[])fields["vec"]!).Length);
 
-        var byJob = await store.FindByMetadataAsync(tenant, null, new Dictionary<string, string> { ["jobId"] = "job-1" }, 10);
+        var byJob = await store.FindByMetadataAsync(tenant, null,
+            new Dictionary<string, string> { ["jobId"] = "job-1" }, 10);
         Assert.Equal("drive-abc", byJob.Single().Id);
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.AddAsync(tenant, "ingest",
@@ -120,12 +129,14 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
         await store.AddAsync(tenant, "g", new VectorWrite([1, 2, 3], null, VectorSources.Vector, "first"));
         var before = KeysOf(tenant);
         var e = await Assert.ThrowsAsync<DimensionMismatchException>(() => store.UpsertAsync(tenant, "g", [
-            new VectorWrite([1, 2, 3, 4], new Dictionary<string, string> { ["k"] = "v" }, VectorSources.Vector, "second"),
+            new VectorWrite([1, 2, 3, 4], new Dictionary<string, string> { ["k"] = "v" }, VectorSources.Vector,
+                "second"),
         ]));
         Assert.Equal((3, 4), (e.Expected, e.Actual));
         Assert.Equal(before, KeysOf(tenant));
         Assert.Null(await store.GetVectorAsync(tenant, "second"));
-        var search = await Assert.ThrowsAsync<DimensionMismatchException>(() => store.SearchAsync(tenant, "g", [1, 2], 5, null));
+        var search = await Assert.ThrowsAsync<DimensionMismatchException>(() =>
+            store.SearchAsync(tenant, "g", [1, 2], 5, null));
         Assert.Equal((3, 2), (search.Expected, search.Actual));
     }
 
@@ -163,5 +174,6 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output) 
     }
 
     private List<string> KeysOf(string tenant) =>
-        redis.Server.Keys(pattern: "{t:" + tenant + "}*", pageSize: 1000).Select(k => k.ToString()).Order(StringComparer.Ordinal).ToList();
+        redis.Server.Keys(pattern: "{t:" + tenant + "}*", pageSize: 1000)
+            .Select(k => k.ToString()).Order(StringComparer.Ordinal).ToList();
 }

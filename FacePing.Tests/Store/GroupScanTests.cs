@@ -28,7 +28,8 @@ public sealed class GroupScanTests
         for (var q = 0; q < 20; q++)
         {
             var query = RandomUnit(random, dims);
-            var exact = Enumerable.Range(0, count).Select(i => (Id: $"v{i}", Score: VectorMath.Cosine(query, vectors[i])))
+            var exact = Enumerable.Range(0, count)
+                .Select(i => (Id: $"v{i}", Score: VectorMath.Cosine(query, vectors[i])))
                 .OrderByDescending(x => x.Score).ToList();
             var candidates = scan.Search(query, 20);
             Assert.Equal(20, candidates.Length);

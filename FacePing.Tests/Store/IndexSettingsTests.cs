@@ -17,7 +17,8 @@ public sealed class IndexSettingsTests(RedisServer redis) : IClassFixture<RedisS
     public void Dispose() => _connection.Dispose();
 
     private FaceStore Store(int links, string quantization) =>
-        new(_connection, Options.Create(new VectorStoreOptions { HnswLinks = links, Quantization = quantization }), TimeProvider.System);
+        new(_connection, Options.Create(new VectorStoreOptions { HnswLinks = links, Quantization = quantization }),
+            TimeProvider.System);
 
     [Fact]
     public async Task New_groups_take_the_configured_settings_and_existing_groups_keep_theirs()

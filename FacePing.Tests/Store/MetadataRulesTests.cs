@@ -42,7 +42,8 @@ public sealed class MetadataRulesTests
         Assert.Contains("m.fileName", errors.Keys);
 
         errors.Clear();
-        var filter = MetadataRules.ReadFilter(Parse("""{"fileName":"a.jpg","jobId":"j","source":"ftp"}"""), "m", errors);
+        var filter = MetadataRules.ReadFilter(Parse("""{"fileName":"a.jpg","jobId":"j","source":"ftp"}"""), "m",
+            errors);
         Assert.Empty(errors);
         Assert.Equal(3, filter!.Count);
 

@@ -3,7 +3,9 @@ using FacePing.Tests.Api;
 
 namespace FacePing.Tests.Store;
 
-/// <summary>The int4 and int8 codes of the in-memory scan: SIMD kernels equal to plain arithmetic, bounded error.</summary>
+/// <summary>
+/// The int4 and int8 codes of the in-memory scan: SIMD kernels equal to plain arithmetic, bounded error.
+/// </summary>
 public sealed class ScanCodesTests
 {
     [Theory]
@@ -69,10 +71,12 @@ public sealed class ScanCodesTests
             var a = ApiTestData.RandomUnit(random, dims);
             // Unnormalised and mixed: the codes must carry the direction only.
             var b = ApiTestData.RandomUnit(random, dims).Select((x, i) => 3.5f * (x + 0.3f * a[i])).ToArray();
-            var approx = Int8Codes.EncodeQuery(a, query) * (double)Int8Codes.Encode(b, codes) * Int8Codes.Dot(query, codes);
+            var approx = Int8Codes.EncodeQuery(a, query) * (double)Int8Codes.Encode(b, codes)
+                * Int8Codes.Dot(query, codes);
             worst = Math.Max(worst, Math.Abs(approx - VectorMath.Cosine(a, b)));
         }
-        // Scores of neighbours ranked 10 and 40 among 100k random 512-d vectors differ by ~0.01; face matches by far more.
+        // Scores of neighbours ranked 10 and 40 among 100k random 512-d vectors differ by ~0.01; face matches by far
+        // more.
         Assert.True(worst < 2e-3, $"worst error {worst}");
     }
 

@@ -15,7 +15,8 @@ namespace FacePing.Tests.Store;
 /// The in-memory scan copies: exact candidates, and never a stale answer whatever happens to the group in Redis
 /// (writes through this or another process, deletion and re-creation, a change log that moved past the copy).
 /// </summary>
-public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>, IDisposable
+public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
+    : IClassFixture<RedisServer>, IDisposable
 {
     private readonly ConnectionMultiplexer _connection = ConnectionMultiplexer.Connect(redis.ConnectionString);
 
@@ -23,7 +24,8 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
 
     private (FaceStore Store, ScanIndex Scan) Create(int megabytes = 1024, int changeLog = 10_000)
     {
-        var options = Options.Create(new VectorStoreOptions { ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog });
+        var options = Options.Create(
+            new VectorStoreOptions { ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog });
         var scan = new ScanIndex(_connection, options, NullLogger<ScanIndex>.Instance);
         return (new FaceStore(_connection, options, TimeProvider.System, scan), scan);
     }
@@ -33,8 +35,8 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
 
     private static string Tenant() => Guid.NewGuid().ToString("N");
 
-    private static async Task<float[][]> Fill(FaceStore store, string tenant, string group, int count, int dims, Random random,
-        string prefix = "v")
+    private static async Task<float[][]> Fill(FaceStore store, string tenant, string group, int count, int dims,
+        Random random, string prefix = "v")
     {
         var vectors = new float[count][];
         var writes = new List<VectorWrite>(count);
@@ -55,7 +57,8 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
     }
 
     private async Task<string[]> RedisIds(string tenant, string group) =>
-        [.. (await _connection.GetDatabase().SortedSetRangeByRankAsync(new StoreKeys(tenant).Ids(group))).Select(v => (string)v!)];
+        [.. (await _connection.GetDatabase().SortedSetRangeByRankAsync(new StoreKeys(tenant).Ids(group)))
+            .Select(v => (string)v!)];
 
     [Fact]
     public async Task Copy_returns_the_exact_top_10_of_random_512d_vectors()
@@ -115,9 +118,12 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
 
         // Deleted, and moved to another group: gone from this group's answers.
         await other.DeleteVectorsAsync(tenant, "live", ["fresh"]);
-        Assert.DoesNotContain("fresh", (await store.SearchAsync(tenant, "live", replacement, 5, null)).Select(h => h.Id));
-        await other.UpsertAsync(tenant, "elsewhere", [new VectorWrite(vectors[7], null, VectorSources.Vector, "v00007")]);
-        Assert.DoesNotContain("v00007", (await store.SearchAsync(tenant, "live", vectors[7], 5, null)).Select(h => h.Id));
+        Assert.DoesNotContain("fresh",
+            (await store.SearchAsync(tenant, "live", replacement, 5, null)).Select(h => h.Id));
+        await other.UpsertAsync(tenant, "elsewhere",
+            [new VectorWrite(vectors[7], null, VectorSources.Vector, "v00007")]);
+        Assert.DoesNotContain("v00007",
+            (await store.SearchAsync(tenant, "live", vectors[7], 5, null)).Select(h => h.Id));
 
         Assert.Equal(served + 5, scan.Served);
         Assert.Equal(await RedisIds(tenant, "live"), scan.Find(tenant, "live")!.Ids().Order(StringComparer.Ordinal));
@@ -185,12 +191,14 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
         var load = scan.WhenLoaded(tenant, "moving");
         for (var i = 0; i < 100; i++)
         {
-            await other.AddAsync(tenant, "moving", new VectorWrite(RandomUnit(random, dims), null, VectorSources.Vector, $"w{i:D3}"));
+            await other.AddAsync(tenant, "moving",
+                new VectorWrite(RandomUnit(random, dims), null, VectorSources.Vector, $"w{i:D3}"));
             await other.DeleteVectorsAsync(tenant, "moving", [$"v{i * 29:D5}"]);
         }
         await load;
         await store.SearchAsync(tenant, "moving", vectors[1], 1, null);
-        Assert.Equal(await RedisIds(tenant, "moving"), scan.Find(tenant, "moving")!.Ids().Order(StringComparer.Ordinal));
+        Assert.Equal(await RedisIds(tenant, "moving"),
+            scan.Find(tenant, "moving")!.Ids().Order(StringComparer.Ordinal));
         Assert.Equal(3000, scan.Find(tenant, "moving")!.Count);
     }
 
@@ -198,7 +206,8 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output) 
     public async Task Groups_over_the_budget_use_the_index_and_the_least_recently_searched_copy_goes_first()
     {
         var tenant = Tenant();
-        // 1 MB: a 2,500 × 512-d group (~1.6 MB) does not fit; two 900 × 512-d groups (~0.58 MB each) fit only one at a time.
+        // 1 MB: a 2,500 × 512-d group (~1.6 MB) does not fit; two 900 × 512-d groups (~0.58 MB each) fit only one at a
+        // time.
         var (store, scan) = Create(megabytes: 1);
         var random = new Random(17);
         await store.CreateGroupAsync(tenant, "big");

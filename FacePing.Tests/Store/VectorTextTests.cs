@@ -64,7 +64,8 @@ public sealed class VectorTextTests
         {
             try
             {
-                if (OperatingSystem.IsLinux()) Assert.Equal(0, FloatingPoint.fesetenv(FloatingPoint.DefaultEnvironment));
+                if (OperatingSystem.IsLinux())
+                    Assert.Equal(0, FloatingPoint.fesetenv(FloatingPoint.DefaultEnvironment));
                 RoundTrip();
             }
             catch (Exception e)
@@ -81,7 +82,8 @@ public sealed class VectorTextTests
     {
         var random = new Random(3);
         var values = Enumerable.Range(0, 2000).Select(_ => BitConverter.Int32BitsToSingle(random.Next()))
-            .Where(float.IsFinite).Where(f => f != 0).Concat([float.Epsilon, float.MaxValue, -float.MaxValue, 1f / 3f, 0.1f]).ToArray();
+            .Where(float.IsFinite)
+            .Where(f => f != 0).Concat([float.Epsilon, float.MaxValue, -float.MaxValue, 1f / 3f, 0.1f]).ToArray();
         var text = VectorText.Format(values);
         Assert.DoesNotContain(" ", text);
         Assert.True(VectorText.TryParse(text, out var back, out var error), error);

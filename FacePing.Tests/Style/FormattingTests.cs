@@ -5,11 +5,25 @@ namespace FacePing.Tests.Style;
 
 /// <summary>
 /// The layout rules of .editorconfig, kept by CI rather than by review: whitespace as `dotnet format` would leave it,
-/// and no source line over the hard limit (120 is the aim, 140 the limit, so a long name does not force odd breaks).
+/// and no source line over 120 characters. The only exceptions are the lines listed in <see cref="LongerLines"/>,
+/// which cannot be wrapped without changing what they are.
 /// </summary>
 public sealed class FormattingTests
 {
-    private const int MaxLineLength = 140;
+    private const int MaxLineLength = 120;
+
+    /// <summary>
+    /// Lines allowed over the limit, by file and by how their text starts: a test name that is longer than the limit
+    /// on its own, and raw string literals, whose text is the value (Lua scripts, a JSON body). Nothing else may be.
+    /// </summary>
+    private static readonly (string File, string Start)[] LongerLines =
+    [
+        ("FacePing.Core/Storage/StoreScripts.cs", "local P, group, dims, quant, n, links, keep = ARGV[1], ARGV[2]"),
+        ("FacePing.Core/Storage/StoreScripts.cs", "redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta"),
+        ("FacePing.Tests/Cluster/CrossApiFaceTests.cs", "public async Task A_face_stored_on_one_api_is_found_on_the"),
+        ("FacePing.Tests/Cluster/CrossApiVectorTests.cs", "public async Task A_write_on_one_api_is_found_by_the_other"),
+        ("FacePing.Tests/Security/TenantIsolationTests.cs", "$$\"\"\"{\"vectors\":[{\"id\":\"{{f.VectorId}}\","),
+    ];
 
     private static readonly string[] Generated = ["bin", "obj", ".cache", ".git", "node_modules", "TestResults"];
 
@@ -20,9 +34,9 @@ public sealed class FormattingTests
         Assert.True(files.Count > 100, $"found only {files.Count} source files under {RepoPaths.Root}");
 
         var offenders = files
-            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line: index + 1, line.Length)))
-            .Where(l => l.Length > MaxLineLength)
-            .Select(l => $"{Path.GetRelativePath(RepoPaths.Root, l.file)}:{l.line} ({l.Length})")
+            .SelectMany(file => File.ReadLines(file).Select((text, index) => (file, line: index + 1, text)))
+            .Where(l => l.text.Length > MaxLineLength && !MayBeLonger(l.file, l.text))
+            .Select(l => $"{Path.GetRelativePath(RepoPaths.Root, l.file)}:{l.line} ({l.text.Length})")
             .ToList();
         Assert.True(offenders.Count == 0,
             $"{offenders.Count} lines over {MaxLineLength} characters:\n" + string.Join("\n", offenders.Take(50)));
@@ -46,7 +60,14 @@ public sealed class FormattingTests
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         Assert.True(process.ExitCode == 0,
-            $"dotnet format whitespace found changes to make (run it without --verify-no-changes):\n{await output}{await errors}");
+            "dotnet format whitespace found changes to make " +
+            $"(run it without --verify-no-changes):\n{await output}{await errors}");
+    }
+
+    private static bool MayBeLonger(string file, string text)
+    {
+        var path = Path.GetRelativePath(RepoPaths.Root, file).Replace('\\', '/');
+        return LongerLines.Any(l => l.File == path && text.TrimStart().StartsWith(l.Start, StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> SourceFiles(string directory)

@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FacePing.Core.Jobs.Network;
 
-/// <summary>Bound from <c>FacePing:Callbacks</c>; read by the Api (validation before 202) and by Ingestion (sending).</summary>
+/// <summary>
+/// Bound from <c>FacePing:Callbacks</c>; read by the Api (validation before 202) and by Ingestion (sending).
+/// </summary>
 public sealed class CallbackOptions : IValidatableObject
 {
     public const string Section = "FacePing:Callbacks";
@@ -27,6 +29,7 @@ public sealed class CallbackOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var entry in AllowedHosts.Where(e => !OutboundAddressGuard.IsValidAllowListEntry(e)))
-            yield return new ValidationResult($"'{entry}' is neither a host name, an IP address nor a CIDR range.", [nameof(AllowedHosts)]);
+            yield return new ValidationResult($"'{entry}' is neither a host name, an IP address nor a CIDR range.",
+                [nameof(AllowedHosts)]);
     }
 }

@@ -19,8 +19,11 @@ public static class CallbackUrl
         return null;
     }
 
-    /// <summary>Syntax and target: the host must resolve to an address the guard allows. Returns an error message or null.</summary>
-    public static async Task<string?> CheckAsync(string? value, OutboundAddressGuard guard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Syntax and target: the host must resolve to an address the guard allows. Returns an error message or null.
+    /// </summary>
+    public static async Task<string?> CheckAsync(string? value, OutboundAddressGuard guard,
+        CancellationToken cancellationToken)
     {
         var error = CheckSyntax(value, out var uri);
         if (error is not null) return error;

@@ -15,7 +15,8 @@ public sealed class OutboundAddressGuard
     private readonly List<(IPAddress Network, int PrefixLength)> _allowedRanges = [];
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
 
-    public OutboundAddressGuard(IEnumerable<string> allowList, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    public OutboundAddressGuard(IEnumerable<string> allowList,
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         foreach (var raw in allowList)
         {
@@ -31,7 +32,9 @@ public sealed class OutboundAddressGuard
     public static bool IsValidAllowListEntry(string entry) =>
         TryParseRange(entry.Trim(), out _) || Uri.CheckHostName(entry.Trim()) == UriHostNameType.Dns;
 
-    /// <summary>Resolves <paramref name="host"/> and returns the addresses that may be connected to (at least one).</summary>
+    /// <summary>
+    /// Resolves <paramref name="host"/> and returns the addresses that may be connected to (at least one).
+    /// </summary>
     public async Task<IPAddress[]> ResolveAllowedAsync(string host, CancellationToken cancellationToken)
     {
         var bare = host.Trim('[', ']');
@@ -40,7 +43,10 @@ public sealed class OutboundAddressGuard
         else
         {
             try { addresses = await _resolve(bare, cancellationToken); }
-            catch (SocketException e) { throw new OutboundTargetRefusedException($"Host '{bare}' could not be resolved.", e); }
+            catch (SocketException e)
+            {
+                throw new OutboundTargetRefusedException($"Host '{bare}' could not be resolved.", e);
+            }
         }
         if (addresses.Length == 0) throw new OutboundTargetRefusedException($"Host '{bare}' could not be resolved.");
 
@@ -68,7 +74,8 @@ public sealed class OutboundAddressGuard
                 || b[0] == 127
                 || (b[0] == 169 && b[1] == 254) // link-local, includes the 169.254.169.254 metadata service
                 || (b[0] == 172 && (b[1] & 0xF0) == 16)
-                || (b[0] == 192 && b[1] == 0 && b[2] == 0) // IETF protocol assignments (includes 192.0.0.192 metadata on some clouds)
+                // IETF protocol assignments (includes 192.0.0.192 metadata on some clouds)
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0)
                 || (b[0] == 192 && b[1] == 168)
                 || (b[0] == 198 && (b[1] & 0xFE) == 18) // benchmarking
                 || b[0] >= 224); // multicast and reserved
@@ -79,7 +86,8 @@ public sealed class OutboundAddressGuard
                 || address.IsIPv6UniqueLocal) return false; // fc00::/7 includes fd00:ec2::254
             Span<byte> b = stackalloc byte[16];
             address.TryWriteBytes(b, out _);
-            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B) return false; // NAT64 can reach IPv4 internals
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)
+                return false; // NAT64 can reach IPv4 internals
             if (b[0] == 0x20 && b[1] == 0x02) return false; // 6to4 embeds an IPv4 address
             return true;
         }
@@ -102,7 +110,8 @@ public sealed class OutboundAddressGuard
             range = (single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
             return true;
         }
-        if (!IPAddress.TryParse(entry[..slash], out var network) || !int.TryParse(entry[(slash + 1)..], out var prefix)) return false;
+        if (!IPAddress.TryParse(entry[..slash], out var network) || !int.TryParse(entry[(slash + 1)..], out var prefix))
+            return false;
         network = Normalize(network);
         var max = network.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         if (prefix < 0 || prefix > max) return false;

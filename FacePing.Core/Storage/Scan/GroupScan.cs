@@ -47,13 +47,18 @@ internal sealed class GroupScan(string generation, long revision)
     public long LastUsedTicks { get; set; }
 
     /// <summary>Approximate managed memory held (arrays, ids, lookup).</summary>
-    public long Bytes => _nibbles.LongLength + _codes.LongLength + _scales.LongLength * 8 + _ids.LongLength * 8 + Count * 120L;
+    public long Bytes =>
+        _nibbles.LongLength + _codes.LongLength + _scales.LongLength * 8 + _ids.LongLength * 8 + Count * 120L;
 
-    /// <summary>Estimate of <see cref="Bytes"/> for a group of the given size (the budget check before a load).</summary>
+    /// <summary>
+    /// Estimate of <see cref="Bytes"/> for a group of the given size (the budget check before a load).
+    /// </summary>
     public static long EstimateBytes(long count, int dimensions) =>
         count * (Int4Codes.Bytes(dimensions) + dimensions + 8 + 8 + 120L);
 
-    /// <summary>Makes room for <paramref name="count"/> vectors up front (a full load knows the group's size).</summary>
+    /// <summary>
+    /// Makes room for <paramref name="count"/> vectors up front (a full load knows the group's size).
+    /// </summary>
     public void Reserve(int count, int dimensions)
     {
         _lock.EnterWriteLock();
@@ -68,7 +73,9 @@ internal sealed class GroupScan(string generation, long revision)
         }
     }
 
-    /// <summary>Sets or removes each id (a null vector removes it) and records the revision they bring the copy to.</summary>
+    /// <summary>
+    /// Sets or removes each id (a null vector removes it) and records the revision they bring the copy to.
+    /// </summary>
     public void Apply(IReadOnlyList<(string Id, float[]? Vector)> changes, long revision)
     {
         _lock.EnterWriteLock();
@@ -142,7 +149,8 @@ internal sealed class GroupScan(string generation, long revision)
         var parts = Math.Min(Environment.ProcessorCount, Count / (ParallelThreshold / 2));
         var results = new TopCandidates[parts];
         var size = (Count + parts - 1) / parts;
-        Parallel.For(0, parts, p => results[p] = ScanRange(low, high, sum, p * size, Math.Min(Count, (p + 1) * size), count));
+        Parallel.For(0, parts,
+            p => results[p] = ScanRange(low, high, sum, p * size, Math.Min(Count, (p + 1) * size), count));
         var merged = results[0];
         for (var p = 1; p < parts; p++) merged.AddFrom(results[p]);
         return merged;
@@ -198,7 +206,8 @@ internal sealed class GroupScan(string generation, long revision)
         {
             // Keep the array dense: the last vector moves into the hole.
             _codes.AsSpan(last * Dimensions, Dimensions).CopyTo(_codes.AsSpan(slot * Dimensions, Dimensions));
-            _nibbles.AsSpan(last * _nibbleBytes, _nibbleBytes).CopyTo(_nibbles.AsSpan(slot * _nibbleBytes, _nibbleBytes));
+            _nibbles.AsSpan(last * _nibbleBytes, _nibbleBytes)
+                .CopyTo(_nibbles.AsSpan(slot * _nibbleBytes, _nibbleBytes));
             _scales[slot] = _scales[last];
             _nibbleScales[slot] = _nibbleScales[last];
             _ids[slot] = _ids[last];
@@ -212,7 +221,8 @@ internal sealed class GroupScan(string generation, long revision)
     private void Resize(int capacity)
     {
         // One array holds all codes: past Array.MaxLength bytes the group cannot be held (the budget stops it first).
-        if ((long)capacity * Dimensions > Array.MaxLength) throw new InsufficientMemoryException("Group too large for one scan array.");
+        if ((long)capacity * Dimensions > Array.MaxLength)
+            throw new InsufficientMemoryException("Group too large for one scan array.");
         Array.Resize(ref _ids, capacity);
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _nibbleScales, capacity);

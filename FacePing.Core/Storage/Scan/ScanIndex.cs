@@ -15,12 +15,15 @@ namespace FacePing.Core.Storage.Scan;
 /// and can be dropped at any time (a restart, the memory budget, a log that has moved past it); until it is back,
 /// searches go to the HNSW index.
 /// </summary>
-public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options, ILogger<ScanIndex> logger)
+public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options,
+    ILogger<ScanIndex> logger)
 {
     // Vectors read per round trip while loading: small enough (~0.5 MB for 512-d) that searches and writes sharing the
     // multiplexed Redis connection are not held up behind a load for long.
     private const int PageSize = 256;
-    /// <summary>The group hash fields a search and a load read: createdAt, dims, then what <see cref="Version"/> needs.</summary>
+    /// <summary>
+    /// The group hash fields a search and a load read: createdAt, dims, then what <see cref="Version"/> needs.
+    /// </summary>
     internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
     private static readonly RedisValue[] VectorFields = ["group", "vec"];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
@@ -82,7 +85,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
 
     /// <summary>
     /// Candidate ids from the copy once it reflects the group as of (<paramref name="generation"/>,
-    /// <paramref name="revision"/>) read from Redis, or null when it cannot (it is dropped and reloaded; ask the index).
+    /// <paramref name="revision"/>) read from Redis, or null when it cannot (it is dropped and reloaded; ask the
+    /// index).
     /// </summary>
     internal async Task<RedisValue[]?> CandidatesAsync(GroupScan scan, string tenant, string group, string generation,
         long revision, float[] query, int count, CancellationToken cancellationToken)
@@ -109,7 +113,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     internal static (string Generation, long Revision) Version(RedisValue[] head) =>
         (head[3].IsNull ? "c:" + head[0] : (string)head[3]!, head[2].IsNull ? 0 : (long)head[2]);
 
-    private async Task<bool> CatchUpAsync(GroupScan scan, string tenant, string group, long needed, CancellationToken cancellationToken)
+    private async Task<bool> CatchUpAsync(GroupScan scan, string tenant, string group, long needed,
+        CancellationToken cancellationToken)
     {
         await scan.SyncGate.WaitAsync(cancellationToken);
         try
@@ -118,8 +123,9 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
             if (scan.Revision >= needed) return true;
             var keys = new StoreKeys(tenant);
             var since = scan.Revision;
-            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(StoreScripts.Changes, [keys.Group(group)],
-                [keys.Prefix, group, since, _options.ChangeLogLength]).WaitAsync(cancellationToken))!;
+            var reply = (RedisResult[])(await redis.GetDatabase()
+                .ScriptEvaluateAsync(StoreScripts.Changes, [keys.Group(group)],
+                    [keys.Prefix, group, since, _options.ChangeLogLength]).WaitAsync(cancellationToken))!;
             if ((int)reply[0] != 2 || (string?)reply[2] != scan.Generation) return false;
             var revision = (long)reply[1];
             if (revision <= since) return true;
@@ -161,7 +167,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         var exclude = Exclude.None;
         while (true)
         {
-            var page = await db.SortedSetRangeByValueAsync(keys.Ids(group), after, default, exclude, Order.Ascending, 0, PageSize);
+            var page = await db.SortedSetRangeByValueAsync(keys.Ids(group), after, default, exclude, Order.Ascending, 0,
+                PageSize);
             if (page.Length == 0) break;
             var ids = new string[page.Length];
             for (var i = 0; i < page.Length; i++) ids[i] = page[i]!;
@@ -202,7 +209,9 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
             foreach (var entry in _ready)
             {
                 used += entry.Value.Bytes;
-                if (entry.Key != keep && (oldest is null || entry.Value.LastUsedTicks < oldest.Value.Value.LastUsedTicks)) oldest = entry;
+                if (entry.Key != keep
+                    && (oldest is null || entry.Value.LastUsedTicks < oldest.Value.Value.LastUsedTicks))
+                    oldest = entry;
             }
             if (used + needed <= Budget || oldest is null) return;
             _ready.TryRemove(oldest.Value.Key, out _);
@@ -220,6 +229,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
             "it is searched through the HNSW index")]
     private partial void LogTooLarge(string tenant, string group, long count, long megabytes, int budget);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the scan copy of {Tenant}/{Group} failed; searches use the HNSW index")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Loading the scan copy of {Tenant}/{Group} failed; searches use the HNSW index")]
     private partial void LogLoadFailed(string tenant, string group, Exception exception);
 }

@@ -26,18 +26,21 @@ public sealed class FolderImportTests(IngestionFixture fx)
         return (client, key.TenantId, group, key.WebhookSecret!);
     }
 
-    private object FtpRequest(FtpTestServer server, string? callbackUrl = null, string? email = null, string? password = null) => new
-    {
-        host = "ftp://127.0.0.1",
-        port = server.Port,
-        username = Uri.EscapeDataString(server.User), // "face%24user", as the original clients send it
-        password = password ?? server.Password,
-        folderPath = "/",
-        notificationEmailAddress = email,
-        callbackUrl,
-    };
+    private object FtpRequest(FtpTestServer server, string? callbackUrl = null, string? email = null,
+        string? password = null) => new
+        {
+            host = "ftp://127.0.0.1",
+            port = server.Port,
+            username = Uri.EscapeDataString(server.User), // "face%24user", as the original clients send it
+            password = password ?? server.Password,
+            folderPath = "/",
+            notificationEmailAddress = email,
+            callbackUrl,
+        };
 
-    /// <summary>The expected outcome of importing <see cref="IngestFolder"/>: three faces stored, three readable failures.</summary>
+    /// <summary>
+    /// The expected outcome of importing <see cref="IngestFolder"/>: three faces stored, three readable failures.
+    /// </summary>
     private static void AssertFixtureOutcome(JsonElement job, string source)
     {
         Assert.Equal("completed", job.GetProperty("status").GetString());
@@ -71,7 +74,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
             Assert.Equal(fileIdOf(name), metadata.GetProperty("fileId").GetString());
             Assert.Equal(source, metadata.GetProperty("source").GetString());
             Assert.Equal(jobId, metadata.GetProperty("jobId").GetString());
-            Assert.Equal(vector.GetProperty("dimensions").GetInt32(), vector.GetProperty("vectorString").GetString()!.Split(',').Length);
+            Assert.Equal(vector.GetProperty("dimensions").GetInt32(),
+                vector.GetProperty("vectorString").GetString()!.Split(',').Length);
         }
     }
 
@@ -129,7 +133,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
         var folder = Directory.CreateTempSubdirectory("faceping-quality-");
         var sharp = Faces.FacesFixture.Crop("Willis", 2);
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "sharp.jpg"), sharp);
-        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "tiny.jpg"), Inference.TestImages.Shrink(sharp, 0.12f));
+        await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "tiny.jpg"),
+            Inference.TestImages.Shrink(sharp, 0.12f));
         await using var ftp = await FtpTestServer.StartAsync(folder.FullName);
 
         var request = new
@@ -186,7 +191,8 @@ public sealed class FolderImportTests(IngestionFixture fx)
         var job = await JobPolling.WaitForEndAsync(client, jobId, JobTimeout);
 
         AssertFixtureOutcome(job, "drive");
-        await AssertGroupHoldsExactlyAsync(client, tenant, group, "drive", jobId, name => "f-" + name.Replace('.', '-'));
+        await AssertGroupHoldsExactlyAsync(client, tenant, group, "drive", jobId,
+            name => "f-" + name.Replace('.', '-'));
         var callback = (await receiver.WaitAsync(TimeSpan.FromSeconds(20))).RootElement;
         Assert.Equal("completed", callback.GetProperty("status").GetString());
         Assert.Equal(3, callback.GetProperty("successCount").GetInt32());

@@ -48,7 +48,8 @@ public sealed class IngestionFactory(
 /// <summary>Slows every inference call down, so a test can stop a worker in the middle of a job.</summary>
 public sealed class SlowInference(TimeSpan delay) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         await Task.Delay(delay, cancellationToken);
         return await base.SendAsync(request, cancellationToken);

@@ -42,7 +42,8 @@ public sealed class IngestionFixture : IAsyncLifetime
         ["FacePing:Callbacks:AllowedHosts:0"] = "127.0.0.1",
     };
 
-    public static Dictionary<string, string?> WorkerSettings(string? thumbprint, FakeGoogleDrive? drive, SmtpTestServer? smtp)
+    public static Dictionary<string, string?> WorkerSettings(string? thumbprint, FakeGoogleDrive? drive,
+        SmtpTestServer? smtp)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -29,7 +29,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
             callbackUrl,
         };
 
-    private static async Task<JsonElement> AssertValidationProblemAsync(HttpResponseMessage response, params string[] fields)
+    private static async Task<JsonElement> AssertValidationProblemAsync(HttpResponseMessage response,
+        params string[] fields)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -53,7 +54,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
     public async Task Callback_to_a_private_or_invalid_target_is_a_400_before_anything_is_queued(string callbackUrl)
     {
         var (client, tenant, group) = await TenantWithGroupAsync();
-        using var response = await client.PostAsJsonAsync($"/groups/{group}/process-ftp-folder", Ftp(callbackUrl: callbackUrl));
+        using var response = await client.PostAsJsonAsync($"/groups/{group}/process-ftp-folder",
+            Ftp(callbackUrl: callbackUrl));
         await AssertValidationProblemAsync(response, "callbackUrl");
         Assert.Equal(0, await fx.Redis.Db.SortedSetLengthAsync(JobKeys.Index(tenant)));
     }
@@ -74,7 +76,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
         using var badKey = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder",
             new { folderId = "x' or name contains 'y", serviceAccountKey = """{"type":"authorized_user"}""" });
         var problem = await AssertValidationProblemAsync(badKey, "folderId", "serviceAccountKey");
-        Assert.Contains("service_account", problem.GetProperty("errors").GetProperty("serviceAccountKey")[0].GetString());
+        Assert.Contains("service_account",
+            problem.GetProperty("errors").GetProperty("serviceAccountKey")[0].GetString());
 
         using var notJson = await client.PostAsJsonAsync($"/groups/{group}/process-drive-folder",
             new { folderId = "abc", serviceAccountKey = "{{{" });
@@ -113,7 +116,8 @@ public sealed class JobsApiTests(IngestionFixture fx)
     public async Task Jobs_are_private_to_their_tenant_and_never_show_credentials()
     {
         var (owner, _, group) = await TenantWithGroupAsync();
-        var jobId = await JobPolling.SubmitAsync(owner, $"/groups/{group}/process-ftp-folder", Ftp(password: "very-secret-pw"));
+        var jobId = await JobPolling.SubmitAsync(owner, $"/groups/{group}/process-ftp-folder",
+            Ftp(password: "very-secret-pw"));
         var job = await owner.GetStringAsync($"/jobs/{jobId}");
         Assert.DoesNotContain("very-secret-pw", job);
         using var doc = JsonDocument.Parse(job);

@@ -6,7 +6,9 @@ using StackExchange.Redis;
 
 namespace FacePing.Tests.Ingestion.EndToEnd;
 
-/// <summary>A worker stopped in the middle of a job: another worker claims the job and finishes it without duplicates.</summary>
+/// <summary>
+/// A worker stopped in the middle of a job: another worker claims the job and finishes it without duplicates.
+/// </summary>
 [Collection(IngestionCollection.Name)]
 public sealed class ResumeTests(IngestionFixture fx)
 {
@@ -59,9 +61,11 @@ public sealed class ResumeTests(IngestionFixture fx)
         Assert.Equal("worker-a", pendingAtStop.Consumers.Single().Name);
         // A stop is a deliberate hand-back: the next claim is not counted as a crash.
         Assert.Equal(1, (long)await redis.Db.HashGetAsync(JobKeys.Job(key.TenantId, jobId), "interruptions"));
-        Assert.True(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)), "credentials are kept while the job is unfinished");
+        Assert.True(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)),
+            "credentials are kept while the job is unfinished");
 
-        await using var second = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-b")).Start();
+        await using var second = new IngestionFactory(redis.ConnectionString, fx.Inference,
+            Settings("worker-b")).Start();
         var done = await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(90));
 
         await JobPolling.AssertStoredEveryPhotoAsync(client, done, key.TenantId, "resumed", names);
@@ -123,15 +127,20 @@ public sealed class ResumeTests(IngestionFixture fx)
         (await client.PostAsync("/groups/poison", null)).EnsureSuccessStatusCode();
         var db = redis.Db;
         await db.StreamCreateConsumerGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "0", createStream: true);
-        var ftpJob = new { host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/" };
+        var ftpJob = new
+        {
+            host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/"
+        };
 
         // Two jobs, each taken by four workers that died holding it (a delivery each, no hand-back recorded)...
         var poisoned = await JobPolling.SubmitAsync(client, "/groups/poison/process-ftp-folder", ftpJob);
         var handedBack = await JobPolling.SubmitAsync(client, "/groups/poison/process-ftp-folder", ftpJob);
-        var entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "dead-0", StreamPosition.NewMessages, count: 2);
+        var entries = await db.StreamReadGroupAsync(JobKeys.Stream, JobKeys.ConsumerGroup, "dead-0",
+            StreamPosition.NewMessages, count: 2);
         Assert.Equal(2, entries.Length);
         for (var i = 1; i <= 3; i++)
-            await db.StreamClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, $"dead-{i}", 0, [entries[0].Id, entries[1].Id]);
+            await db.StreamClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, $"dead-{i}", 0,
+                [entries[0].Id, entries[1].Id]);
         // ...except that the second job's workers handed it back on purpose (Inference down, shutdown) three times.
         for (var i = 0; i < 3; i++) await db.HashIncrementAsync(JobKeys.Job(key.TenantId, handedBack), "interruptions");
 

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace FacePing.Tests.Ingestion.Fakes;
 
-/// <summary>Every log line a host writes (message, scopes' values and exception text), to check that no secret is ever logged.</summary>
+/// <summary>
+/// Every log line a host writes (message, scopes' values and exception text), to check that no secret is ever logged.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();

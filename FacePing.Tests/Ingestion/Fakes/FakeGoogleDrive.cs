@@ -14,8 +14,8 @@ namespace FacePing.Tests.Ingestion.Fakes;
 /// <summary>
 /// Google's OAuth token endpoint and the Drive v3 calls ingestion uses, on Kestrel at 127.0.0.1, speaking the real
 /// wire format: the JWT-bearer grant (signature checked against the service account's public key), listing with
-/// <c>nextPageToken</c> paging (2 files per page whatever is asked, as Drive may), <c>alt=media</c>, Google's error JSON,
-/// 401 for a bad token and 404 for an unknown file.
+/// <c>nextPageToken</c> paging (2 files per page whatever is asked, as Drive may), <c>alt=media</c>, Google's error
+/// JSON, 401 for a bad token and 404 for an unknown file.
 /// </summary>
 public sealed class FakeGoogleDrive : IAsyncDisposable
 {
@@ -23,7 +23,8 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
     private const int PageSize = 2;
     private readonly WebApplication _app;
     private readonly RSA _key = RSA.Create(2048);
-    private readonly ConcurrentDictionary<string, (string Name, string Mime, string Parent, byte[] Content, bool Trashed)> _files = new();
+    private readonly ConcurrentDictionary<string,
+        (string Name, string Mime, string Parent, byte[] Content, bool Trashed)> _files = new();
     private readonly ConcurrentDictionary<string, string> _folders = new();
     private readonly ConcurrentDictionary<string, bool> _tokens = new();
 
@@ -51,7 +52,9 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>A service-account key JSON as Google's console makes it, with a fresh RSA key and this fake's token_uri.</summary>
+    /// <summary>
+    /// A service-account key JSON as Google's console makes it, with a fresh RSA key and this fake's token_uri.
+    /// </summary>
     public string ServiceAccountKey(RSA? key = null) => new JsonObject
     {
         ["type"] = "service_account",
@@ -82,7 +85,12 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         foreach (var path in Directory.EnumerateFiles(folder.Path))
         {
             var name = Path.GetFileName(path);
-            var mime = Path.GetExtension(name) switch { ".jpg" => "image/jpeg", ".png" => "image/png", _ => "text/plain" };
+            var mime = Path.GetExtension(name) switch
+            {
+                ".jpg" => "image/jpeg",
+                ".png" => "image/png",
+                _ => "text/plain"
+            };
             AddFile("f-" + name.Replace('.', '-'), name, mime, id, File.ReadAllBytes(path));
         }
         AddFile("f-trashed", "trashed.jpg", "image/jpeg", id,
@@ -95,7 +103,8 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         Interlocked.Increment(ref TokenRequests);
         var form = await context.Request.ReadFormAsync();
         if (form["grant_type"] != "urn:ietf:params:oauth:grant-type:jwt-bearer")
-            return Results.Json(new { error = "unsupported_grant_type", error_description = "Invalid grant_type." }, statusCode: 400);
+            return Results.Json(new { error = "unsupported_grant_type", error_description = "Invalid grant_type." },
+                statusCode: 400);
         var parts = form["assertion"].ToString().Split('.');
         if (parts.Length != 3) return InvalidGrant("Not a JWT.");
         using var header = JsonDocument.Parse(Base64Url(parts[0]));
@@ -108,7 +117,8 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (c.GetProperty("iss").GetString() != ClientEmail) return InvalidGrant("Invalid issuer.");
         // Google.Apis.Auth keeps Google's token URL as the audience even when token_uri points elsewhere.
-        if (c.GetProperty("aud").GetString() != "https://oauth2.googleapis.com/token") return InvalidGrant("Invalid audience.");
+        if (c.GetProperty("aud").GetString() != "https://oauth2.googleapis.com/token")
+            return InvalidGrant("Invalid audience.");
         if (!c.GetProperty("scope").GetString()!.Split(' ').Contains("https://www.googleapis.com/auth/drive.readonly"))
             return InvalidGrant("Invalid scope.");
         if (c.GetProperty("exp").GetInt64() < now || c.GetProperty("iat").GetInt64() > now + 300)
@@ -137,8 +147,10 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
         var start = int.TryParse(context.Request.Query["pageToken"], out var s) ? s : 0;
         var page = all.Skip(start).Take(PageSize).Select(f => new Dictionary<string, object>
         {
-            ["id"] = f.Key, ["name"] = f.Value.Name, ["mimeType"] = f.Value.Mime, ["size"] = f.Value.Content.Length.ToString(),
-            ["md5Checksum"] = Convert.ToHexStringLower(MD5.HashData(f.Value.Content)), ["modifiedTime"] = "2026-01-01T00:00:00.000Z",
+            ["id"] = f.Key, ["name"] = f.Value.Name, ["mimeType"] = f.Value.Mime,
+            ["size"] = f.Value.Content.Length.ToString(),
+            ["md5Checksum"] = Convert.ToHexStringLower(MD5.HashData(f.Value.Content)),
+            ["modifiedTime"] = "2026-01-01T00:00:00.000Z",
         }).ToList();
         var body = new Dictionary<string, object> { ["files"] = page };
         if (start + PageSize < all.Count) body["nextPageToken"] = (start + PageSize).ToString();
@@ -163,8 +175,10 @@ public sealed class FakeGoogleDrive : IAsyncDisposable
     {
         var auth = context.Request.Headers.Authorization.ToString();
         if (auth.StartsWith("Bearer ", StringComparison.Ordinal) && _tokens.ContainsKey(auth[7..])) return null;
-        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
-        return GoogleError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token.", "authError");
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\", " +
+            "error=\"invalid_token\"";
+        return GoogleError(401, "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+            "authError");
     }
 
     private static IResult GoogleError(int code, string message, string reason) => Results.Json(new

@@ -46,9 +46,10 @@ public sealed class FtpTestServer : IAsyncDisposable
             certDir = Directory.CreateTempSubdirectory("faceping-ftps-cert-").FullName;
             var cert = Path.Combine(certDir, "cert.pem");
             var key = Path.Combine(certDir, "key.pem");
-            await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert);
-            thumbprint = Convert.ToHexString(X509Certificate2.CreateFromPem(File.ReadAllText(cert)).GetCertHash(HashAlgorithmName.SHA256));
+            await RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert);
+            thumbprint = Convert.ToHexString(X509Certificate2.CreateFromPem(File.ReadAllText(cert))
+                .GetCertHash(HashAlgorithmName.SHA256));
             psi = Script(port, user, password, root, legacy, "--tls", cert, key);
         }
         else if (legacy)
@@ -89,7 +90,8 @@ public sealed class FtpTestServer : IAsyncDisposable
         return new FtpTestServer(process, port, user, password, certDir, thumbprint);
     }
 
-    private static ProcessStartInfo Script(int port, string user, string password, string root, bool legacy, params string[] extra)
+    private static ProcessStartInfo Script(int port, string user, string password, string root, bool legacy,
+        params string[] extra)
     {
         var psi = new ProcessStartInfo(Python);
         foreach (var arg in new[]
@@ -105,7 +107,10 @@ public sealed class FtpTestServer : IAsyncDisposable
 
     private static async Task RunAsync(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false
+        };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -9,7 +9,9 @@ using SmtpServer.Storage;
 
 namespace FacePing.Tests.Ingestion.Fakes;
 
-/// <summary>A real SMTP server (SmtpServer package) in-process on a free 127.0.0.1 port; messages are parsed with MimeKit.</summary>
+/// <summary>
+/// A real SMTP server (SmtpServer package) in-process on a free 127.0.0.1 port; messages are parsed with MimeKit.
+/// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
