@@ -1,5 +1,6 @@
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
+using FacePing.Core.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -153,10 +154,11 @@ public sealed class IngestionWorker(
     }
 
     /// <summary>
-    /// Runs the job; when Redis fails under it (a failover or a restart takes seconds) the job is resumed here, after a
-    /// growing pause, instead of waiting <see cref="IngestionOptions.ClaimMinIdle"/> to be claimed. A run is safe to
-    /// repeat (finished files are skipped), and the entry is still this worker's, so nothing else takes the job
-    /// meanwhile.
+    /// Runs the job; when a transient Redis failure (<see cref="RedisFailures"/>: a failover or a restart, which take
+    /// seconds) interrupts it, the job is resumed here after a growing pause, instead of waiting
+    /// <see cref="IngestionOptions.ClaimMinIdle"/> to be claimed. Other Redis errors are handed back at once. A run is
+    /// safe to repeat (finished files are skipped), and the entry is still this worker's, so nothing else takes the
+    /// job meanwhile.
     /// </summary>
     private async Task ProcessResumingAsync(string tenant, string jobId, CancellationToken stoppingToken)
     {
@@ -170,7 +172,7 @@ public sealed class IngestionWorker(
                     .ProcessAsync(tenant, jobId, stoppingToken);
                 return;
             }
-            catch (Exception e) when (IsRedisFailure(e) && retry < _options.RedisRetries)
+            catch (Exception e) when (RedisFailures.Classify(e) is not null && retry < _options.RedisRetries)
             {
                 logger.LogWarning("Job {JobId} interrupted by a Redis error: {Error}; resuming it in {Delay}",
                     jobId, e.Message, delay);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
 using FacePing.Core.Jobs;
 using FacePing.Tests.Infrastructure;
 using FacePing.Tests.Ingestion.EndToEnd;
@@ -43,7 +41,7 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         {
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
-        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 3,
+        await JobPolling.WaitUntilAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 3,
             TimeSpan.FromSeconds(60));
         var old = await ha.PrimaryAsync();
         var watch = Stopwatch.StartNew();
@@ -51,7 +49,7 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         var promoted = await ha.WaitForNewPrimaryAsync(old, TimeSpan.FromSeconds(30));
         output.WriteLine($"new primary :{promoted.Port} after {watch.Elapsed.TotalSeconds:F1} s");
 
-        var done = await UntilJobAsync(client, jobId,
+        var done = await JobPolling.WaitUntilAsync(client, jobId,
             job => job.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(90));
         output.WriteLine($"job ended {watch.Elapsed.TotalSeconds:F1} s after the kill: {done}");
         await JobPolling.AssertStoredEveryPhotoAsync(client, done, key.TenantId, "people", names);
@@ -88,13 +86,14 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         {
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
-        await UntilJobAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 2,
+        await JobPolling.WaitUntilAsync(client, jobId, job => job.GetProperty("processed").GetInt32() >= 2,
             TimeSpan.FromSeconds(60));
         redis.Freeze(); // a hung node: connections stay open, nothing is answered
         try
         {
-            await UntilAsync(() => worker.Logs.Contains("resuming it in") &&
-                                   worker.Logs.Contains("Reading the job stream failed"), "timed-out writes and reads");
+            await RedisSentinelGroup.WaitUntilAsync(() => Task.FromResult(worker.Logs.Contains("resuming it in") &&
+                worker.Logs.Contains("Reading the job stream failed")), TimeSpan.FromSeconds(30),
+                "timed-out writes and reads");
         }
         finally
         {
@@ -106,38 +105,5 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         Assert.False(await redis.Db.HashExistsAsync(JobKeys.Job(key.TenantId, jobId), "interruptions"));
         output.WriteLine(string.Join('\n', worker.Logs.Lines.Where(l => l.Contains("Redis", StringComparison.Ordinal))
             .Take(4)));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"waited 30 s for {what}");
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>
-    /// Polls the job until <paramref name="condition"/> holds; a 503 while Redis fails over is waited out.
-    /// </summary>
-    private static async Task<JsonElement> UntilJobAsync(HttpClient client, string jobId,
-        Func<JsonElement, bool> condition, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync($"/jobs/{jobId}");
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, last);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var job = JsonDocument.Parse(last[4..]).RootElement;
-                if (condition(job)) return job;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the job did not get there within {limit}: {last}");
     }
 }

@@ -36,11 +36,12 @@ public sealed class ConcurrentJobsTests(IngestionFixture fx, ITestOutputHelper o
             () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
 
         var largeJob = await JobPolling.SubmitAsync(client, "/groups/large/process-ftp-folder", Ftp(largeFtp));
-        await UntilAsync(async () => (await Job(client, largeJob)).GetProperty("processed").GetInt32() >= 1);
+        await JobPolling.WaitUntilAsync(client, largeJob, job => job.GetProperty("processed").GetInt32() >= 1,
+            TimeSpan.FromSeconds(60));
         var smallJob = await JobPolling.SubmitAsync(client, "/groups/small/process-ftp-folder", Ftp(smallFtp));
 
         var smallDone = await JobPolling.WaitForEndAsync(client, smallJob, TimeSpan.FromSeconds(60));
-        var largeThen = await Job(client, largeJob);
+        var largeThen = await client.GetFromJsonAsync<JsonElement>($"/jobs/{largeJob}");
         output.WriteLine($"small import ended while the large one had {largeThen.GetProperty("processed")} of " +
                          $"{largeNames.Count} done ({largeThen.GetProperty("status")})");
         Assert.Equal("running", largeThen.GetProperty("status").GetString());
@@ -53,17 +54,4 @@ public sealed class ConcurrentJobsTests(IngestionFixture fx, ITestOutputHelper o
 
     private static object Ftp(FtpTestServer ftp) =>
         new { host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/" };
-
-    private static Task<JsonElement> Job(HttpClient client, string jobId) =>
-        client.GetFromJsonAsync<JsonElement>($"/jobs/{jobId}");
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the large import did not start within 60 s");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FacePing.Core.Jobs;
@@ -18,6 +19,30 @@ public static class JobPolling
             await Task.Delay(100);
         }
         throw new TimeoutException($"job {jobId} did not end: {job}");
+    }
+
+    /// <summary>
+    /// Polls <c>GET /jobs/{id}</c> until <paramref name="condition"/> holds; a 503 while Redis fails over is waited
+    /// out.
+    /// </summary>
+    public static async Task<JsonElement> WaitUntilAsync(HttpClient client, string jobId,
+        Func<JsonElement, bool> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync($"/jobs/{jobId}");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, last);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var job = JsonDocument.Parse(last[4..]).RootElement;
+                if (condition(job)) return job;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the job did not get there within {limit}: {last}");
     }
 
     public static async Task<string> SubmitAsync(HttpClient client, string path, object body)
