@@ -3,6 +3,7 @@ using FacePing.Api.Auth;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Jobs;
 using FacePing.Api.RateLimiting;
 using FacePing.Api.RequestGuards;
@@ -46,6 +47,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseFacePingRateLimiting();
 app.UseBodySizeLimits();
+app.UseIdempotencyKeys();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();

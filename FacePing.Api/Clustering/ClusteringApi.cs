@@ -3,6 +3,7 @@ using FacePing.Api.Auth;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Jobs;
 using FacePing.Core.Auth;
 using FacePing.Core.Clustering;
@@ -41,7 +42,7 @@ public static class ClusteringApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("/groups/{groupName}/cluster", ClusterGroup).WithName("ClusterGroup")
+        api.MapPost("/groups/{groupName}/cluster", ClusterGroup).WithName("ClusterGroup").WithIdempotency()
             .WithSummary("Group a group's vectors into people (a job; its clusters at GET /jobs/{jobId}/clusters)")
             .WithDescription(ClusterDescription)
             .WithJsonBodyLimit()

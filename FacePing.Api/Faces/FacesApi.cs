@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Vectors;
 using FacePing.Core.Auth;
 using FacePing.Core.Inference;
@@ -43,13 +44,14 @@ public static class FacesApi
             .WithSummary("The embedding of the largest face of an image (multipart 'image', or JSON base64)")
             .Accepts<GenerateVectorRequest>(JsonType, Multipart)
             .WithJsonBodyLimit(Body(1, limits.MaxUploadBytes)).Produces<GenerateVectorResponse>();
-        faces.MapPost("/groups/{groupName}/face", StoreFace).WithName("StoreFace")
+        faces.MapPost("/groups/{groupName}/face", StoreFace).WithName("StoreFace").WithIdempotency()
             .WithSummary("Store the largest face of an uploaded image; metadata as ?metadata[key]=value; " +
                 "optional ?minQuality=0..1")
             .Accepts<IFormFile>(Multipart).ProducesProblem(StatusCodes.Status404NotFound)
             .WithJsonBodyLimit(Body(1, limits.MaxUploadBytes))
             .Produces<StoredFaceResponse>(StatusCodes.Status201Created);
         faces.MapPost("/groups/{groupName}/face/base64", StoreFaceBase64).WithName("StoreFaceBase64")
+            .WithIdempotency()
             .WithSummary("Store the largest face of a base64 image (data URL allowed, " +
                 $"at most {limits.MaxBase64Bytes:N0} bytes decoded)")
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -12,8 +12,9 @@ namespace FacePing.Api.Infrastructure;
 /// <summary>
 /// The one place that turns exceptions into problem+json, with the wording of <see cref="Problems"/>: store outcomes
 /// (404/409/400), images without a face or refused by the Inference service (422 and its 400/413/415), unreadable
-/// requests (400/413), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
-/// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
+/// requests (400/413), a Redis that cannot serve for now (unreachable, failing over, loading:
+/// <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After), and a write applied but
+/// not confirmed durable (202 write-not-durable). Handlers let
 /// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
@@ -59,6 +60,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 break;
             case JsonException e:
                 problem = JsonProblem(e);
+                break;
+            case DurabilityException { Applied: true } e:
+                // Applied: never answered as if it had not happened (and so never 503, which invites a repeat).
+                logger.LogWarning("Redis write applied but not confirmed durable: {Error}", e.Message);
+                problem = Problems.WriteNotDurableDetails(e);
                 break;
             case RedisException or RedisTimeoutException when RedisFailures.Classify(exception) is { } failure:
                 // Unreachable or slow, a failover (READONLY, MASTERDOWN), a restart (LOADING), a full or failing

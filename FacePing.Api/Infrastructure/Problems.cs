@@ -90,6 +90,46 @@ public static class Problems
         return details;
     }
 
+    /// <summary>Type of <see cref="WriteNotDurableDetails"/>.</summary>
+    public const string WriteNotDurableType = "urn:faceping:problem:write-not-durable";
+
+    /// <summary>Type of the <c>Idempotency-Key</c> problems (422 reused with another request, 409 in flight).</summary>
+    public const string IdempotencyKeyType = "urn:faceping:problem:idempotency-key";
+
+    /// <summary>
+    /// 202: the write was applied (it is visible and stays unless the machine or the primary is lost before the
+    /// promise is kept) but the durability mode's confirmation did not come in time. Not an invitation to repeat the
+    /// write: <c>applied</c> is true, <c>durability</c> names the promise not confirmed (local: the primary's disk,
+    /// replica: a replica), and <c>result</c> (when the endpoint has one) the answer the request would have had.
+    /// </summary>
+    public static ProblemDetails WriteNotDurableDetails(DurabilityException e)
+    {
+        var details = new ProblemDetails
+        {
+            Status = StatusCodes.Status202Accepted,
+            Type = WriteNotDurableType,
+            Title = "Applied, not yet durable",
+            Detail = e.Message,
+        };
+        details.Extensions["applied"] = true;
+        details.Extensions["durability"] = e.Pending;
+        return details;
+    }
+
+    public static ProblemHttpResult IdempotencyKeyReused(string key) => IdempotencyKey(
+        StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+        $"Idempotency-Key '{key}' was used with another request (method, path, query or body) within 24 h; " +
+        "use a new key for a new request.");
+
+    public static ProblemHttpResult IdempotencyKeyInFlight(string key) => IdempotencyKey(
+        StatusCodes.Status409Conflict, "Idempotency-Key in use",
+        $"The first request with Idempotency-Key '{key}' has not finished yet; retry after Retry-After " +
+        "to get its answer.");
+
+    private static ProblemHttpResult IdempotencyKey(int status, string title, string detail) =>
+        TypedResults.Problem(new ProblemDetails
+        { Status = status, Type = IdempotencyKeyType, Title = title, Detail = detail });
+
     public static ProblemDetails InferenceUnavailableDetails() =>
         Details(503, "Service unavailable", "The face inference service is unreachable; retry shortly.");
 

@@ -5,6 +5,7 @@ using FacePing.Api.Clustering;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Core.Auth;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
@@ -46,10 +47,12 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/groups/{groupName}/process-drive-folder", ProcessDriveFolder).WithName("ProcessDriveFolder")
+            .WithIdempotency()
             .WithSummary("Import the largest face of every image in a Google Drive folder (asynchronous)")
             .WithJsonBodyLimit()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/groups/{groupName}/process-ftp-folder", ProcessFtpFolder).WithName("ProcessFtpFolder")
+            .WithIdempotency()
             .WithSummary("Import the largest face of every image in an FTP/FTPS folder (asynchronous)")
             .WithJsonBodyLimit()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
