@@ -17,7 +17,8 @@ public sealed class FacePingClientOptions
     public Uri? Endpoint { get; set; }
 
     /// <summary>
-    /// The key sent as <c>Authorization: Bearer</c>: a tenant key, or the admin key for <see cref="FacePingClient.Admin"/>.
+    /// The key sent as <c>Authorization: Bearer</c>: a tenant key, or the admin key for
+    /// <see cref="FacePingClient.Admin"/>.
     /// May be left empty and given per caller with <see cref="FacePingClient.WithApiKey"/>.
     /// </summary>
     public string? ApiKey { get; set; }
@@ -28,7 +29,7 @@ public sealed class FacePingClientOptions
     /// </summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>A longer <c>Retry-After</c> than this is not waited out: the call fails with the problem at once.</summary>
+    /// <summary>A longer <c>Retry-After</c> is not waited out: the call fails with the problem at once.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest a call may take, its retries and their waits included.</summary>

@@ -15,7 +15,7 @@ public sealed class FacePingException : Exception
     private static readonly IReadOnlyDictionary<string, JsonElement> NoExtensions =
         new Dictionary<string, JsonElement>();
 
-    /// <summary>A problem; usually made by the client from an answer, public for tests of code that handles it.</summary>
+    /// <summary>A problem; made by the client from an answer, public for tests of code that handles it.</summary>
     public FacePingException(int status, string title, string? detail = null, string? type = null,
         IReadOnlyDictionary<string, string[]>? errors = null, TimeSpan? retryAfter = null,
         IReadOnlyDictionary<string, JsonElement>? extensions = null, string? instance = null)
@@ -37,7 +37,7 @@ public sealed class FacePingException : Exception
     /// <summary>The status as an enum, for <c>switch</c>es.</summary>
     public HttpStatusCode StatusCode => (HttpStatusCode)Status;
 
-    /// <summary>The problem's type URI (<c>about:blank</c> or an RFC section when the API gives no type of its own).</summary>
+    /// <summary>The problem's type URI (<c>about:blank</c> or an RFC section if the API has none of its own).</summary>
     public string? Type { get; }
 
     /// <summary>A short summary, the same for every occurrence (e.g. "Not found", "Invalid request").</summary>
@@ -49,7 +49,7 @@ public sealed class FacePingException : Exception
     /// <summary>The problem's instance URI, when the API gives one.</summary>
     public string? Instance { get; }
 
-    /// <summary>Messages per request field (camelCase, as in the API's JSON; e.g. <c>vectorString</c>, <c>topK</c>).</summary>
+    /// <summary>Messages per request field, named as in the API's JSON (<c>vectorString</c>, <c>topK</c>…).</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 
     /// <summary>How long the API asked to wait before trying again (429, 503), when it said so.</summary>

@@ -10,7 +10,8 @@ public sealed class AdminClient
     internal AdminClient(ApiConnection api) => _api = api;
 
     /// <summary>
-    /// Creates a key: for a new tenant, or another key of <paramref name="tenantId"/> (to rotate keys without downtime).
+    /// Creates a key: for a new tenant, or another key of <paramref name="tenantId"/> (rotating keys without
+    /// downtime).
     /// </summary>
     public Task<CreatedApiKey> CreateKeyAsync(string name, string? tenantId = null,
         CancellationToken cancellationToken = default) =>
@@ -28,7 +29,7 @@ public sealed class AdminClient
         _api.SendAsync(HttpMethod.Delete, $"admin/keys/{Paths.Segment(keyId)}", null, Call.Reading,
             cancellationToken);
 
-    /// <summary>Gives the key's tenant a new callback signing secret; callbacks are signed with it from now on.</summary>
+    /// <summary>Gives the key's tenant a new callback signing secret; callbacks are signed with it from now.</summary>
     public Task<WebhookSecretRotation> RotateWebhookSecretAsync(string keyId,
         CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Post, $"admin/keys/{Paths.Segment(keyId)}/webhook-secret", null, Call.Creating,

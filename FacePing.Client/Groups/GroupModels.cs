@@ -4,5 +4,5 @@ namespace FacePing.Client;
 public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions,
     string? Model);
 
-/// <summary>What <c>DELETE /groups/{g}/vectors</c> did: how many were deleted, and the ids that were not there.</summary>
+/// <summary>What <c>DELETE /groups/{g}/vectors</c> did: how many it deleted, and the ids that were not there.</summary>
 public sealed record DeletedVectors(int Deleted, IReadOnlyList<string> NotFound);

@@ -55,7 +55,7 @@ public sealed record FtpImport
     /// <summary>An address that gets an e-mail when the job ends.</summary>
     public string? NotificationEmailAddress { get; init; }
 
-    /// <summary>A URL that gets the signed job summary when the job ends (verify with <c>FacePingWebhook</c>).</summary>
+    /// <summary>A URL that gets the signed job summary at the end (verify it with <c>FacePingWebhook</c>).</summary>
     public string? CallbackUrl { get; init; }
 
     /// <summary>Faces below this quality (0–1) are listed as failed instead of stored.</summary>

@@ -12,7 +12,7 @@ public sealed class JobsClient
     /// <summary>The default pause between two looks at a job in <see cref="WaitAsync"/>.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Starts importing an FTP/FTPS folder into a group; the API checks what it can and answers at once.</summary>
+    /// <summary>Starts importing an FTP/FTPS folder into a group; the API checks it and answers at once.</summary>
     public Task<JobAccepted> StartFtpImportAsync(string groupName, FtpImport import,
         CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Post, $"groups/{Paths.Segment(groupName)}/process-ftp-folder",

@@ -29,7 +29,9 @@ public sealed class FacePingWebhook
     public FacePingWebhook(string secret, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
+        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
+            ? secret[SecretPrefix.Length..]
+            : secret;
         try
         {
             _key = Convert.FromBase64String(encoded);

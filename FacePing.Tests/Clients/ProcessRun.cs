@@ -3,7 +3,7 @@ using System.Text;
 
 namespace FacePing.Tests.Clients;
 
-/// <summary>Runs a command to its end (or kills it at the limit) and keeps its output, for the tests' messages.</summary>
+/// <summary>Runs a command to its end (or kills it at the limit), keeping its output for the tests' messages.</summary>
 public static class ProcessRun
 {
     public sealed record Result(int ExitCode, string Output)

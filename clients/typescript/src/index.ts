@@ -2,6 +2,7 @@
 // (src/schema.d.ts, by scripts/generate.sh), and what a generated client does not do by itself: problems as one error
 // class, retries that follow the Api's Retry-After (429, 503) with an Idempotency-Key per creating call, multipart
 // images, and waiting for a job.
+import { createHmac, timingSafeEqual } from "node:crypto";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
@@ -167,4 +168,52 @@ function sleep(seconds: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
     }, { once: true });
   });
+}
+
+/** The body of a job's callback (what `POST callbackUrl` carries when a job ends). */
+export interface JobCallback {
+  totalFiles: number;
+  successCount: number;
+  failed: Schemas["JobFailure"][];
+  jobId: string;
+  groupName: string;
+  status: string;
+  error?: string | null;
+}
+
+/**
+ * Verifies a job callback the Standard Webhooks way and returns its body: `webhook-signature` must hold `v1,` + base64
+ * HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}` keyed with the tenant's secret (`whsec_` + base64),
+ * compared in constant time, and `webhook-timestamp` must be within `toleranceSeconds` (300) of now. Throws otherwise.
+ * Pass the raw body bytes as received, before any JSON parsing.
+ */
+export function verifyWebhook(
+  secret: string,
+  headers: Record<string, string | string[] | undefined> | Headers,
+  body: Uint8Array | string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): JobCallback {
+  const header = (name: string) => {
+    const value = headers instanceof Headers ? headers.get(name) : headers[name] ?? headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(" ") : value ?? undefined;
+  };
+  const id = header("webhook-id");
+  const timestamp = header("webhook-timestamp");
+  const signatures = header("webhook-signature");
+  if (!id || !timestamp || !signatures) throw new Error("webhook-id, webhook-timestamp and webhook-signature are required");
+  if (!/^\d+$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > toleranceSeconds) {
+    throw new Error(`webhook-timestamp is more than ${toleranceSeconds} s from now: refused as a possible replay`);
+  }
+  const key = Buffer.from(secret.startsWith("whsec_") ? secret.slice(6) : secret, "base64");
+  const raw = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
+  const expected = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(raw).digest();
+  for (const candidate of signatures.split(" ")) {
+    if (!candidate.startsWith("v1,")) continue;
+    const given = Buffer.from(candidate.slice(3), "base64");
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      return JSON.parse(raw.toString("utf8")) as JobCallback;
+    }
+  }
+  throw new Error("no signature matches the body with this secret");
 }

@@ -3,9 +3,13 @@
 // FACEPING_* variables) or by hand against a running Api with the same variables.
 import assert from "node:assert/strict";
 import { openAsBlob } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
-import { call, createFacePingClient, FacePingProblem, multipart, waitForJob } from "../src/index.js";
+import {
+  call, createFacePingClient, FacePingProblem, multipart, verifyWebhook, waitForJob,
+} from "../src/index.js";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -17,10 +21,31 @@ const photos = env("FACEPING_PHOTOS");
 const photo = (name: string) => openAsBlob(join(photos, name));
 const admin = createFacePingClient({ baseUrl, apiKey: env("FACEPING_ADMIN_KEY") });
 
-async function newTenant(url = baseUrl, fetch?: typeof globalThis.fetch) {
+async function newTenantKey() {
   const key = await call(admin.POST("/admin/keys", { body: { name: "node test" } }));
   assert.match(key.webhookSecret ?? "", /^whsec_/);
-  return createFacePingClient({ baseUrl: url, apiKey: key.key, fetch });
+  return key;
+}
+
+async function newTenant(url = baseUrl, fetch?: typeof globalThis.fetch) {
+  return createFacePingClient({ baseUrl: url, apiKey: (await newTenantKey()).key, fetch });
+}
+
+/** A webhook receiver on 127.0.0.1: the first callback's headers and raw body. */
+async function receiver() {
+  let delivered: (d: { headers: IncomingHttpHeaders; body: Buffer }) => void = () => {};
+  const delivery = new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve) => (delivered = resolve));
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (c: Buffer) => chunks.push(c));
+    request.on("end", () => {
+      delivered({ headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/faceping`;
+  return { url, delivery, close: () => server.close() };
 }
 
 test("compare: two photos of one person match, of two people do not", async () => {
@@ -64,8 +89,10 @@ test("store and search: a face stored with metadata is found by another photo", 
   assert.equal(vector.metadata.name, "Statham");
 });
 
-test("a job: an FTP folder import is waited for, then a selfie finds its photo", async () => {
-  const client = await newTenant();
+test("a job: an FTP folder import is waited for, a selfie finds its photo, the callback verifies", async () => {
+  const key = await newTenantKey();
+  const client = createFacePingClient({ baseUrl, apiKey: key.key });
+  const hooks = await receiver();
   const groupName = "event";
   await call(client.POST("/groups/{groupName}", { params: { path: { groupName } } }));
   const accepted = await call(client.POST("/groups/{groupName}/process-ftp-folder", {
@@ -76,6 +103,7 @@ test("a job: an FTP folder import is waited for, then a selfie finds its photo",
       username: env("FACEPING_FTP_USER"),
       password: env("FACEPING_FTP_PASSWORD"),
       folderPath: "/",
+      callbackUrl: hooks.url,
     },
   }));
   assert.equal(accepted.status, "queued");
@@ -91,6 +119,17 @@ test("a job: an FTP folder import is waited for, then a selfie finds its photo",
     bodySerializer: multipart,
   }));
   assert.equal(hit.metadata.fileName, selfie.split("/").at(-1));
+
+  const { headers, body } = await hooks.delivery;
+  hooks.close();
+  const callback = verifyWebhook(key.webhookSecret!, headers, body);
+  assert.equal(callback.jobId, accepted.jobId);
+  assert.equal(callback.status, "completed");
+  assert.equal(callback.successCount, job.successCount);
+  const changed = Buffer.from(body);
+  changed[changed.length - 2] ^= 1;
+  assert.throws(() => verifyWebhook(key.webhookSecret!, headers, changed), /no signature matches/);
+  assert.throws(() => verifyWebhook(key.webhookSecret!, headers, body, 300, Date.now() + 600_000), /replay/);
 });
 
 test("problems: a 404 and a 400 become FacePingProblem with title, detail and field errors", async () => {
@@ -113,10 +152,13 @@ test("a 429 is sent again after its Retry-After, with the same Idempotency-Key",
     attempts.push({ status: response.status, key: request.headers.get("Idempotency-Key"), method: request.method });
     return response;
   };
-  const client = await newTenant(env("FACEPING_LIMITED_URL"), recording);
+  const key = (await newTenantKey()).key;
+  const limitedUrl = env("FACEPING_LIMITED_URL");
+  const client = createFacePingClient({ baseUrl: limitedUrl, apiKey: key, fetch: recording });
+  const spender = createFacePingClient({ baseUrl: limitedUrl, apiKey: key, maxRetries: 0 });
   for (let round = 1; round <= 5; round++) {
     // Empty the tenant's bucket (burst 2, one token a second), then create a group at once.
-    while ((await client.GET("/groups")).response.status !== 429);
+    for (let i = 0; i < 20 && (await spender.GET("/groups")).response.status !== 429; i++);
     attempts.length = 0;
     const group = await call(client.POST("/groups/{groupName}", { params: { path: { groupName: `g${round}` } } }));
     assert.equal(group.name, `g${round}`);
