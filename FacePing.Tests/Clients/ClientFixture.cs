@@ -42,7 +42,7 @@ public sealed class ClientFixture : IAsyncLifetime
         await Redis.InitializeAsync();
         var inferencePort = RedisServer.FreePort();
         Inference.UseKestrel(inferencePort);
-        Inference.StartServer();
+        await Inference.StartAsync();
         var inferenceUrl = $"http://127.0.0.1:{inferencePort}";
 
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
@@ -51,7 +51,7 @@ public sealed class ClientFixture : IAsyncLifetime
             ["FacePing:Callbacks:AllowedHosts:0"] = "127.0.0.1",
         });
         Api.UseKestrel(ApiUrl.Port);
-        Api.StartServer();
+        await Api.StartAsync();
         LimitedApi = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
         {
             ["services:inference:http:0"] = inferenceUrl,
@@ -59,11 +59,11 @@ public sealed class ClientFixture : IAsyncLifetime
             ["FacePing:RateLimit:Burst"] = LimitedBurst.ToString(),
         });
         LimitedApi.UseKestrel(LimitedApiUrl.Port);
-        LimitedApi.StartServer();
+        await LimitedApi.StartAsync();
 
         Ftp = await FtpTestServer.StartAsync(Folder.Path);
         Worker = new ConsoleFixture.WorkerHost(Redis.ConnectionString, inferenceUrl);
-        Worker.StartServer();
+        await Worker.StartAsync();
 
         // The models load and the pipeline compiles here, not inside the first test's timing.
         using var warm = await TenantClientAsync();

@@ -77,7 +77,7 @@ public sealed class ClientRegistrationTests(ClientFixture fx)
             ["services:inference:http:0"] = $"http://127.0.0.1:{RedisServer.FreePort()}",
         });
         api.UseKestrel(apiUrl.Port);
-        api.StartServer();
+        await api.StartAsync();
         var key = (await api.CreateTenantAsync("defaults")).Key;
 
         var builder = Builder(new()
