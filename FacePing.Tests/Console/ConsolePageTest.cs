@@ -82,7 +82,7 @@ public abstract class ConsolePageTest(ConsoleFixture fixture) : IAsyncLifetime
     private Task WaitForFileInputAsync(int slot) => Page.WaitForFunctionAsync(
         "id => document.getElementById(id)?._blazorInputFileNextFileId !== undefined", $"photo-{slot}");
 
-    /// <summary>Creates a group through the Api as a user's program would, as the setting for what a page shows.</summary>
+    /// <summary>Creates a group through the Api as a user's program would: the setting for what a page shows.</summary>
     protected static async Task CreateGroupAsync(FacePingClient api, string group) =>
         Assert.Equal(group, (await api.Groups.CreateAsync(group)).Name);
 
