@@ -1,7 +1,7 @@
 namespace FacePing.Console.Services;
 
-// The Api's JSON as the console reads it (/work/shared/API.md is the contract). Fields the console does not show are
-// left out, so additions to the Api never break it.
+// The Api's JSON as the console reads it (the Api's OpenAPI document, /openapi/v1.json, describes it). Fields the
+// console does not show are left out, so additions to the Api never break it.
 
 public sealed record KeyInfo(string Id, string Name, string TenantId, DateTimeOffset CreatedAt, bool Revoked);
 

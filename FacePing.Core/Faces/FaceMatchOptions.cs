@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using FacePing.Core.Inference;
 
-namespace FacePing.Api.Faces;
+namespace FacePing.Core.Faces;
 
 /// <summary>Section <c>FacePing:Faces</c>: the threshold behind <c>isMatch</c> and the quality bars.</summary>
 public sealed class FaceMatchOptions : IValidatableObject
@@ -32,14 +31,8 @@ public sealed class FaceMatchOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double MinIdentifyQuality { get; set; } = 0.1;
 
-    /// <summary>
-    /// The quality bar of one enrolment: the request's <c>minQuality</c> (0–1), else <see cref="MinEnrolQuality"/>.
-    /// </summary>
-    public double EnrolBar(double? requested, IDictionary<string, string[]> errors)
-    {
-        if (requested is < 0 or > 1 or double.NaN) errors["minQuality"] = ["minQuality must be between 0 and 1."];
-        return requested ?? MinEnrolQuality;
-    }
+    /// <summary>The quality bar of one enrolment: the request's own, else <see cref="MinEnrolQuality"/>.</summary>
+    public double EnrolmentBar(double? requested) => requested ?? MinEnrolQuality;
 
     /// <summary>Two faces are the same person when their cosine similarity is at least this.</summary>
     public double Threshold => MatchThreshold ?? FaceModelCalibration.ThresholdAt(FalseAcceptRate);

@@ -1,4 +1,4 @@
-namespace FacePing.Core.Inference;
+namespace FacePing.Contracts.Inference;
 
 /// <summary>How fit a detected face is for recognition, and why not when it is not.</summary>
 /// <param name="Score">

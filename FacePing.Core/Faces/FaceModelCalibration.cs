@@ -1,4 +1,4 @@
-namespace FacePing.Core.Inference;
+namespace FacePing.Core.Faces;
 
 /// <summary>
 /// What a similarity means for the shipped face model: the thresholds at which it falsely accepts a given share of

@@ -1,6 +1,6 @@
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 
-namespace FacePing.Api.Faces;
+namespace FacePing.Core.Faces;
 
 /// <summary>The face is below the enrolment quality bar (answered 422 with its quality and the reasons).</summary>
 public sealed class LowQualityException(string field, FaceQuality quality, double minimum)
