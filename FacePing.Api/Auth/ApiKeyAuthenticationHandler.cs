@@ -83,8 +83,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceAsync()).Failure;
         if (failure is AddressBlockedException blocked)
         {
-            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter,
-                "Too many failed authentications from this address");
+            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter, blocked.Message.TrimEnd('.'));
             return;
         }
         Response.Headers.WWWAuthenticate = "Bearer";

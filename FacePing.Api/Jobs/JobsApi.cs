@@ -61,8 +61,10 @@ public static class JobsApi
 
         var definition = services.NewJob(groupName, JobSource.Drive) with
         {
-            CallbackUrl = request.CallbackUrl, NotificationEmail = request.NotificationEmailAddress,
-            DriveFolderId = request.FolderId, MinQuality = minQuality,
+            CallbackUrl = request.CallbackUrl,
+            NotificationEmail = request.NotificationEmailAddress,
+            DriveFolderId = request.FolderId,
+            MinQuality = minQuality,
         };
         return await services.EnqueueAsync(definition, new JobSecret(ServiceAccountKey: key));
     }
@@ -82,9 +84,13 @@ public static class JobsApi
 
         var definition = services.NewJob(groupName, JobSource.Ftp) with
         {
-            CallbackUrl = request.CallbackUrl, NotificationEmail = request.NotificationEmailAddress,
-            FtpHost = endpoint!.Host, FtpPort = endpoint.Port, FtpUsername = endpoint.Username,
-            FtpFolderPath = folderPath, MinQuality = minQuality,
+            CallbackUrl = request.CallbackUrl,
+            NotificationEmail = request.NotificationEmailAddress,
+            FtpHost = endpoint!.Host,
+            FtpPort = endpoint.Port,
+            FtpUsername = endpoint.Username,
+            FtpFolderPath = folderPath,
+            MinQuality = minQuality,
         };
         return await services.EnqueueAsync(definition, new JobSecret(FtpPassword: endpoint.Password));
     }

@@ -37,8 +37,11 @@ public sealed partial class FaceStore
         var fields = await Db.HashGetAsync(new StoreKeys(tenant).Group(group), SearchHeadFields)
             .WaitAsync(cancellationToken);
         if (fields[0].IsNull) return null;
-        return new GroupHead(tenant, group, fields[1].IsNull ? null : (int)fields[1],
-            fields[^1].IsNull ? null : fields[^1].ToString()) { Fields = fields };
+        var model = fields[^1].IsNull ? null : fields[^1].ToString();
+        return new GroupHead(tenant, group, fields[1].IsNull ? null : (int)fields[1], model)
+        {
+            Fields = fields,
+        };
     }
 
     private static readonly RedisValue[] SearchHeadFields = [.. Scan.ScanIndex.HeadFields, "model"];

@@ -9,7 +9,7 @@ using FacePing.Tests.Ingestion.Fakes;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FacePing.Tests.Cluster;
+namespace FacePing.Tests.OnRedisCluster;
 
 /// <summary>
 /// FacePing scaled out on a Redis 8 Cluster of three masters: two Api hosts (A and B, separate processes as far as

@@ -3,7 +3,7 @@ using System.Text.Json;
 using FacePing.Core.Storage;
 using static FacePing.Tests.Api.ApiTestData;
 
-namespace FacePing.Tests.Cluster;
+namespace FacePing.Tests.OnRedisCluster;
 
 /// <summary>
 /// Tenants spread over the masters, each tenant's data whole on its own master, served by either Api.

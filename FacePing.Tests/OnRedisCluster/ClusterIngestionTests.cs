@@ -8,7 +8,7 @@ using FacePing.Tests.Ingestion.Fakes;
 using static FacePing.Tests.Api.ApiTestData;
 using static FacePing.Tests.Faces.FaceRequests;
 
-namespace FacePing.Tests.Cluster;
+namespace FacePing.Tests.OnRedisCluster;
 
 /// <summary>A folder import submitted on one Api host, run by the worker, followed and searched on the other.</summary>
 [Collection(ClusterCollection.Name)]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using FacePing.Core.Storage;
 using static FacePing.Tests.Api.ApiTestData;
 
-namespace FacePing.Tests.Cluster;
+namespace FacePing.Tests.OnRedisCluster;
 
 /// <summary>
 /// Two Api hosts on one cluster: what one writes or deletes, the other's next search sees, also when the searching

@@ -6,7 +6,7 @@ using FacePing.Tests.Faces;
 using static FacePing.Tests.Api.ApiTestData;
 using static FacePing.Tests.Faces.FaceRequests;
 
-namespace FacePing.Tests.Cluster;
+namespace FacePing.Tests.OnRedisCluster;
 
 /// <summary>
 /// Faces stored through one Api host are recognised through the other, on real photos and the real models.
