@@ -45,7 +45,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         var inferencePort = RedisServer.FreePort();
         Inference.UseKestrel(inferencePort);
-        Inference.StartServer();
+        await Inference.StartAsync();
         var inferenceUrl = $"http://127.0.0.1:{inferencePort}";
 
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
@@ -55,15 +55,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["FacePing:RateLimit:Burst"] = RateLimitBurst.ToString(),
         });
         Api.UseKestrel(ApiUrl.Port);
-        Api.StartServer();
+        await Api.StartAsync();
 
         Ftp = await FtpTestServer.StartAsync(Folder.Path);
         Worker = new WorkerHost(Redis.ConnectionString, inferenceUrl);
-        Worker.StartServer();
+        await Worker.StartAsync();
 
         ConsoleApp = new ConsoleFactory(ApiUrl.ToString().TrimEnd('/'));
         ConsoleApp.UseKestrel(ConsoleUrl.Port);
-        ConsoleApp.StartServer();
+        await ConsoleApp.StartAsync();
 
         await WarmUpAsync();
 
