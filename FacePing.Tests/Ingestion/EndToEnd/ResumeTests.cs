@@ -147,7 +147,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings["FacePing:Ingestion:ClaimMinIdle"] = "00:00:00.300";
         settings["FacePing:Ingestion:MaxCrashes"] = "3";
-        await using var worker = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
+        await using var worker =
+            await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
 
         // The worker's claim is the 5th delivery: 5 − the first − 0 hand-backs = 4 crashes > 3. Given up, readably,
         // nothing imported.
