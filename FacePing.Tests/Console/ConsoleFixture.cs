@@ -114,6 +114,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>The Api over its real port through FacePing.Client, with <paramref name="key"/>.</summary>
+    public FacePing.Client.FacePingClient ClientFor(string key) => FacePing.Client.FacePingClient.Create(
+        new FacePing.Client.FacePingClientOptions { Endpoint = ApiUrl, ApiKey = key, MaxRetries = 0 });
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
