@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using FacePing.Contracts.Problems;
 using FacePing.Client;
+using FacePing.Contracts.Problems;
 using FacePing.Tests.Infrastructure;
 
 namespace FacePing.Tests.Clients;
