@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FacePing.Api.Auth;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Idempotency;
 using FacePing.Core.Storage;
@@ -40,8 +41,9 @@ public sealed class IdempotencyFilter(IdempotencyStore store, ILogger<Idempotenc
 
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > MaxKeyLength || key.Any(c => c is < ' ' or > '~'))
-            return Problems.Validation(Header,
-                $"{Header} must be one value of 1–{MaxKeyLength} printable ASCII characters (a UUID, for example).");
+            return ProblemCatalogue.Validation(Header,
+                $"{Header} must be one value of 1–{MaxKeyLength} printable ASCII characters (a UUID, for example).")
+                .ToResult();
 
         var scope = http.User.IsInRole(FacePingClaims.AdminRole) ? IdempotencyStore.AdminScope : http.User.Tenant();
         var fingerprint = await RequestFingerprint.ComputeAsync(http.Request, http.RequestAborted);
@@ -49,10 +51,10 @@ public sealed class IdempotencyFilter(IdempotencyStore store, ILogger<Idempotenc
         switch (reservation.Outcome)
         {
             case IdempotencyOutcome.Mismatch:
-                return Problems.IdempotencyKeyReused(key);
+                return ProblemCatalogue.IdempotencyKeyUsedElsewhere(key).ToResult();
             case IdempotencyOutcome.InFlight:
                 http.Response.Headers.RetryAfter = "1";
-                return Problems.IdempotencyKeyInFlight(key);
+                return ProblemCatalogue.IdempotencyKeyRunning(key).ToResult();
             case IdempotencyOutcome.Replay:
                 http.Response.Headers[ReplayedHeader] = "true";
                 await SendAsync(http, reservation.Answer!);
@@ -146,7 +148,7 @@ public sealed class WriteNotDurableResult(DurabilityException failure, JsonEleme
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        var details = Problems.WriteNotDurableDetails(failure);
+        var details = ProblemCatalogue.AppliedNotDurable(failure.Message, failure.Pending);
         if (result is { } value) details.Extensions["result"] = value;
         httpContext.Response.StatusCode = details.Status!.Value;
         return httpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
