@@ -32,6 +32,19 @@ public static class Sampler
         Taps(src, map, width, height, planes, mean, scale, grey: false);
     }
 
+    /// <summary>
+    /// Writes three planes in B, G, R order (detectors trained on OpenCV images) for an axis-aligned map, as
+    /// (p − mean)·scale; outside the image reads as black, so a map wider than the image pads on the right and below.
+    /// </summary>
+    public static void SampleBgr(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes,
+        float mean, float scale)
+    {
+        if (planes.Length < 3 * width * height)
+            throw new ArgumentException("Output span is too small.", nameof(planes));
+        if (!Separable(src, map, width, height, planes, mean, scale, grey: false, bgr: true))
+            throw new ArgumentException("Only axis-aligned maps onto an image of at least 3×3 pixels.", nameof(map));
+    }
+
     /// <summary>Writes one grey plane as (luma − mean)·scale (ITU-R BT.601 weights).</summary>
     public static void SampleGrey(RgbaImage src, in AffineMap map, int width, int height, Span<float> plane, float mean,
         float scale)
@@ -84,7 +97,7 @@ public static class Sampler
     }
 
     private static unsafe bool Separable(RgbaImage src, in AffineMap map, int width, int height, Span<float> output,
-        float mean, float scale, bool grey)
+        float mean, float scale, bool grey, bool bgr = false)
     {
         if (map.B != 0 || map.D != 0) return false;
         if (map.A <= 0 || map.E <= 0) return false;
@@ -144,6 +157,7 @@ public static class Sampler
             // Vertical pass into planes, normalised.
             var plane = width * height;
             var bias = -mean * scale;
+            var (red, blue) = bgr ? (2 * plane, 0) : (0, 2 * plane);
             fixed (float* tmp = rows)
             fixed (float* wy = weightY)
             fixed (float* outp = output)
@@ -176,9 +190,9 @@ public static class Sampler
                                 sg += q[1] * wj;
                                 sb += q[2] * wj;
                             }
-                            o[x] = sr * scale + bias;
+                            o[red + x] = sr * scale + bias;
                             o[plane + x] = sg * scale + bias;
-                            o[2 * plane + x] = sb * scale + bias;
+                            o[blue + x] = sb * scale + bias;
                         }
                     }
                 }

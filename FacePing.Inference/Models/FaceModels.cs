@@ -20,7 +20,7 @@ public sealed class FaceModels : IDisposable
         var threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
         // Measured per model (batch 1, 1 thread, ONNX Runtime 1.31): the full optimisation level's NCHWc layout makes
         // the detector 3x, the landmark model 2.7x, MobileFaceNet 1.6x (16.4 → 10.4 ms) and dlib's ResNet 2x faster.
-        Detector = Load(directory, ModelOptions.DetectorFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
+        Detector = Load(directory, options.DetectorFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
         Landmarks = Load(directory, ModelOptions.LandmarkFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
         // Embedding runs go side by side (the ensemble's members, and several faces), one core each: a second intra-op
         // thread gains nothing for MobileFaceNet (10.4 ms either way) and only oversubscribes the cores.

@@ -7,13 +7,25 @@ public sealed class ModelOptions
 {
     public const string Section = "FacePing:Models";
 
-    public const string DetectorFile = "fr_detect.onnx";
+    public const string UltraFaceFile = "fr_detect.onnx";
+    public const string YuNetFile = "yunet_s_dynamic.onnx";
     public const string LandmarkFile = "fr_landmark.onnx";
     public const string FeatureFile = "fr_feature.onnx";
 
+    /// <summary>Which face detector runs.</summary>
+    public FaceDetectorKind Detector { get; set; } = FaceDetectorKind.YuNet;
+
+    public string DetectorFile => Detector == FaceDetectorKind.YuNet ? YuNetFile : UltraFaceFile;
+
     /// <summary>Every file the pipeline loads: detector, landmarks and the recognition ensemble's networks.</summary>
-    public static IEnumerable<string> RequiredFiles =>
+    public IEnumerable<string> RequiredFiles =>
         [DetectorFile, LandmarkFile, .. Embedding.RecognitionModels.Ensemble.Select(m => m.File)];
+
+    /// <summary>
+    /// YuNet: the longest side, in decoded pixels, a photo is searched at; larger photos are shrunk to it.
+    /// </summary>
+    [Range(320, 8192)]
+    public int DetectionSide { get; set; } = 1280;
 
     /// <summary>
     /// Folder holding the model files; empty means the repository's .cache/models when running from a clone, else the
@@ -58,4 +70,10 @@ public sealed class ModelOptions
         var published = Path.Combine(AppContext.BaseDirectory, "models");
         return System.IO.Directory.Exists(published) ? published : null;
     }
+}
+
+public enum FaceDetectorKind
+{
+    YuNet,
+    UltraFace,
 }

@@ -18,7 +18,7 @@ internal sealed class ModelOptionsSetup : IPostConfigureOptions<ModelOptions>, I
                 $"{ModelOptions.Section}:Directory is not set and no FacePing.sln was found above " +
                 $"{AppContext.BaseDirectory} to default to .cache/models.");
         }
-        var missing = ModelOptions.RequiredFiles
+        var missing = options.RequiredFiles
             .Where(f => !File.Exists(Path.Combine(options.Directory, f)))
             .ToArray();
         return missing.Length == 0

@@ -28,7 +28,8 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<FaceModels>();
         services.AddSingleton<ImageDecoder>();
-        services.AddSingleton<FaceDetector>();
+        services.AddSingleton(sp => FacePipeline.CreateDetector(sp.GetRequiredService<FaceModels>(),
+            sp.GetRequiredService<IOptions<ModelOptions>>()));
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();
         services.AddSingleton<FacePipeline>();

@@ -9,7 +9,7 @@ namespace FacePing.Inference.Detection;
 /// UltraFace RFB-320. One pass sees the whole image squeezed to 320×240; faces smaller than ~15 input pixels are
 /// lost there, so large images get further passes over overlapping 4:3 tiles at finer scales, merged by NMS.
 /// </summary>
-public sealed class FaceDetector
+public sealed class UltraFaceDetector : IFaceDetector
 {
     public const int InputWidth = 320;
     public const int InputHeight = 240;
@@ -31,7 +31,7 @@ public sealed class FaceDetector
     private readonly int _scoresOutput;
     private readonly int _boxesOutput;
 
-    public FaceDetector(FaceModels models, IOptions<ModelOptions> options)
+    public UltraFaceDetector(FaceModels models, IOptions<ModelOptions> options)
     {
         _model = models.Detector;
         _options = options.Value;
@@ -39,7 +39,6 @@ public sealed class FaceDetector
         _boxesOutput = IndexOf(_model, "boxes", 1);
     }
 
-    /// <summary>Faces in <paramref name="image"/>'s (decoded) pixel coordinates, best score first.</summary>
     public List<FaceCandidate> Detect(RgbaImage image, out int passes)
     {
         var whole = new List<FaceCandidate>();
@@ -77,7 +76,7 @@ public sealed class FaceDetector
     }
 
     /// <summary>Runs the tiles of one level side by side (the detector's batch size is fixed at 1).</summary>
-    private static int RunTiles(FaceDetector detector, RgbaImage image, float k, List<FaceCandidate> found,
+    private static int RunTiles(UltraFaceDetector detector, RgbaImage image, float k, List<FaceCandidate> found,
         float threshold)
     {
         var tileW = Math.Min(InputWidth * k, image.Width);
