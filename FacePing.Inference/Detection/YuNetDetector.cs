@@ -12,7 +12,7 @@ namespace FacePing.Inference.Detection;
 /// seen once more shrunk to <see cref="CoarseSide"/>, where faces too big for the network's grid (it was trained on
 /// 640-pixel crops) fit. Both passes are merged by non-maximum suppression.
 /// </summary>
-public sealed class YuNetDetector : IFaceDetector
+public sealed class YuNetDetector
 {
     /// <summary>The network's input sides must be multiples of its coarsest stride.</summary>
     public const int Alignment = 32;
@@ -36,6 +36,8 @@ public sealed class YuNetDetector : IFaceDetector
             .SelectMany(kind => YuNetDecoder.Strides.Select(s => IndexOf(_model, $"{kind}_{s}")))];
     }
 
+    /// <summary>Faces in <paramref name="image"/>'s (decoded) pixel coordinates, best score first.</summary>
+    /// <param name="passes">How many detector runs it took (1, or 2 for a large photo).</param>
     public List<FaceCandidate> Detect(RgbaImage image, out int passes)
     {
         var found = new List<FaceCandidate>();
@@ -48,7 +50,9 @@ public sealed class YuNetDetector : IFaceDetector
             RunPass(image, (float)CoarseSide / longSide, found);
             passes++;
         }
-        return NonMaxSuppression.Apply(found, _options.NmsThreshold);
+        var faces = NonMaxSuppression.Apply(found, _options.NmsThreshold);
+        faces.RemoveAll(f => f.Height >= _options.LargeFaceSide && f.Score < _options.LargeFaceScoreThreshold);
+        return faces;
     }
 
     /// <summary>One run on the whole photo scaled by <paramref name="scale"/>, padded right and below to 32.</summary>
@@ -75,7 +79,8 @@ public sealed class YuNetDetector : IFaceDetector
                     outputs[_outputs[3 + s]].GetTensorDataAsSpan<float>(),
                     outputs[_outputs[6 + s]].GetTensorDataAsSpan<float>(),
                     outputs[_outputs[9 + s]].GetTensorDataAsSpan<float>());
-                YuNetDecoder.Decode(level, width, _options.ScoreThreshold, sx, sy, found);
+                YuNetDecoder.Decode(level, width, MathF.Min(_options.ScoreThreshold, _options.LargeFaceScoreThreshold),
+                    sx, sy, found);
             }
         }
         finally

@@ -33,16 +33,19 @@ public static class Sampler
     }
 
     /// <summary>
-    /// Writes three planes in B, G, R order (detectors trained on OpenCV images) for an axis-aligned map, as
-    /// (p − mean)·scale; outside the image reads as black, so a map wider than the image pads on the right and below.
+    /// Writes three planes in B, G, R order (detectors trained on OpenCV images) as (p − mean)·scale; outside the
+    /// image reads as black, so a map reaching past the image pads it on the right and below.
     /// </summary>
     public static void SampleBgr(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes,
         float mean, float scale)
     {
         if (planes.Length < 3 * width * height)
             throw new ArgumentException("Output span is too small.", nameof(planes));
-        if (!Separable(src, map, width, height, planes, mean, scale, grey: false, bgr: true))
-            throw new ArgumentException("Only axis-aligned maps onto an image of at least 3×3 pixels.", nameof(map));
+        if (Separable(src, map, width, height, planes, mean, scale, grey: false, bgr: true)) return;
+        // Images of a few pixels (too small for the separable filter): per-pixel taps, then R and B swapped.
+        Taps(src, map, width, height, planes, mean, scale, grey: false);
+        var plane = width * height;
+        for (var i = 0; i < plane; i++) (planes[i], planes[2 * plane + i]) = (planes[2 * plane + i], planes[i]);
     }
 
     /// <summary>Writes one grey plane as (luma − mean)·scale (ITU-R BT.601 weights).</summary>

@@ -17,13 +17,13 @@ namespace FacePing.Inference.Pipeline;
 /// <summary>
 /// decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.
 /// </summary>
-public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, LandmarkDetector landmarks,
+public sealed class FacePipeline(ImageDecoder decoder, YuNetDetector detector, LandmarkDetector landmarks,
     FaceEmbedder embedder, IOptions<ModelOptions> modelOptions)
 {
     private readonly ModelOptions options = modelOptions.Value;
 
     public ImageDecoder Decoder => decoder;
-    public IFaceDetector Detector => detector;
+    public YuNetDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
     public FaceEmbedder Embedder => embedder;
 
@@ -31,14 +31,8 @@ public sealed class FacePipeline(ImageDecoder decoder, IFaceDetector detector, L
     public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions,
         ImageOptions? images = null) =>
         new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
-            CreateDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
+            new YuNetDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
             modelOptions);
-
-    /// <summary>The detector <see cref="ModelOptions.Detector"/> names.</summary>
-    public static IFaceDetector CreateDetector(FaceModels models, IOptions<ModelOptions> modelOptions) =>
-        modelOptions.Value.Detector == FaceDetectorKind.YuNet
-            ? new YuNetDetector(models, modelOptions)
-            : new UltraFaceDetector(models, modelOptions);
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
     /// <param name="maxEmbedded">

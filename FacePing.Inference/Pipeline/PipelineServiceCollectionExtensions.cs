@@ -28,8 +28,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<FaceModels>();
         services.AddSingleton<ImageDecoder>();
-        services.AddSingleton(sp => FacePipeline.CreateDetector(sp.GetRequiredService<FaceModels>(),
-            sp.GetRequiredService<IOptions<ModelOptions>>()));
+        services.AddSingleton<YuNetDetector>();
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();
         services.AddSingleton<FacePipeline>();
