@@ -8,7 +8,6 @@ dest="${FACEPING_MODELS_DIR:-$root/.cache/models}"
 
 # file in the models folder | npm package | path in its tarball | SHA-256
 models=(
-  "fr_detect.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_detect.onnx|6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854"
   "fr_landmark.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_landmark.onnx|f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258"
   "fr_feature.onnx|faceplugin-face-recognition-js@0.0.1|package/model/fr_feature.onnx|87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581"
   "dlib_face_recognition_resnet_model_v1.dat|face-recognition-models@0.0.0|package/models/dlib_face_recognition_resnet_model_v1.dat|55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"

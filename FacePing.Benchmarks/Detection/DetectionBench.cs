@@ -68,16 +68,20 @@ public static class DetectionBench
             $"p90 {Percentile(ms, 0.9):F1}; {photos.Count / elapsed:F2} photos/s");
         report.AppendLine();
         var bins = DetectionScore.Bins;
-        var head = string.Join(" | ", bins.Select((b, i) => i + 1 < bins.Length ? $"{b}–{bins[i + 1]} px" : $"≥ {b} px"));
+        var head = string.Join(" | ",
+            bins.Select((b, i) => i + 1 < bins.Length ? $"{b}–{bins[i + 1]} px" : $"≥ {b} px"));
         report.AppendLine($"| score ≥ | {head} | ≥ 32 px | all | precision | detections |");
         report.AppendLine($"|---|{string.Concat(Enumerable.Repeat("---:|", bins.Length + 4))}");
-        var faces = string.Join(" | ", bins.Select((_, i) => scores[0].Faces(i).ToString(CultureInfo.InvariantCulture)));
+        var faces = string.Join(" | ",
+            bins.Select((_, i) => scores[0].Faces(i).ToString(CultureInfo.InvariantCulture)));
         report.AppendLine(CultureInfo.InvariantCulture,
             $"| (faces) | {faces} | {scores[0].FacesFrom(2)} | {valid} | | |");
         foreach (var s in scores)
         {
             var recalls = string.Join(" | ", bins.Select((_, i) => F(s.Recall(i))));
-            var label = s.Threshold == 0 ? $"{shipped:F2} (as served)" : s.Threshold.ToString("F2", CultureInfo.InvariantCulture);
+            var label = s.Threshold == 0
+                ? $"{shipped:F2} (as served)"
+                : s.Threshold.ToString("F2", CultureInfo.InvariantCulture);
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| {label} | {recalls} | {F(s.RecallFrom(2))} | {F(s.RecallFrom(0))} | {F(s.Precision)} | " +
                 $"{s.TruePositives + s.FalsePositives} |");

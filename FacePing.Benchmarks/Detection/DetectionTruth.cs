@@ -25,7 +25,9 @@ public static partial class DetectionTruth
     public static IReadOnlyList<TruthPhoto> Read(string annotations)
     {
         var name = Path.GetFileName(annotations);
-        return name.Equals("faces.txt", StringComparison.OrdinalIgnoreCase) ? ReadAfw(annotations) : ReadWider(annotations);
+        return name.Equals("faces.txt", StringComparison.OrdinalIgnoreCase)
+            ? ReadAfw(annotations)
+            : ReadWider(annotations);
     }
 
     public static IReadOnlyList<TruthPhoto> ReadAfw(string facesFile)

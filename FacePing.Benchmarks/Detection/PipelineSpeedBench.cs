@@ -39,7 +39,10 @@ public static class PipelineSpeedBench
             }
         }
         if (inference is null || list is null)
-            throw new ArgumentException("usage: pipeline-speed --inference URL --photos LIST [--concurrency N] [--pid P]");
+        {
+            throw new ArgumentException(
+                "usage: pipeline-speed --inference URL --photos LIST [--concurrency N] [--pid P]");
+        }
         var photos = File.ReadAllLines(list).Where(l => l.Length > 0).ToArray();
         var bytes = photos.Select(File.ReadAllBytes).ToArray();
 
@@ -92,7 +95,8 @@ public static class PipelineSpeedBench
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture)
+            + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks * 10.0; // USER_HZ is 100 on Linux.
     }
 }

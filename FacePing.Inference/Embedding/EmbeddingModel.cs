@@ -42,7 +42,8 @@ public sealed class EmbeddingModel(EmbeddingSpec spec, OnnxModel model)
     public void Embed(RgbaImage image, IReadOnlyList<FaceLandmarks> faces, int first, int count, float[][] outputs,
         int offset)
     {
-        if (count > BatchSize) throw new ArgumentOutOfRangeException(nameof(count), $"{model.FileName} takes {BatchSize}.");
+        if (count > BatchSize)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{model.FileName} takes {BatchSize}.");
         var size = spec.Template.Size;
         var plane = 3 * size * size;
         var input = TensorRunner.Rent(count * plane);
@@ -59,7 +60,8 @@ public sealed class EmbeddingModel(EmbeddingSpec spec, OnnxModel model)
             if (features.Length != count * dimensions)
             {
                 throw new InvalidOperationException(
-                    $"{model.FileName} gave {features.Length} values for {count} faces; {dimensions} each were expected.");
+                    $"{model.FileName} gave {features.Length} values for {count} faces; " +
+                    $"{dimensions} each were expected.");
             }
             for (var i = 0; i < count; i++)
             {

@@ -51,7 +51,7 @@ public sealed class LandmarkDetector(FaceModels models)
     /// <summary>
     /// The model came with the UltraFace detector and expects its box made square on its height. YuNet draws boxes
     /// tighter and a little lower: on LFW View 1's training photos, UltraFace's box of the same face was 1.055× as
-    /// tall (sd 0.07) and centred 0.022 of the height higher (sd 0.03), so the crop is rebuilt from YuNet's box that way.
+    /// tall (sd 0.07) and centred 0.022 of the height higher (sd 0.03), so the crop is rebuilt from YuNet's box so.
     /// </summary>
     private static (float X, float Y, float Side) Crop(in FaceCandidate face)
     {

@@ -10,7 +10,7 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
     private FaceAnalysis Analyze(string file, EmbedMode mode = EmbedMode.None) =>
         fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face(file)), mode);
 
-    /// <summary>Every labelled face found, and nothing else than a face: an extra must be a labelled bystander.</summary>
+    /// <summary>Every labelled face found, and nothing but faces: an extra must be a labelled bystander.</summary>
     [Fact]
     public void Finds_every_labelled_face_on_bald_guys_without_extras()
     {

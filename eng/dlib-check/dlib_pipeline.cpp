@@ -146,10 +146,12 @@ try
     const double n = static_cast<double>(photos.size());
     std::printf("summary photos %zu faces %ld wall_s %.2f photos_per_s %.2f faces_per_s %.2f ms_per_face %.1f "
                 "cpu_ms_per_photo %.1f cpu_ms_per_face %.1f "
-                "mean_ms decode %.1f detect %.1f landmarks %.1f embed %.1f embed_per_face %.1f threads %d upsample %d\n",
+                "mean_ms decode %.1f detect %.1f landmarks %.1f embed %.1f embed_per_face %.1f "
+                "threads %d upsample %d\n",
                 photos.size(), faces, wall / 1000, n * 1000 / wall, faces * 1000 / wall,
-                faces > 0 ? wall / faces : 0.0, cpu / n, faces > 0 ? cpu / faces : 0.0, sum.decode / n, sum.detect / n, sum.landmarks / n, sum.embed / n,
-                faces > 0 ? sum.embed / faces : 0.0, threads, upsample);
+                faces > 0 ? wall / faces : 0.0, cpu / n, faces > 0 ? cpu / faces : 0.0, sum.decode / n,
+                sum.detect / n, sum.landmarks / n, sum.embed / n, faces > 0 ? sum.embed / faces : 0.0, threads,
+                upsample);
     return 0;
 }
 catch (const std::exception& e)

@@ -19,7 +19,8 @@ namespace faceping
     template <int filters, typename input>
     using unit = relu<add_prev1<conv_pair<filters, 1, tag1<input>>>>;
 
-    // Halving: the shortcut is the input average-pooled 2x2 (tag1 via skip1), added to the strided pair's output (tag2).
+    // Halving: the shortcut is the input average-pooled 2x2 (tag1 via skip1), added to the strided pair's output
+    // (tag2).
     template <int filters, typename input>
     using halving_unit = relu<add_prev2<avg_pool<2, 2, 2, 2, skip1<tag2<conv_pair<filters, 2, tag1<input>>>>>>>;
 
