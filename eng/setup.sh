@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything FacePing needs on a fresh Debian machine, idempotent: Redis 8, the face models, FTP/SMTP test servers,
-# Chromium for the console's browser tests.
+# Chromium for the console's browser tests, the TypeScript client's npm packages.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -19,6 +19,11 @@ if [ "${1:-}" = "--test" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # The TypeScript client's packages (its tests compile it and run it from Node): installed as its lock file says.
+  ts="$here/../clients/typescript"
+  if [ ! -d "$ts/node_modules" ] || [ "$ts/package-lock.json" -nt "$ts/node_modules/.package-lock.json" ]; then
+    (cd "$ts" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 fi
 

@@ -13,6 +13,7 @@ public static class OpenApiSetup
         {
             options.AddDocumentTransformer(AddBearer);
             options.AddSchemaTransformer(DescribeMetadata);
+            OpenApiContract.AddTo(options);
         });
 
     // Request metadata is bound as JsonElement (validated by hand, so every bad key is reported at once);

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using FacePing.Client;
 
 namespace FacePing.Console.Services;
 
@@ -20,44 +19,20 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
         : Local("The Api cannot be reached", exception.Message);
 
     /// <summary>
-    /// Reads an error answer: RFC 9457 problem+json when the Api sent one, the status line otherwise.
+    /// The problem a failed call stands for: the Api's answer, or why there was none; null for exceptions that are
+    /// bugs, not answers (those propagate).
     /// </summary>
-    public static async Task<ApiProblem> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static ApiProblem? From(Exception exception) => exception switch
     {
-        var status = (int)response.StatusCode;
-        var title = response.ReasonPhrase is { Length: > 0 } reason ? reason : ((HttpStatusCode)status).ToString();
-        string? detail = null;
-        IReadOnlyDictionary<string, string[]> errors = NoErrors;
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is "application/problem+json" or "application/json")
-        {
-            try
-            {
-                var body = await response.Content.ReadFromJsonAsync<ProblemBody>(cancellationToken);
-                if (body?.Title is { Length: > 0 } t) title = t;
-                detail = body?.Detail;
-                if (body?.Errors is { Count: > 0 } e) errors = e;
-            }
-            catch (JsonException)
-            {
-                // Not a problem document after all: the status line is all there is to show.
-            }
-        }
-        return new ApiProblem(status, title, detail, errors, RetryAfterOf(response));
-    }
-
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        FacePingException p => new ApiProblem(p.Status, p.Title, p.Detail, p.Errors, p.RetryAfter),
+        HttpRequestException or TaskCanceledException => Unreachable(exception),
+        JsonException => Local("The Api sent an answer the console cannot read", exception.Message),
         _ => null,
     };
 
     /// <summary>The messages for one request field (the Api names fields in camelCase, as in its JSON).</summary>
     public IEnumerable<string> ErrorsFor(string field) =>
         Errors.Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).SelectMany(e => e.Value);
-
-    private sealed record ProblemBody(string? Title, string? Detail, Dictionary<string, string[]>? Errors);
 }
 
 /// <summary>An answer of the Api: its value, or the problem that took its place.</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using FacePing.Client;
 
 namespace FacePing.Console.Services;
 
@@ -9,11 +7,13 @@ namespace FacePing.Console.Services;
 public enum KeyRole { Admin, Tenant }
 
 /// <summary>
-/// The Api as the console uses it, one method per call, each sending the circuit's signed-in key. Every answer is an
-/// <see cref="ApiResult{T}"/> (or a null problem): pages show a problem and go on, nothing throws at them.
+/// The Api as the pages use it: <see cref="FacePingClient"/> called with the circuit's signed-in key, every answer an
+/// <see cref="ApiResult{T}"/> (or a null problem), so a page shows a problem and goes on; nothing throws at it.
 /// </summary>
-public sealed class FacePingApi(HttpClient http, ApiKeySession session)
+public sealed class FacePingApi(FacePingClient client, ApiKeySession session)
 {
+    private FacePingClient Api => client.WithApiKey(session.Key);
+
     // Keys
 
     /// <summary>
@@ -22,168 +22,114 @@ public sealed class FacePingApi(HttpClient http, ApiKeySession session)
     public async Task<(KeyRole? Role, ApiProblem? Problem)> CheckKeyAsync(string key,
         CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/keys");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        try
+        var result = await CallAsync(c => c.WithApiKey(key).Admin.ListKeysAsync(cancellationToken));
+        return result.Problem switch
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead,
-                cancellationToken);
-            return response.StatusCode switch
-            {
-                HttpStatusCode.OK => (KeyRole.Admin, null),
-                HttpStatusCode.Forbidden => (KeyRole.Tenant, null),
-                _ => (null, await ApiProblem.ReadAsync(response, cancellationToken)),
-            };
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return (null, ApiProblem.Unreachable(e));
-        }
+            null => (KeyRole.Admin, null),
+            { Status: (int)HttpStatusCode.Forbidden } => (KeyRole.Tenant, null),
+            var problem => (null, problem),
+        };
     }
 
-    public Task<ApiResult<List<KeyInfo>>> ListKeysAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<KeyInfo>>(HttpMethod.Get, "/admin/keys", null, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<ApiKeyInfo>>> ListKeysAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Admin.ListKeysAsync(cancellationToken));
 
-    public Task<ApiResult<CreatedKey>> CreateKeyAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<CreatedKey>(HttpMethod.Post, "/admin/keys", JsonContent.Create(new { name }), cancellationToken);
+    public Task<ApiResult<CreatedApiKey>> CreateKeyAsync(string name, CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Admin.CreateKeyAsync(name, cancellationToken: cancellationToken));
 
     public Task<ApiProblem?> RevokeKeyAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Delete, $"/admin/keys/{Escape(id)}", null, cancellationToken);
+        CallAsync(c => c.Admin.RevokeKeyAsync(id, cancellationToken));
 
     // Groups and stored vectors
 
-    public Task<ApiResult<List<GroupInfo>>> ListGroupsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<GroupInfo>>(HttpMethod.Get, "/groups", null, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<GroupInfo>>> ListGroupsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Groups.ListAsync(cancellationToken));
 
     public Task<ApiResult<GroupInfo>> CreateGroupAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync<GroupInfo>(HttpMethod.Post, $"/groups/{Escape(name)}", null, cancellationToken);
+        CallAsync(c => c.Groups.CreateAsync(name, cancellationToken));
 
     public Task<ApiProblem?> DeleteGroupAsync(string name, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Delete, $"/groups/{Escape(name)}", null, cancellationToken);
+        CallAsync(c => c.Groups.DeleteAsync(name, cancellationToken));
 
-    public Task<ApiResult<List<string>>> ListVectorIdsAsync(string group, int limit, string? after,
-        CancellationToken cancellationToken = default)
-    {
-        var query = $"?limit={Number(limit)}" + (after is null ? "" : $"&after={Escape(after)}");
-        return SendAsync<List<string>>(HttpMethod.Get, $"/groups/{Escape(group)}/vectors{query}", null,
-            cancellationToken);
-    }
+    public Task<ApiResult<IReadOnlyList<string>>> ListVectorIdsAsync(string group, int limit, string? after,
+        CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Groups.ListVectorIdsAsync(group, limit, after, cancellationToken));
 
     public Task<ApiResult<StoredVector>> GetVectorAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync<StoredVector>(HttpMethod.Get, $"/vectors/{Escape(id)}", null, cancellationToken);
+        CallAsync(c => c.Vectors.GetAsync(id, cancellationToken));
 
     // Faces
 
     /// <summary>Every face of a photo, largest first, with its quality; nothing is stored.</summary>
-    public Task<ApiResult<DetectResponse>> DetectFacesAsync(Photo photo,
+    public Task<ApiResult<DetectedFaces>> DetectFacesAsync(Photo photo,
         CancellationToken cancellationToken = default) =>
-        SendAsync<DetectResponse>(HttpMethod.Post, "/faces/detect", Form(("image", photo)), cancellationToken);
+        CallAsync(c => c.Faces.DetectAsync(Image(photo), cancellationToken));
 
     public Task<ApiResult<FaceComparison>> CompareFacesAsync(Photo first, Photo second,
         CancellationToken cancellationToken = default) =>
-        SendAsync<FaceComparison>(HttpMethod.Post, "/faces/compare", Form(("Face1", first), ("Face2", second)),
-            cancellationToken);
+        CallAsync(c => c.Faces.CompareAsync(Image(first), Image(second), cancellationToken));
 
-    public Task<ApiResult<List<SearchHit>>> SearchFacesAsync(string group, Photo photo, int topK,
+    public Task<ApiResult<IReadOnlyList<SearchHit>>> SearchFacesAsync(string group, Photo photo, int topK,
         CancellationToken cancellationToken = default) =>
-        SendAsync<List<SearchHit>>(HttpMethod.Post, $"/groups/{Escape(group)}/faces/search?topK={Number(topK)}",
-            Form(("queryImage", photo)), cancellationToken);
+        CallAsync(c => c.Faces.SearchAsync(group, Image(photo), new FaceSearchOptions { TopK = topK },
+            cancellationToken));
 
     /// <summary>
     /// Every face of the photo (up to <paramref name="maxFaces"/>, largest first) searched in the group at once.
     /// </summary>
-    public Task<ApiResult<IdentifyResponse>> IdentifyFacesAsync(string group, Photo photo, int topK, int maxFaces,
+    public Task<ApiResult<IdentifiedFaces>> IdentifyFacesAsync(string group, Photo photo, int topK, int maxFaces,
         CancellationToken cancellationToken = default) =>
-        SendAsync<IdentifyResponse>(HttpMethod.Post,
-            $"/groups/{Escape(group)}/faces/identify?topK={Number(topK)}&maxFaces={Number(maxFaces)}",
-            Form(("image", photo)), cancellationToken);
+        CallAsync(c => c.Faces.IdentifyAsync(group, Image(photo),
+            new IdentifyOptions { TopK = topK, MaxFaces = maxFaces }, cancellationToken));
 
     public Task<ApiResult<StoredFace>> StoreFaceAsync(string group, Photo photo,
-        IEnumerable<KeyValuePair<string, string>> metadata, CancellationToken cancellationToken = default)
-    {
-        // The multipart upload takes its metadata as ?metadata[key]=value, as the original service did.
-        var query = string.Join('&', metadata.Select(m => $"{Escape($"metadata[{m.Key}]")}={Escape(m.Value)}"));
-        var path = $"/groups/{Escape(group)}/face" + (query.Length > 0 ? "?" + query : "");
-        return SendAsync<StoredFace>(HttpMethod.Post, path, Form(("image", photo)), cancellationToken);
-    }
+        IEnumerable<KeyValuePair<string, string>> metadata, CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Faces.StoreAsync(group, Image(photo),
+            new StoreFaceOptions { Metadata = new Dictionary<string, string>(metadata) }, cancellationToken));
 
     // Folder imports
 
-    public Task<ApiResult<JobAccepted>> StartFtpImportAsync(string group, FtpImportRequest request,
+    public Task<ApiResult<JobAccepted>> StartFtpImportAsync(string group, FtpImport request,
         CancellationToken cancellationToken = default) =>
-        SendAsync<JobAccepted>(HttpMethod.Post, $"/groups/{Escape(group)}/process-ftp-folder",
-            JsonContent.Create(request), cancellationToken);
+        CallAsync(c => c.Jobs.StartFtpImportAsync(group, request, cancellationToken));
 
-    public Task<ApiResult<JobAccepted>> StartDriveImportAsync(string group, DriveImportRequest request,
+    public Task<ApiResult<JobAccepted>> StartDriveImportAsync(string group, DriveImport request,
         CancellationToken cancellationToken = default) =>
-        SendAsync<JobAccepted>(HttpMethod.Post, $"/groups/{Escape(group)}/process-drive-folder",
-            JsonContent.Create(request), cancellationToken);
+        CallAsync(c => c.Jobs.StartDriveImportAsync(group, request, cancellationToken));
 
-    public Task<ApiResult<List<Job>>> ListJobsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<List<Job>>(HttpMethod.Get, "/jobs", null, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<Job>>> ListJobsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Jobs.ListAsync(cancellationToken: cancellationToken));
 
     public Task<ApiResult<Job>> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<Job>(HttpMethod.Get, $"/jobs/{Escape(jobId)}", null, cancellationToken);
+        CallAsync(c => c.Jobs.GetAsync(jobId, cancellationToken));
 
     // Plumbing
 
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+    private static FaceImage Image(Photo photo) => FaceImage.FromBytes(photo.Bytes, photo.FileName, photo.ContentType);
 
-    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static MultipartFormDataContent Form(params (string Field, Photo Photo)[] parts)
-    {
-        var form = new MultipartFormDataContent();
-        foreach (var (field, photo) in parts)
-        {
-            var file = new ByteArrayContent(photo.Bytes);
-            file.Headers.ContentType = MediaTypeHeaderValue.TryParse(photo.ContentType, out var type) ? type : null;
-            form.Add(file, field, photo.FileName);
-        }
-        return form;
-    }
-
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content,
-        CancellationToken cancellationToken)
-        where T : class
+    private async Task<ApiResult<T>> CallAsync<T>(Func<FacePingClient, Task<T>> call) where T : class
     {
         try
         {
-            using var response = await SendRawAsync(method, path, content, cancellationToken);
-            if (!response.IsSuccessStatusCode) return await ApiProblem.ReadAsync(response, cancellationToken);
-            var value = await response.Content.ReadFromJsonAsync<T>(cancellationToken);
-            return value is null ? ApiProblem.Local("The Api sent an empty answer", $"{method} {path}") : value;
+            return await call(Api);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (ApiProblem.From(e) is { } problem)
         {
-            return ApiProblem.Unreachable(e);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return ApiProblem.Local("The Api sent an answer the console cannot read", $"{method} {path}");
+            return problem;
         }
     }
 
     /// <summary>For calls whose success has no body (204): null when it worked.</summary>
-    private async Task<ApiProblem?> SendAsync(HttpMethod method, string path, HttpContent? content,
-        CancellationToken cancellationToken)
+    private async Task<ApiProblem?> CallAsync(Func<FacePingClient, Task> call)
     {
         try
         {
-            using var response = await SendRawAsync(method, path, content, cancellationToken);
-            return response.IsSuccessStatusCode ? null : await ApiProblem.ReadAsync(response, cancellationToken);
+            await call(Api);
+            return null;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (ApiProblem.From(e) is { } problem)
         {
-            return ApiProblem.Unreachable(e);
+            return problem;
         }
-    }
-
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content,
-        CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (session.Key is { } key) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await http.SendAsync(request, cancellationToken);
     }
 }

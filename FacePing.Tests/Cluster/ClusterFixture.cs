@@ -44,13 +44,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         foreach (var (fileName, person, crop) in CroppedFaces)
             await File.WriteAllBytesAsync(Path.Combine(Folder.Path, fileName), FacesFixture.Crop(person, crop));
         Ftp = await FtpTestServer.StartAsync(Folder.Path);
-        _ = Inference.Server;
+        await Inference.StartAsync();
         ApiA = NewApi();
         ApiB = NewApi();
-        _ = ApiA.Server;
-        _ = ApiB.Server;
-        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference,
-            IngestionFixture.WorkerSettings(null, null, null)).Start();
+        await ApiA.StartAsync();
+        await ApiB.StartAsync();
+        Ingestion = await new IngestionFactory(Redis.ConnectionString, Inference,
+            IngestionFixture.WorkerSettings(null, null, null)).StartAsync();
     }
 
     private ApiFactory NewApi()

@@ -30,14 +30,14 @@ public sealed class ClusteringFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Redis.InitializeAsync();
-        _ = Inference.Server;
+        await Inference.StartAsync();
         var settings = new Dictionary<string, string?> { ["services:inference:http:0"] = "http://localhost" };
         Api = new ApiFactory(Redis.ConnectionString, settings, builder => builder.ConfigureTestServices(services =>
             services.AddHttpClient<InferenceClient>()
                 .ConfigurePrimaryHttpMessageHandler(() => Inference.Server.CreateHandler())));
-        _ = Api.Server;
+        await Api.StartAsync();
         Worker = new WorkerFactory(Redis.ConnectionString, this);
-        _ = Worker.Server;
+        await Worker.StartAsync();
     }
 
     /// <summary>The Api's scan copies (in-memory group copies).</summary>

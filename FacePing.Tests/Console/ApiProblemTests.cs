@@ -67,11 +67,11 @@ public sealed class ApiProblemTests(ConsoleFixture fixture) : ConsolePageTest(fi
             ["services:inference:http:0"] = $"http://127.0.0.1:{RedisServer.FreePort()}",
         });
         api.UseKestrel(new Uri(apiUrl).Port);
-        api.StartServer();
+        await api.StartAsync();
         var consoleUrl = new Uri($"http://127.0.0.1:{RedisServer.FreePort()}");
         await using var console = new ConsoleFactory(apiUrl);
         console.UseKestrel(consoleUrl.Port);
-        console.StartServer();
+        await console.StartAsync();
         // Its first page outside the browser's waits, as the fixture does for its own console.
         using (var http = new HttpClient { BaseAddress = consoleUrl })
         using (var first = await http.GetAsync("/"))

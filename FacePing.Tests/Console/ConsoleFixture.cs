@@ -45,7 +45,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         var inferencePort = RedisServer.FreePort();
         Inference.UseKestrel(inferencePort);
-        Inference.StartServer();
+        await Inference.StartAsync();
         var inferenceUrl = $"http://127.0.0.1:{inferencePort}";
 
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
@@ -55,15 +55,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["FacePing:RateLimit:Burst"] = RateLimitBurst.ToString(),
         });
         Api.UseKestrel(ApiUrl.Port);
-        Api.StartServer();
+        await Api.StartAsync();
 
         Ftp = await FtpTestServer.StartAsync(Folder.Path);
         Worker = new WorkerHost(Redis.ConnectionString, inferenceUrl);
-        Worker.StartServer();
+        await Worker.StartAsync();
 
         ConsoleApp = new ConsoleFactory(ApiUrl.ToString().TrimEnd('/'));
         ConsoleApp.UseKestrel(ConsoleUrl.Port);
-        ConsoleApp.StartServer();
+        await ConsoleApp.StartAsync();
 
         await WarmUpAsync();
 
@@ -113,6 +113,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
+
+    /// <summary>The Api over its real port through FacePing.Client, with <paramref name="key"/>.</summary>
+    public FacePing.Client.FacePingClient ClientFor(string key) => FacePing.Client.FacePingClient.Create(
+        new FacePing.Client.FacePingClientOptions { Endpoint = ApiUrl, ApiKey = key, MaxRetries = 0 });
 
     public async Task DisposeAsync()
     {

@@ -1,4 +1,4 @@
-using System.Net;
+using FacePing.Client;
 using FacePing.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -82,20 +82,16 @@ public abstract class ConsolePageTest(ConsoleFixture fixture) : IAsyncLifetime
     private Task WaitForFileInputAsync(int slot) => Page.WaitForFunctionAsync(
         "id => document.getElementById(id)?._blazorInputFileNextFileId !== undefined", $"photo-{slot}");
 
-    /// <summary>Creates a group through the Api, as the setting for what a page then shows.</summary>
-    protected static async Task CreateGroupAsync(HttpClient api, string group)
-    {
-        using var created = await api.PostAsync($"/groups/{group}", null);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-    }
+    /// <summary>Creates a group through the Api as a user's program would: the setting for what a page shows.</summary>
+    protected static async Task CreateGroupAsync(FacePingClient api, string group) =>
+        Assert.Equal(group, (await api.Groups.CreateAsync(group)).Name);
 
     /// <summary>Stores the face of a photo in a group through the Api, with a <c>name</c>.</summary>
-    protected static async Task StoreFaceAsync(HttpClient api, string group, byte[] photo, string name)
+    protected static async Task StoreFaceAsync(FacePingClient api, string group, byte[] photo, string name)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(photo), "image", "face.jpg" } };
-        var path = $"/groups/{group}/face?metadata[name]={Uri.EscapeDataString(name)}";
-        using var stored = await api.PostAsync(path, form);
-        Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
+        var stored = await api.Faces.StoreAsync(group, photo,
+            new StoreFaceOptions { Metadata = new Dictionary<string, string> { ["name"] = name } });
+        Assert.Equal(1, stored.FaceCount);
     }
 
     /// <summary>The visible text of the page, for checks that no stack trace ever reaches it.</summary>

@@ -36,8 +36,11 @@ public sealed class GroupsPageTests(ConsoleFixture fixture) : ConsolePageTest(fi
         using (var upsert = await api.PostAsJsonAsync("/groups/team-a/vectors/upsert", new { vectors }))
             Assert.Equal(HttpStatusCode.OK, upsert.StatusCode);
         // And a face group, which records the model of its faces.
-        await CreateGroupAsync(api, "faces");
-        await StoreFaceAsync(api, "faces", FacesFixture.Crop("Willis", 0), "Bruce Willis");
+        using (var faceping = Fixture.ClientFor(key))
+        {
+            await CreateGroupAsync(faceping, "faces");
+            await StoreFaceAsync(faceping, "faces", FacesFixture.Crop("Willis", 0), "Bruce Willis");
+        }
 
         await Page.ReloadAsync();
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("30");

@@ -9,7 +9,7 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
     private async Task OpenWithGroupAsync(string group)
     {
         var key = await Fixture.NewTenantKeyAsync();
-        using (var api = await Fixture.TenantClientAsync(key))
+        using (var api = Fixture.ClientFor(key))
             await CreateGroupAsync(api, group);
         await SignInAsync(key);
         await Page.ClickAsync("header >> text=Imports");

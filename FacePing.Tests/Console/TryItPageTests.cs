@@ -82,7 +82,7 @@ public sealed class TryItPageTests(ConsoleFixture fixture) : ConsolePageTest(fix
     public async Task A_stored_face_is_found_by_searching_with_another_photo_of_the_person()
     {
         var key = await Fixture.NewTenantKeyAsync();
-        using var api = await Fixture.TenantClientAsync(key);
+        using var api = Fixture.ClientFor(key);
         await CreateGroupAsync(api, "actors");
         await StoreFaceAsync(api, "actors", Diesel, "Vin Diesel");
         await SignInAsync(key);
@@ -119,7 +119,7 @@ public sealed class TryItPageTests(ConsoleFixture fixture) : ConsolePageTest(fix
     {
         // Each of the four people enrolled from one crop; the group photo has six faces of each.
         var key = await Fixture.NewTenantKeyAsync();
-        using var api = await Fixture.TenantClientAsync(key);
+        using var api = Fixture.ClientFor(key);
         await CreateGroupAsync(api, "cast");
         var people = FaceLabels.BaldGuys.Select(f => f.Person).Distinct().ToArray();
         foreach (var person in people) await StoreFaceAsync(api, "cast", FacesFixture.Crop(person, 0), person);

@@ -22,12 +22,12 @@ public sealed class FacesFixture : IAsyncLifetime
     {
         await Redis.InitializeAsync();
         Inference.UseKestrel(InferencePort);
-        Inference.StartServer();
+        await Inference.StartAsync();
         Api = new ApiFactory(Redis.ConnectionString, new Dictionary<string, string?>
         {
             ["services:inference:http:0"] = $"http://127.0.0.1:{InferencePort}",
         });
-        _ = Api.Server;
+        await Api.StartAsync();
     }
 
     public async Task DisposeAsync()

@@ -42,6 +42,7 @@ public sealed class ApiFactory(string redisConnectionString, IReadOnlyDictionary
     /// <summary>Creates a key for a new tenant (or <paramref name="tenantId"/>) through the admin API.</summary>
     public async Task<TenantKey> CreateTenantAsync(string name = "test", string? tenantId = null)
     {
+        await this.StartAsync();
         using var admin = CreateAdminClient();
         using var response = await admin.PostAsJsonAsync("/admin/keys", new { name, tenantId });
         response.EnsureSuccessStatusCode();
@@ -68,7 +69,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         await Redis.InitializeAsync();
         Factory = new ApiFactory(Redis.ConnectionString);
-        _ = Factory.Server; // start now, so the first test does not pay for it inside its own timing
+        await Factory.StartAsync(); // start now, so the first test does not pay for it inside its own timing
     }
 
     public async Task DisposeAsync()

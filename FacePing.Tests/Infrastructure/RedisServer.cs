@@ -69,6 +69,8 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await WaitListeningAsync(_process, Port, $"redis-server (log: {Path.Combine(DataDir, "redis.log")})");
+        // Connected here, asynchronously: the synchronous Connect behind Db would block a pool thread.
+        _admin ??= await ConnectionMultiplexer.ConnectAsync(ConnectionString);
     }
 
     /// <summary>The server's log (its <c>--logfile</c>), for failure messages.</summary>

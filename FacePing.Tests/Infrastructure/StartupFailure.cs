@@ -3,7 +3,8 @@ namespace FacePing.Tests.Infrastructure;
 /// <summary>
 /// The exception a host throws when its start-up fails. WebApplicationFactory runs a minimal-hosting Program on a
 /// thread of its own; when that start-up throws, the test's thread sometimes loses the race and sees only an
-/// ObjectDisposedException from the already disposed host, the real error gone. A fresh factory then shows it.
+/// ObjectDisposedException from the already disposed host, the real error gone. A fresh factory then shows it. The
+/// blocking start runs off the thread pool (<see cref="HostStart"/>).
 /// </summary>
 public static class StartupFailure
 {
@@ -17,7 +18,7 @@ public static class StartupFailure
             var factory = create();
             try
             {
-                start(factory);
+                await HostStart.OffThePoolAsync(() => start(factory));
             }
             catch (ObjectDisposedException) when (attempt < Attempts)
             {

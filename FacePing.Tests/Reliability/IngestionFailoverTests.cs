@@ -34,8 +34,8 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         settings["FacePing:Ingestion:ClaimMinIdle"] = "00:05:00"; // a hand-back could not finish within the test
         settings["FacePing:Store:Durability"] = "replica";
         settings["FacePing:Store:DurabilityTimeoutMilliseconds"] = "1000";
-        await using var worker = new IngestionFactory(ha.ConnectionString, fx.Inference, settings,
-            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+        await using var worker = await new IngestionFactory(ha.ConnectionString, fx.Inference, settings,
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).StartAsync();
 
         var jobId = await JobPolling.SubmitAsync(client, "/groups/people/process-ftp-folder", new
         {
@@ -78,9 +78,9 @@ public sealed class IngestionFailoverTests(IngestionFixture fx, ITestOutputHelpe
         settings["FacePing:Ingestion:Concurrency"] = "1";
         settings["FacePing:Ingestion:ClaimMinIdle"] = "00:05:00"; // a hand-back could not finish within the test
         // Short timeouts, so what the worker sends while Redis is frozen times out (RedisTimeoutException).
-        await using var worker = new IngestionFactory(
+        await using var worker = await new IngestionFactory(
             redis.ConnectionString + ",syncTimeout=1000,asyncTimeout=1000", fx.Inference, settings,
-            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).StartAsync();
 
         var jobId = await JobPolling.SubmitAsync(client, "/groups/people/process-ftp-folder", new
         {

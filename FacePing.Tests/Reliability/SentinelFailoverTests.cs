@@ -22,7 +22,7 @@ public abstract class SentinelApi(int replicas) : RedisSentinelGroup(replicas)
             ["FacePing:Store:Durability"] = "replica",
             ["FacePing:Store:DurabilityTimeoutMilliseconds"] = "1000",
         });
-        _ = Api.Server;
+        await Api.StartAsync();
     }
 
     public override async Task DisposeAsync()

@@ -32,7 +32,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         try
         {
             _api.UseKestrel(_port);
-            _api.StartServer();
+            await _api.StartAsync();
         }
         catch
         {

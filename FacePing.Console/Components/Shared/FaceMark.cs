@@ -1,4 +1,4 @@
-using FacePing.Console.Services;
+using FacePing.Client;
 
 namespace FacePing.Console.Components.Shared;
 

@@ -1,3 +1,4 @@
+using FacePing.Client;
 using System.Globalization;
 
 namespace FacePing.Console.Components.Shared;
@@ -14,7 +15,7 @@ public static class Show
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>A face's quality score (0–1), or a dash where the Api gave none.</summary>
-    public static string Quality(Services.FaceQuality? quality) =>
+    public static string Quality(FaceQuality? quality) =>
         quality?.Score.ToString("0.00", CultureInfo.InvariantCulture) ?? "–";
 
     /// <summary>

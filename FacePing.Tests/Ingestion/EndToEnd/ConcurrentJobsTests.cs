@@ -32,8 +32,8 @@ public sealed class ConcurrentJobsTests(IngestionFixture fx, ITestOutputHelper o
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings["FacePing:Ingestion:Concurrency"] = "1";
         settings["FacePing:Ingestion:Jobs"] = "2";
-        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings,
-            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+        await using var worker = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings,
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).StartAsync();
 
         var largeJob = await JobPolling.SubmitAsync(client, "/groups/large/process-ftp-folder", Ftp(largeFtp));
         await JobPolling.WaitUntilAsync(client, largeJob, job => job.GetProperty("processed").GetInt32() >= 1,

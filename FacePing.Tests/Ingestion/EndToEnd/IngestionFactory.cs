@@ -1,3 +1,4 @@
+using FacePing.Tests.Infrastructure;
 using FacePing.Core.Inference;
 using FacePing.Ingestion;
 using Microsoft.AspNetCore.Hosting;
@@ -37,10 +38,10 @@ public sealed class IngestionFactory(
         });
     }
 
-    /// <summary>Starts the host (and so the worker) now.</summary>
-    public IngestionFactory Start()
+    /// <summary>Starts the host (and so the worker) now, off the thread pool (<see cref="HostStart"/>).</summary>
+    public async Task<IngestionFactory> StartAsync()
     {
-        _ = Server;
+        await HostStart.StartAsync(this);
         return this;
     }
 }

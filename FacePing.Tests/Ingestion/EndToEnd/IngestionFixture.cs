@@ -32,9 +32,9 @@ public sealed class IngestionFixture : IAsyncLifetime
         Drive.AddFolder(DriveFolderId, Folder);
         Smtp = new SmtpTestServer();
         Api = new ApiFactory(Redis.ConnectionString, ApiSettings());
-        _ = Api.Server;
-        Ingestion = new IngestionFactory(Redis.ConnectionString, Inference,
-            WorkerSettings(Ftps.CertificateThumbprint!, Drive, Smtp)).Start();
+        await Api.StartAsync();
+        Ingestion = await new IngestionFactory(Redis.ConnectionString, Inference,
+            WorkerSettings(Ftps.CertificateThumbprint!, Drive, Smtp)).StartAsync();
     }
 
     public static Dictionary<string, string?> ApiSettings() => new()

@@ -17,7 +17,8 @@ public sealed class IngestionStartupTests(IngestionFixture fx)
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings[key] = value;
         var error = await StartupFailure.CaptureAsync(
-            () => new IngestionFactory(fx.Redis.ConnectionString, fx.Inference, settings), factory => factory.Start());
+            () => new IngestionFactory(fx.Redis.ConnectionString, fx.Inference, settings),
+            factory => factory.StartServer());
         var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException
             ?? (error as AggregateException)?.InnerExceptions.OfType<OptionsValidationException>().FirstOrDefault();
         Assert.NotNull(validation);

@@ -39,8 +39,8 @@ public sealed class ResumeTests(IngestionFixture fx)
             host = "127.0.0.1", port = ftp.Port, username = ftp.User, password = ftp.Password, folderPath = "/",
         });
 
-        var first = new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-a"),
-            () => new SlowInference(TimeSpan.FromMilliseconds(400))).Start();
+        var first = await new IngestionFactory(redis.ConnectionString, fx.Inference, Settings("worker-a"),
+            () => new SlowInference(TimeSpan.FromMilliseconds(400))).StartAsync();
         var processedBeforeStop = 0;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -64,8 +64,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         Assert.True(await redis.Db.KeyExistsAsync(JobKeys.Secret(key.TenantId, jobId)),
             "credentials are kept while the job is unfinished");
 
-        await using var second = new IngestionFactory(redis.ConnectionString, fx.Inference,
-            Settings("worker-b")).Start();
+        await using var second = await new IngestionFactory(redis.ConnectionString, fx.Inference,
+            Settings("worker-b")).StartAsync();
         var done = await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(90));
 
         await JobPolling.AssertStoredEveryPhotoAsync(client, done, key.TenantId, "resumed", names);
@@ -91,8 +91,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         (await client.PostAsync("/groups/doomed", null)).EnsureSuccessStatusCode();
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings["FacePing:Ingestion:Concurrency"] = "1";
-        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings,
-            () => new SlowInference(TimeSpan.FromMilliseconds(300))).Start();
+        await using var worker = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings,
+            () => new SlowInference(TimeSpan.FromMilliseconds(300))).StartAsync();
 
         var jobId = await JobPolling.SubmitAsync(client, "/groups/doomed/process-ftp-folder", new
         {
@@ -147,7 +147,8 @@ public sealed class ResumeTests(IngestionFixture fx)
         var settings = IngestionFixture.WorkerSettings(null, null, null);
         settings["FacePing:Ingestion:ClaimMinIdle"] = "00:00:00.300";
         settings["FacePing:Ingestion:MaxCrashes"] = "3";
-        await using var worker = new IngestionFactory(redis.ConnectionString, fx.Inference, settings).Start();
+        await using var worker =
+            await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
 
         // The worker's claim is the 5th delivery: 5 − the first − 0 hand-backs = 4 crashes > 3. Given up, readably,
         // nothing imported.

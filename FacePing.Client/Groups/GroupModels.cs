@@ -1,0 +1,8 @@
+namespace FacePing.Client;
+
+/// <summary>A group of vectors (a collection): its size, and the dimension and model its first vector fixed.</summary>
+public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions,
+    string? Model);
+
+/// <summary>What <c>DELETE /groups/{g}/vectors</c> did: how many it deleted, and the ids that were not there.</summary>
+public sealed record DeletedVectors(int Deleted, IReadOnlyList<string> NotFound);
