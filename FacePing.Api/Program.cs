@@ -1,13 +1,15 @@
 using FacePing.Api.Admin;
 using FacePing.Api.Auth;
+using FacePing.Api.Clustering;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
 using FacePing.Api.RateLimiting;
-using FacePing.Api.RequestGuards;
 using FacePing.Api.ServerLimits;
 using FacePing.Api.Vectors;
+using FacePing.Contracts.Problems;
+using FacePing.Core.Clustering;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -17,9 +19,9 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 InferenceHealthCheck.AddIfConfigured(builder);
 
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.Fill);
+// Every problem comes from the catalogue (FacePing.Contracts/Problems); every exception is mapped in one handler.
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCatalogue.Complete);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddExceptionHandler<RequestBodyExceptionHandler>();
 // Unreadable bodies and parameters throw, so ProblemExceptionHandler answers them as problem+json instead of a bare
 // 400.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -31,6 +33,7 @@ builder.Services.Configure<JsonOptions>(o =>
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingJobs();
+builder.Services.AddFacePingClustering();
 builder.Services.AddFacePingOpenApi();
 builder.AddFaces();
 builder.Services.AddFacePingRateLimiting(builder.Configuration);
@@ -41,7 +44,7 @@ var app = builder.Build();
 
 app.UseFacePingClientAddresses();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ProblemExtensions.WriteStatusCodePageAsync);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseFacePingRateLimiting();
@@ -55,7 +58,9 @@ app.MapGroupsApi();
 app.MapVectorsApi();
 app.MapKeysApi();
 app.MapFacesApi();
+app.MapGroupFacesApi();
 app.MapJobsApi();
+app.MapClusteringApi();
 
 app.Run();
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using FacePing.Core.Inference;
-using FacePing.Inference.Landmarks;
+using FacePing.Contracts.Inference;
 using FacePing.Inference.Detection;
 using FacePing.Inference.Imaging;
+using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;

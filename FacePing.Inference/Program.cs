@@ -1,14 +1,15 @@
+using FacePing.Contracts.Problems;
 using FacePing.Inference.Endpoints;
 using FacePing.Inference.Pipeline;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCatalogue.Complete);
 builder.AddFacePipeline();
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ProblemExtensions.WriteStatusCodePageAsync);
 app.MapDefaultEndpoints();
 app.MapAnalyzeApi();
 app.Run();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,7 +60,7 @@ public static class KeysApi
             errors["name"] = [$"A name of 1–{MaxNameLength} characters is required."];
         if (request.TenantId is not null && !Names.IsValidName(request.TenantId))
             errors["tenantId"] = [$"Tenant ids are {Names.NameRule}."];
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         var created = await keys.CreateAsync(name!, request.TenantId, cancellationToken);
         var secret = await secrets.CreateIfMissingAsync(created.TenantId, cancellationToken);
         return TypedResults.Created($"/admin/keys/{created.Id}",
@@ -78,7 +79,7 @@ public static class KeysApi
         string id, ApiKeyStore keys, WebhookSecrets secrets, CancellationToken cancellationToken)
     {
         var key = (await keys.ListAsync(cancellationToken)).FirstOrDefault(k => k.Id == id);
-        if (key is null) return Problems.NotFound($"Key '{id}' does not exist.");
+        if (key is null) return ProblemCatalogue.KeyNotFound(id).ToResult();
         return TypedResults.Ok(new WebhookSecretResponse(key.TenantId,
             await secrets.RotateAsync(key.TenantId, cancellationToken)));
     }
@@ -94,5 +95,5 @@ public static class KeysApi
         CancellationToken cancellationToken) =>
         await keys.RevokeAsync(id, cancellationToken)
             ? TypedResults.NoContent()
-            : Problems.NotFound($"Key '{id}' does not exist.");
+            : ProblemCatalogue.KeyNotFound(id).ToResult();
 }

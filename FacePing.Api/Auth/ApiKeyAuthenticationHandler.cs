@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using FacePing.Api.RateLimiting;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -21,8 +22,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptionsMonitor<AdminKeyOptions> admin,
     ApiKeyStore keys,
-    FailedAuthLimiter failures,
-    IProblemDetailsService problems)
+    FailedAuthLimiter failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -83,36 +83,13 @@ public sealed class ApiKeyAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceAsync()).Failure;
         if (failure is AddressBlockedException blocked)
         {
-            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter,
-                "Too many failed authentications from this address");
+            await TooManyRequests.WriteAsync(Context, blocked.RetryAfter, blocked.Message.TrimEnd('.'));
             return;
         }
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Detail = failure?.Message ?? "Send an API key as 'Authorization: Bearer <key>'.",
-            },
-        });
+        await Context.WriteProblemAsync(ProblemCatalogue.NotAuthenticated(failure?.Message));
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = "This API key may not use this endpoint.",
-            },
-        });
-    }
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await Context.WriteProblemAsync(ProblemCatalogue.NotAllowed());
 }

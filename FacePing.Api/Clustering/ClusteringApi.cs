@@ -1,9 +1,8 @@
-using System.Security.Claims;
 using FacePing.Api.Auth;
-using FacePing.Api.Faces;
-using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Jobs;
+using FacePing.Api.Validation;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Clustering;
 using FacePing.Core.Jobs;
@@ -25,23 +24,13 @@ public static class ClusteringApi
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    /// <summary>Options and results store; called from <see cref="JobsApi.AddFacePingJobs"/>.</summary>
-    public static IServiceCollection AddFacePingClustering(this IServiceCollection services)
-    {
-        services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ClusterResults>();
-        return services;
-    }
-
-    /// <summary>The endpoints; called from <see cref="JobsApi.MapJobsApi"/>.</summary>
     public static IEndpointRouteBuilder MapClusteringApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/").WithTags("Clustering").RequireAuthorization(FacePingPolicies.Tenant)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapPost("/groups/{groupName}/cluster", ClusterGroup).WithName("ClusterGroup")
+        api.MapPost("/groups/{groupName}/cluster", ClusterGroup).ValidatesGroupName().WithName("ClusterGroup")
             .WithSummary("Group a group's vectors into people (a job; its clusters at GET /jobs/{jobId}/clusters)")
             .WithDescription(ClusterDescription)
             .WithJsonBodyLimit()
@@ -68,61 +57,56 @@ public static class ClusteringApi
         "group's other vectors lose it. GET /jobs/{jobId} counts vectors in totalFiles and processed, and shows " +
         "clusterCount when done.";
 
-    public static async Task<Results<Accepted<JobAccepted>, ValidationProblem, ProblemHttpResult>> ClusterGroup(
-        string groupName, [FromBody] ClusterJobRequest? request, ClaimsPrincipal user, FaceStore store, JobStore jobs,
-        TimeProvider time, IOptions<FaceMatchOptions> faces, IOptions<ClusteringOptions> clustering,
-        CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<JobAccepted>, ValidationProblem>> ClusterGroup(
+        string groupName, [FromBody] ClusterJobRequest? request, IOptions<ClusteringOptions> clustering,
+        [AsParameters] JobServices services)
     {
-        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         request ??= new ClusterJobRequest();
         var errors = new Dictionary<string, string[]>();
-        var threshold = request.Threshold ?? faces.Value.Threshold;
+        var threshold = request.Threshold ?? services.Faces.Value.Threshold;
         if (!(threshold is >= -1 and <= 1))
             errors["threshold"] = ["threshold is a cosine similarity between -1 and 1."];
         var minClusterSize = request.MinClusterSize ?? DefaultMinClusterSize;
         if (minClusterSize < 2) errors["minClusterSize"] = ["minClusterSize must be at least 2."];
-        if (request.WriteMetadataKey is { } key)
-        {
-            if (!Names.IsValidName(key))
-                errors["writeMetadataKey"] = [$"writeMetadataKey is a metadata key: {Names.NameRule}."];
-            else if (SystemMetadata.IsSystemKey(key))
-                errors["writeMetadataKey"] = [$"'{key}' is system metadata set by the server; choose another key."];
-        }
-        if (errors.Count > 0) return Problems.Validation(errors);
+        RequestRules.MetadataKey("writeMetadataKey", request.WriteMetadataKey, errors);
+        if (request.WriteMetadataKey is { } key && SystemMetadata.IsSystemKey(key))
+            errors["writeMetadataKey"] = [$"'{key}' is system metadata set by the server; choose another key."];
+        if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
 
-        var tenant = user.Tenant();
-        var group = await store.GetGroupAsync(tenant, groupName, cancellationToken);
-        if (group is null) return Problems.GroupNotFound(groupName);
+        var definition = services.NewJob(groupName, JobSource.Cluster) with
+        {
+            Cluster = new ClusterRequest(threshold, minClusterSize, request.WriteMetadataKey),
+        };
+        var group = await services.Store.GetGroupAsync(definition.Tenant, groupName, services.CancellationToken)
+            ?? throw new GroupNotFoundException(groupName);
         var max = clustering.Value.MaxVectors;
         if (group.VectorCount > max)
         {
-            return Problems.Validation("groupName",
-                $"Group '{groupName}' holds {group.VectorCount:N0} vectors; a cluster job takes at most {max:N0}.");
+            return ProblemCatalogue.Validation("groupName",
+                $"Group '{groupName}' holds {group.VectorCount:N0} vectors; a cluster job takes at most {max:N0}.")
+                .ToResult();
         }
-
-        var definition = new JobDefinition(JobStore.NewJobId(), tenant, groupName, JobSource.Cluster, time.GetUtcNow(),
-            null, null, Cluster: new ClusterRequest(threshold, minClusterSize, request.WriteMetadataKey));
-        var job = await jobs.CreateAsync(definition, new JobSecret());
-        var statusUrl = $"/jobs/{job.JobId}";
-        return TypedResults.Accepted(statusUrl, new JobAccepted(job.JobId, job.Status, statusUrl));
+        return await services.EnqueueAsync(definition, new JobSecret());
     }
 
     public static async Task<Results<Ok<IEnumerable<ClusterResponse>>, ValidationProblem, ProblemHttpResult>>
-        ListClusters(string jobId, int? limit, int? after, ClaimsPrincipal user, JobStore jobs, ClusterResults results)
+        ListClusters(string jobId, int? limit, int? after, ClusterResults results, [AsParameters] JobServices services)
     {
-        var tenant = user.Tenant();
-        // Another tenant's job lives under another key prefix, so it is simply not found; so is a folder import.
-        var job = JobStore.IsJobId(jobId) ? await jobs.GetAsync(tenant, jobId) : null;
+        // A folder import is not a cluster job: not found either.
+        var job = await services.FindJobAsync(jobId);
         if (job is null || job.Source != JobSource.Cluster)
-            return Problems.NotFound($"Cluster job '{jobId}' does not exist.");
+            return ProblemCatalogue.ClusterJobNotFound(jobId).ToResult();
         var errors = new Dictionary<string, string[]>();
-        var take = limit ?? DefaultPageSize;
-        if (take is < 1 or > MaxPageSize) errors["limit"] = [$"limit must be between 1 and {MaxPageSize}."];
+        var take = RequestRules.Count("limit", limit, DefaultPageSize, MaxPageSize, errors);
         var from = after ?? 0;
         if (from < 0) errors["after"] = ["after is a clusterId (1 and up), or 0 for the first page."];
-        if (errors.Count > 0) return Problems.Validation(errors);
-        if (job.Status != JobStatus.Completed) return Problems.ClustersNotReady(jobId, job.Status, job.Error);
-        var page = await results.PageAsync(tenant, jobId, from, take);
+        if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
+        if (job.Status != JobStatus.Completed)
+        {
+            return ProblemCatalogue.ClustersNotReady(jobId, job.Status, job.Error, job.Status == JobStatus.Failed)
+                .ToResult();
+        }
+        var page = await results.PageAsync(services.User.Tenant(), jobId, from, take);
         return TypedResults.Ok(page.Select(c => new ClusterResponse(c.ClusterId, c.Size, c.Ids)));
     }
 }

@@ -1,19 +1,14 @@
-using FacePing.Core.Inference;
+using FacePing.Core.Faces;
 
 namespace FacePing.Api.Faces;
 
 public static class FacesServiceExtensions
 {
-    /// <summary>
-    /// The image endpoints' dependencies: the inference client, the analyzer and their validated options.
-    /// </summary>
+    /// <summary>The image endpoints' dependencies: the face service and the validated upload limits.</summary>
     public static IHostApplicationBuilder AddFaces(this IHostApplicationBuilder builder)
     {
-        builder.AddInferenceClient();
-        builder.Services.AddTransient<FaceAnalyzer>();
+        builder.AddFaceService();
         builder.Services.AddOptions<ImageLimitsOptions>().BindConfiguration(ImageLimitsOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<FaceMatchOptions>().BindConfiguration(FaceMatchOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }

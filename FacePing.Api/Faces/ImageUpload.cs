@@ -1,22 +1,31 @@
 using System.Buffers;
+using FacePing.Contracts.Problems;
+using FacePing.Core.Faces;
 
 namespace FacePing.Api.Faces;
 
 /// <summary>
-/// An image read from a request into a pooled buffer. Dispose returns the buffer; the bytes must not be used after
-/// that.
+/// An image read from a request field into a pooled buffer. Dispose returns the buffer; the bytes must not be used
+/// after that. A request that does not carry the image readably throws <see cref="ImageRequestException"/>.
 /// </summary>
 public sealed class ImageUpload : IDisposable
 {
     private byte[]? _buffer;
 
-    private ImageUpload(byte[] buffer, int length)
+    private ImageUpload(byte[] buffer, int length, string field)
     {
         _buffer = buffer;
         Length = length;
+        Field = field;
     }
 
     public int Length { get; }
+
+    /// <summary>The request field that held the image.</summary>
+    public string Field { get; }
+
+    /// <summary>The image as the face service takes it.</summary>
+    public FaceImage Face => new(Bytes, Field);
 
     public ReadOnlyMemory<byte> Bytes => _buffer is null
         ? throw new ObjectDisposedException(nameof(ImageUpload))
@@ -31,13 +40,13 @@ public sealed class ImageUpload : IDisposable
     /// <summary>
     /// Copies a form file, refusing it before reading when it is larger than <paramref name="maxBytes"/>.
     /// </summary>
-    public static async Task<ImageReadResult> FromFormFileAsync(IFormFile? file, string field, long maxBytes,
+    public static async Task<ImageUpload> FromFormFileAsync(IFormFile? file, string field, long maxBytes,
         CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
-            return ImageReadResult.Fail(ImageProblems.Missing(field));
+            throw Refused(ProblemCatalogue.ImageMissing(field));
         if (file.Length > maxBytes)
-            return ImageReadResult.Fail(ImageProblems.TooLarge(field, maxBytes));
+            throw Refused(ProblemCatalogue.ImageOverLimit(field, maxBytes));
 
         var length = (int)file.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
@@ -45,7 +54,7 @@ public sealed class ImageUpload : IDisposable
         {
             await using var stream = file.OpenReadStream();
             await stream.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken);
-            return ImageReadResult.Ok(new ImageUpload(buffer, length));
+            return new ImageUpload(buffer, length, field);
         }
         catch
         {
@@ -57,17 +66,17 @@ public sealed class ImageUpload : IDisposable
     /// <summary>
     /// Decodes base64 or a data URL (<c>data:image/png;base64,...</c>) without an intermediate byte[] copy.
     /// </summary>
-    public static ImageReadResult FromBase64(string? text, string field, long maxBytes)
+    public static ImageUpload FromBase64(string? text, string field, long maxBytes)
     {
         if (string.IsNullOrWhiteSpace(text))
-            return ImageReadResult.Fail(ImageProblems.Missing(field));
+            throw Refused(ProblemCatalogue.ImageMissing(field));
 
         var chars = text.AsSpan().Trim();
         if (chars.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             var comma = chars.IndexOf(',');
             if (comma < 0 || !chars[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-                return ImageReadResult.Fail(ImageProblems.BadBase64(field,
+                throw Refused(ProblemCatalogue.BadBase64(field,
                     "A data URL must have the form data:<type>;base64,<data>."));
             chars = chars[(comma + 1)..];
         }
@@ -75,26 +84,28 @@ public sealed class ImageUpload : IDisposable
         // Upper bound of the decoded size; whitespace only makes the real size smaller.
         var maxDecoded = (long)chars.Length / 4 * 3 + 3;
         if (maxDecoded > maxBytes + 3 && EstimateDecodedLength(chars) > maxBytes)
-            return ImageReadResult.Fail(ImageProblems.TooLarge(field, maxBytes));
+            throw Refused(ProblemCatalogue.ImageOverLimit(field, maxBytes));
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxDecoded, int.MaxValue - 64));
         if (!Convert.TryFromBase64Chars(chars, buffer, out var written))
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return ImageReadResult.Fail(ImageProblems.BadBase64(field, "The value is not valid base64."));
+            throw Refused(ProblemCatalogue.BadBase64(field, "The value is not valid base64."));
         }
         if (written == 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return ImageReadResult.Fail(ImageProblems.Missing(field));
+            throw Refused(ProblemCatalogue.ImageMissing(field));
         }
         if (written > maxBytes)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return ImageReadResult.Fail(ImageProblems.TooLarge(field, maxBytes));
+            throw Refused(ProblemCatalogue.ImageOverLimit(field, maxBytes));
         }
-        return ImageReadResult.Ok(new ImageUpload(buffer, written));
+        return new ImageUpload(buffer, written, field);
     }
+
+    private static ImageRequestException Refused(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => new(problem);
 
     private static long EstimateDecodedLength(ReadOnlySpan<char> chars)
     {
@@ -105,13 +116,4 @@ public sealed class ImageUpload : IDisposable
         }
         return significant * 3 / 4;
     }
-}
-
-public readonly record struct ImageReadResult(ImageUpload? Upload,
-    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Problem)
-{
-    public static ImageReadResult Ok(ImageUpload upload) => new(upload, null);
-
-    public static ImageReadResult Fail(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) =>
-        new(null, problem);
 }

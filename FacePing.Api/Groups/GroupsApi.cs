@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Validation;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
-using FacePing.Core.Metadata;
 using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,7 +19,8 @@ public static class GroupsApi
 
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/groups").WithTags("Groups").RequireAuthorization(FacePingPolicies.Tenant)
+        var api = app.MapGroup("/groups").ValidatesGroupName().WithTags("Groups")
+            .RequireAuthorization(FacePingPolicies.Tenant)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -39,22 +41,20 @@ public static class GroupsApi
         return app;
     }
 
-    public static async Task<Results<Created<GroupResponse>, ValidationProblem, ProblemHttpResult>> CreateGroup(
+    public static async Task<Created<GroupResponse>> CreateGroup(
         string groupName, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
     {
-        if (InvalidName(groupName) is { } invalid) return invalid;
         // An existing group throws GroupAlreadyExists: ProblemExceptionHandler answers 409.
         var group = await store.CreateGroupAsync(user.Tenant(), groupName, cancellationToken);
         return TypedResults.Created($"/groups/{groupName}", GroupResponse.From(group));
     }
 
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteGroup(
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteGroup(
         string groupName, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
     {
-        if (InvalidName(groupName) is { } invalid) return invalid;
         return await store.DeleteGroupAsync(user.Tenant(), groupName, cancellationToken)
             ? TypedResults.NoContent()
-            : Problems.GroupNotFound(groupName);
+            : ProblemCatalogue.GroupNotFound(groupName).ToResult();
     }
 
     public static async Task<Ok<IEnumerable<GroupResponse>>> ListGroups(ClaimsPrincipal user, FaceStore store,
@@ -64,38 +64,35 @@ public static class GroupsApi
         return TypedResults.Ok(groups.Select(GroupResponse.From));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<string>>, ValidationProblem, ProblemHttpResult>> ListVectorIds(
+    public static async Task<Results<Ok<IReadOnlyList<string>>, ValidationProblem>> ListVectorIds(
         string groupName, int? limit, string? after, ClaimsPrincipal user, FaceStore store,
         CancellationToken cancellationToken)
     {
-        if (InvalidName(groupName) is { } invalid) return invalid;
-        var take = limit ?? DefaultPageSize;
-        if (take is < 1 or > MaxPageSize)
-            return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
+        var errors = new Dictionary<string, string[]>();
+        var take = RequestRules.Count("limit", limit, DefaultPageSize, MaxPageSize, errors);
+        if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         if (after is { Length: 0 }) after = null;
         return TypedResults.Ok(await store.ListIdsAsync(user.Tenant(), groupName, take, after, cancellationToken));
     }
 
-    public static async Task<Results<Ok<DeleteVectorsResponse>, ValidationProblem, ProblemHttpResult>> DeleteVectors(
+    public static async Task<Results<Ok<DeleteVectorsResponse>, ValidationProblem>> DeleteVectors(
         string groupName, [FromBody] string[]? ids, ClaimsPrincipal user, FaceStore store,
         CancellationToken cancellationToken)
     {
-        if (InvalidName(groupName) is { } invalid) return invalid;
         if (ids is null || ids.Length is 0 or > MaxDeleteIds)
-            return Problems.Validation("ids", $"Send a JSON array of 1–{MaxDeleteIds} vector ids.");
+        {
+            return ProblemCatalogue.Validation("ids", $"Send a JSON array of 1–{MaxDeleteIds} vector ids.")
+                .ToResult();
+        }
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < ids.Length; i++)
         {
             if (string.IsNullOrEmpty(ids[i])) errors[$"ids[{i}]"] = ["The id is empty."];
         }
-        if (errors.Count > 0) return Problems.Validation(errors);
+        if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         // Ids that cannot exist (bad characters) are simply not found: nothing to validate against.
         var distinct = ids.Distinct(StringComparer.Ordinal).ToArray();
         var result = await store.DeleteVectorsAsync(user.Tenant(), groupName, distinct, cancellationToken);
         return TypedResults.Ok(new DeleteVectorsResponse(result.Deleted, result.NotFound));
     }
-
-    /// <summary>A 400 for a malformed group name, or null when it is fine.</summary>
-    internal static ValidationProblem? InvalidName(string groupName) =>
-        Names.IsValidName(groupName) ? null : Problems.Validation("groupName", $"Group names are {Names.NameRule}.");
 }

@@ -1,3 +1,4 @@
+using FacePing.Contracts.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -19,21 +20,9 @@ public static class BodySizeLimit
             var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
             if (limit is { } max)
             {
-                if (context.Request.ContentLength > max)
+                if (context.Request.ContentLength is { } declared && declared > max)
                 {
-                    context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                    await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
-                        new ProblemDetailsContext
-                        {
-                            HttpContext = context,
-                            ProblemDetails =
-                            {
-                                Status = 413,
-                                Title = "Request body too large",
-                                Detail = $"The request body is {context.Request.ContentLength} bytes; " +
-                                    $"this endpoint accepts at most {max}.",
-                            },
-                        });
+                    await context.WriteProblemAsync(ProblemCatalogue.BodyOverLimit(declared, max));
                     return;
                 }
                 if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)

@@ -1,18 +1,23 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using FacePing.Api.Faces;
+using FacePing.Contracts.Problems;
+using FacePing.Core.Faces;
 using FacePing.Core.Inference;
 using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using StackExchange.Redis;
 
 namespace FacePing.Api.Infrastructure;
 
 /// <summary>
-/// The one place that turns exceptions into problem+json, with the wording of <see cref="Problems"/>: store outcomes
-/// (404/409/400), images without a face or refused by the Inference service (422 and its 400/413/415), unreadable
-/// requests (400/413), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
+/// The one place that maps exceptions to problem+json, with the problems of <see cref="ProblemCatalogue"/>: store
+/// outcomes (404/409/400), the face service's (no face, quality too low: 422) and the Inference service's refusals of
+/// an image (400/413/415), images a request did not carry readably (<see cref="ImageRequestException"/>), unreadable
+/// requests (400/413/415), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
 /// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
 /// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
@@ -22,77 +27,94 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception,
         CancellationToken cancellationToken)
     {
-        ProblemDetails problem;
-        switch (exception)
-        {
-            case GroupNotFoundException e:
-                problem = Problems.GroupNotFoundDetails(e.Group);
-                break;
-            case GroupAlreadyExistsException e:
-                problem = Problems.GroupExistsDetails(e.Group);
-                break;
-            case DimensionMismatchException e:
-                problem = Problems.DimensionMismatchDetails(e);
-                break;
-            case ModelMismatchException e:
-                problem = Problems.ModelMismatchDetails(e);
-                break;
-            case NoFaceException e:
-                problem = Problems.NoFaceDetails(e);
-                break;
-            case LowQualityException e:
-                problem = Problems.LowQualityDetails(e);
-                break;
-            case ImageRejectedException e:
-                problem = Problems.ImageRejectedDetails(e);
-                break;
-            case BadHttpRequestException { InnerException: JsonException json }:
-                problem = JsonProblem(json);
-                break;
-            case BadHttpRequestException e:
-                problem = new ProblemDetails
-                {
-                    Status = e.StatusCode,
-                    Title = e.StatusCode == 413 ? "Request body too large" : "Bad request",
-                    Detail = e.StatusCode == 413 ? "The request body is larger than this endpoint accepts." : e.Message,
-                };
-                break;
-            case JsonException e:
-                problem = JsonProblem(e);
-                break;
-            case RedisException or RedisTimeoutException when RedisFailures.Classify(exception) is { } failure:
-                // Unreachable or slow, a failover (READONLY, MASTERDOWN), a restart (LOADING), a full or failing
-                // server, or a write whose durability policy did not hold: all pass, so 503 with Retry-After.
-                logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
-                problem = Problems.StoreUnavailableDetails(failure);
-                context.Response.Headers.RetryAfter = failure.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                break;
-            case InferenceUnavailableException:
-                logger.LogWarning(exception, "Inference unavailable");
-                problem = Problems.InferenceUnavailableDetails();
-                context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds.ToString();
-                break;
-            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
-                return true; // The client left; nobody reads an answer.
-            default:
-                return false; // The framework's handler logs it and writes a bare 500 problem.
-        }
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+            return true; // The client left; nobody reads an answer.
+        if ((Map(exception, out var retryAfter) ?? MapBrokenBody(context.Request, exception)) is not { } problem)
+            return false; // The framework's handler logs it and writes the catalogue's 500.
+        if (retryAfter is { } seconds)
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(
             new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    // The serializer's message names our CLR types; the client only needs where in its JSON the problem is.
-    private static ProblemDetails JsonProblem(JsonException e)
+    private ProblemDetails? Map(Exception exception, out int? retryAfter)
     {
-        var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-        var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-        var message = $"Malformed JSON or a value of the wrong type at {path}{where}.";
-        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
+        retryAfter = null;
+        switch (exception)
         {
-            Status = 400,
-            Title = "Invalid JSON body",
-            Detail = message,
-        };
+            case GroupNotFoundException e:
+                return ProblemCatalogue.GroupNotFound(e.Group);
+            case GroupAlreadyExistsException e:
+                return ProblemCatalogue.GroupExists(e.Group);
+            case DimensionMismatchException e:
+                return ProblemCatalogue.DimensionsDiffer(e.Message, e.Expected, e.Actual);
+            case ModelMismatchException e:
+                return ProblemCatalogue.ModelsDiffer(e.Message, e.GroupModel, e.Model);
+            case NoFaceException e:
+                return ProblemCatalogue.NoFaceIn(e.Field, e.Message);
+            case LowQualityException e:
+                return ProblemCatalogue.QualityTooLow(e.Field, e.Message, e.Quality, e.Reasons, e.Minimum);
+            case ImageRejectedException e:
+                return ProblemCatalogue.ImageRefused(e.Status, e.Detail ?? e.Title, e.Field);
+            case ImageRequestException e:
+                return e.Problem;
+            case BadHttpRequestException { InnerException: JsonException json }:
+                return ProblemCatalogue.MalformedJson(json.Path, json.LineNumber, json.BytePositionInLine);
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return ProblemCatalogue.BodyOverLimit();
+            case BadHttpRequestException e:
+                return ProblemCatalogue.ForStatus(e.StatusCode).Create(e.Message);
+            case JsonException e:
+                return ProblemCatalogue.MalformedJson(e.Path, e.LineNumber, e.BytePositionInLine);
+            case RedisException or RedisTimeoutException when RedisFailures.Classify(exception) is { } failure:
+                // Unreachable or slow, a failover (READONLY, MASTERDOWN), a restart (LOADING), a full or failing
+                // server, or a write whose durability policy did not hold: all pass, so 503 with Retry-After.
+                logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
+                retryAfter = failure.RetryAfterSeconds;
+                return ProblemCatalogue.StoreUnavailable(failure.Detail, failure.Code);
+            case InferenceUnavailableException:
+                logger.LogWarning(exception, "Inference unavailable");
+                retryAfter = ProblemCatalogue.RetryAfterSeconds;
+                return ProblemCatalogue.InferenceUnavailable();
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Broken request bodies that the framework reports as plain InvalidOperationException/IOException (all found by
+    /// fuzzing; each was a 500): a JSON content type naming an unknown charset is a 415; a JSON string holding bytes
+    /// that are not UTF-8 (System.Text.Json checks them only when the string is read) is a 400; a multipart body that
+    /// ends before its closing boundary is a 400.
+    /// </summary>
+    private static ProblemDetails? MapBrokenBody(HttpRequest request, Exception exception)
+    {
+        if (exception is InvalidOperationException { InnerException: DecoderFallbackException })
+            return ProblemCatalogue.MalformedBody("The request body contains text that is not valid UTF-8.");
+        if (exception is InvalidOperationException { InnerException: ArgumentException }
+            && UnknownCharset(request) is { } charset)
+            return ProblemCatalogue.CharsetNotSupported(charset);
+        // The client is still there (not a disconnect): its multipart body is truncated or its boundary is wrong.
+        if (exception is IOException && !request.HttpContext.RequestAborted.IsCancellationRequested
+            && request.HasFormContentType)
+            return ProblemCatalogue.MalformedBody(
+                "The multipart body is malformed: it ends before its closing boundary.");
+        return null;
+    }
+
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Length == 0) return null;
+        var charset = type.Charset.ToString().Trim('"');
+        try
+        {
+            _ = Encoding.GetEncoding(charset);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 }

@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using FacePing.Api.Auth;
-using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Validation;
+using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Metadata;
 using FacePing.Core.Storage;
@@ -14,8 +15,6 @@ namespace FacePing.Api.Vectors;
 /// <summary>Raw vectors: compare, store, fetch, search by similarity or metadata, bulk upsert.</summary>
 public static class VectorsApi
 {
-    public const int MaxTopK = 40;
-    public const int DefaultTopK = 10;
     public const int MaxUpsertItems = 100;
     public const int DefaultMetadataLimit = 100;
     public const int MaxMetadataLimit = 1000;
@@ -36,7 +35,7 @@ public static class VectorsApi
             .WithSummary("Vectors whose metadata has every given pair (AND), across groups or in ?groupName=")
             .WithJsonBodyLimit().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var groups = app.MapGroup("/groups/{groupName}")
+        var groups = app.MapGroup("/groups/{groupName}").ValidatesGroupName()
             .WithTags("Vectors").RequireAuthorization(FacePingPolicies.Tenant)
             .WithJsonBodyLimit()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -62,7 +61,7 @@ public static class VectorsApi
         string vectorId, ClaimsPrincipal user, FaceStore store, CancellationToken cancellationToken)
     {
         var vector = await store.GetVectorAsync(user.Tenant(), vectorId, cancellationToken);
-        if (vector is null) return Problems.NotFound($"Vector '{vectorId}' does not exist.");
+        if (vector is null) return ProblemCatalogue.VectorNotFound(vectorId).ToResult();
         return TypedResults.Ok(new VectorResponse(vector.Id, vector.GroupName, VectorText.Format(vector.Vector),
             vector.Vector.Length, vector.Metadata));
     }
@@ -72,75 +71,72 @@ public static class VectorsApi
         var errors = new Dictionary<string, string[]>();
         var a = ParseVector(request.Embedding1, "embedding1", errors);
         var b = ParseVector(request.Embedding2, "embedding2", errors);
-        if (a is null || b is null) return Problems.Validation(errors);
+        if (a is null || b is null) return ProblemCatalogue.Validation(errors).ToResult();
         if (a.Length != b.Length)
-            return Problems.Validation("embedding2",
-                $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.");
+            return ProblemCatalogue.Validation("embedding2",
+                $"embedding1 has {a.Length} dimensions but embedding2 has {b.Length}; they must match.").ToResult();
         return TypedResults.Ok(new CompareVectorsResponse(VectorMath.Cosine(a, b),
             VectorMath.Euclidean(a, b), a.Length));
     }
 
-    public static async Task<Results<Ok<IEnumerable<MetadataMatchResponse>>, ValidationProblem, ProblemHttpResult>>
+    public static async Task<Results<Ok<IEnumerable<MetadataMatchResponse>>, ValidationProblem>>
         SearchByMetadata([FromBody] MetadataSearchRequest? request, string? groupName, int? limit, ClaimsPrincipal user,
         FaceStore store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (groupName is not null && !Names.IsValidName(groupName))
-            errors["groupName"] = [$"Group names are {Names.NameRule}."];
-        var take = limit ?? DefaultMetadataLimit;
-        if (take is < 1 or > MaxMetadataLimit) errors["limit"] = [$"limit must be between 1 and {MaxMetadataLimit}."];
+        RequestRules.GroupName("groupName", groupName, errors);
+        var take = RequestRules.Count("limit", limit, DefaultMetadataLimit, MaxMetadataLimit, errors);
         var filter = MetadataRules.ReadFilter(request?.Metadata, "metadata", errors);
-        if (filter is null || errors.Count > 0) return Problems.Validation(errors);
+        if (filter is null || errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         var matches = await store.FindByMetadataAsync(user.Tenant(), groupName, filter, take, cancellationToken);
         return TypedResults.Ok(matches.Select(m => new MetadataMatchResponse(m.Id, m.GroupName, m.Metadata)));
     }
 
-    public static async Task<Results<Created<StoredVectorResponse>, ValidationProblem, ProblemHttpResult>> StoreVector(
+    public static async Task<Results<Created<StoredVectorResponse>, ValidationProblem>> StoreVector(
         string groupName, StoreVectorRequest request, ClaimsPrincipal user, FaceStore store,
         CancellationToken cancellationToken)
     {
-        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
         var vector = ParseVector(request.VectorString, "vectorString", errors);
         var metadata = MetadataRules.ReadForStore(request.Metadata, "metadata", errors);
-        if (vector is null || metadata is null) return Problems.Validation(errors);
+        if (vector is null || metadata is null) return ProblemCatalogue.Validation(errors).ToResult();
         var id = await store.AddAsync(user.Tenant(), groupName, new VectorWrite(vector, metadata, VectorSources.Vector),
-            cancellationToken);
+            cancellationToken: cancellationToken);
         return TypedResults.Created($"/vectors/{id}", new StoredVectorResponse(id, groupName));
     }
 
-    public static async Task<Results<Ok<IEnumerable<SearchHitResponse>>, ValidationProblem, ProblemHttpResult>> Search(
+    public static async Task<Results<Ok<IEnumerable<SearchHitResponse>>, ValidationProblem>> Search(
         string groupName, SearchVectorsRequest request, ClaimsPrincipal user, FaceStore store,
         CancellationToken cancellationToken)
     {
-        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var errors = new Dictionary<string, string[]>();
         var vector = ParseVector(request.VectorString, "vectorString", errors);
-        var topK = request.TopK ?? DefaultTopK;
-        if (topK is < 1 or > MaxTopK) errors["topK"] = [$"topK must be between 1 and {MaxTopK}."];
+        var topK = RequestRules.Count("topK", request.TopK, RequestRules.DefaultTopK, RequestRules.MaxTopK, errors);
         var filter = MetadataRules.ReadFilter(request.Metadata, "metadata", errors);
-        if (request.GroupBy is { } key && !Names.IsValidName(key))
-            errors["groupBy"] = [$"groupBy is a metadata key: {Names.NameRule}."];
-        if (vector is null || filter is null || errors.Count > 0) return Problems.Validation(errors);
+        RequestRules.MetadataKey("groupBy", request.GroupBy, errors);
+        if (vector is null || filter is null || errors.Count > 0)
+            return ProblemCatalogue.Validation(errors).ToResult();
         var hits = request.GroupBy is { } groupBy
             ? await store.SearchIdentitiesAsync(user.Tenant(), groupName, vector, topK, groupBy, filter,
                 cancellationToken)
             : await store.SearchAsync(user.Tenant(), groupName, vector, topK, filter, cancellationToken);
-        return TypedResults.Ok(hits.Select(h => new SearchHitResponse(h.Id, h.Score, h.Metadata)));
+        return TypedResults.Ok(hits.Select(SearchHitResponse.From));
     }
 
-    public static async Task<Results<Ok<UpsertVectorsResponse>, ValidationProblem, ProblemHttpResult>> Upsert(
+    public static async Task<Results<Ok<UpsertVectorsResponse>, ValidationProblem>> Upsert(
         string groupName, UpsertVectorsRequest request, ClaimsPrincipal user, FaceStore store,
         CancellationToken cancellationToken)
     {
-        if (GroupsApi.InvalidName(groupName) is { } invalid) return invalid;
         var items = request.Vectors;
         if (items is null || items.Count is 0 or > MaxUpsertItems)
-            return Problems.Validation("vectors", $"Send 1–{MaxUpsertItems} items in 'vectors'.");
+        {
+            return ProblemCatalogue.Validation("vectors", $"Send 1–{MaxUpsertItems} items in 'vectors'.")
+                .ToResult();
+        }
 
         var tenant = user.Tenant();
-        var group = await store.GetGroupAsync(tenant, groupName, cancellationToken);
-        if (group is null) return Problems.GroupNotFound(groupName);
+        var group = await store.GetGroupHeadAsync(tenant, groupName, cancellationToken)
+            ?? throw new GroupNotFoundException(groupName);
 
         var errors = new Dictionary<string, string[]>();
         var writes = new VectorWrite[items.Count];
@@ -186,11 +182,11 @@ public static class VectorsApi
             writes[i] = new VectorWrite(vector, metadata, VectorSources.Vector, item.Id);
         }
         if (bad.Count > 0)
-            return Problems.Validation(errors,
-                $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.");
+            return ProblemCatalogue.Validation(errors,
+                $"Invalid items (index): {string.Join(", ", bad)}. Nothing was written.").ToResult();
 
         // A group deleted, or given its dimension by a concurrent write, since it was read throws; nothing is written.
-        var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken);
+        var ids = await store.UpsertAsync(tenant, groupName, writes, cancellationToken: cancellationToken);
         return TypedResults.Ok(new UpsertVectorsResponse(ids));
     }
 

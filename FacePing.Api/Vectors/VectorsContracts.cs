@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FacePing.Core.Storage;
 
 namespace FacePing.Api.Vectors;
 
@@ -19,7 +20,10 @@ public sealed record VectorResponse(string Id, string GroupName, string VectorSt
 public sealed record SearchVectorsRequest(string? VectorString, int? TopK = null, JsonElement? Metadata = null,
     string? GroupBy = null);
 
-public sealed record SearchHitResponse(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);
+public sealed record SearchHitResponse(string Id, float Score, IReadOnlyDictionary<string, string> Metadata)
+{
+    public static SearchHitResponse From(SearchHit hit) => new(hit.Id, hit.Score, hit.Metadata);
+}
 
 public sealed record MetadataSearchRequest(JsonElement? Metadata = null);
 

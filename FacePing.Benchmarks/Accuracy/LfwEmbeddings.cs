@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 
 namespace FacePing.Benchmarks.Accuracy;
 

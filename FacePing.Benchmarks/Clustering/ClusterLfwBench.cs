@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using FacePing.Benchmarks.Accuracy;
 using FacePing.Core.Clustering;
-using FacePing.Core.Inference;
+using FacePing.Core.Faces;
 
 namespace FacePing.Benchmarks.Clustering;
 
@@ -74,8 +74,8 @@ public static class ClusterLfwBench
     {
         int[] ks = [5, 10, 20, 30];
         double[] thresholds = [0.70, 0.7312, 0.75, 0.7665, 0.78, 0.7941, 0.8178];
-        var graph = NeighbourSearch.FindAsync(vectors, count, dims, ks[^1], Environment.ProcessorCount, null,
-            CancellationToken.None).GetAwaiter().GetResult();
+        var graph = NeighbourSearch.FindAsync(vectors, count, dims, ks[^1], Environment.ProcessorCount, null)
+            .GetAwaiter().GetResult();
         line("| method | k | threshold | precision | recall | F1 | clusters |");
         line("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var method in Enum.GetValues<ClusterMethod>())

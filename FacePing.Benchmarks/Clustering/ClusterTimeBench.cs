@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using FacePing.Core.Clustering;
-using FacePing.Core.Inference;
+using FacePing.Core.Faces;
 using FacePing.Core.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -67,7 +67,7 @@ public static class ClusterTimeBench
             var writes = new List<VectorWrite>(batch);
             for (var i = b * batch; i < Math.Min(options.Count, (b + 1) * batch); i++)
                 writes.Add(new VectorWrite(vectors.AsSpan(i * options.Dims, options.Dims).ToArray(), null, "vector"));
-            await store.UpsertAsync(tenant, group, writes, ct);
+            await store.UpsertAsync(tenant, group, writes, cancellationToken: ct);
         });
         Console.WriteLine($"stored in {storing.Elapsed.TotalSeconds:F1} s (not part of the job)");
 

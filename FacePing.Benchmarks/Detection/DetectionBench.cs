@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FacePing.Benchmarks.Accuracy;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 
 namespace FacePing.Benchmarks.Detection;
 

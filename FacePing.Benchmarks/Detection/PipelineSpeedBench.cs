@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FacePing.Benchmarks.Accuracy;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 
 namespace FacePing.Benchmarks.Detection;
 

@@ -37,7 +37,7 @@ public static class ClusterEngine
     {
         var threads = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount;
         var graph = await NeighbourSearch.FindAsync(vectors, count, dimensions, settings.Neighbours, threads, progress,
-            cancellationToken);
+            cancellationToken: cancellationToken);
         return Cluster(vectors, dimensions, graph, settings);
     }
 

@@ -27,8 +27,8 @@ public static class NeighbourSearch
     /// <param name="threads">Cores to use (at least 1).</param>
     /// <param name="progress">Called between steps with the share of pairs done (0–1), awaited before going on.</param>
     internal static async Task<Neighbours> FindAsync(float[] vectors, int count, int dimensions, int k, int threads,
-        Func<double, CancellationToken, Task>? progress, CancellationToken cancellationToken,
-        PairKernels.Kind? kernel = null)
+        Func<double, CancellationToken, Task>? progress, PairKernels.Kind? kernel = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FacePing.Contracts.Inference;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FacePing.Core.Inference;
@@ -21,17 +22,12 @@ public sealed class InferenceClient(HttpClient http)
     /// <param name="maxEmbedded">
     /// With <see cref="EmbedMode.All"/>: embed at most this many faces (the used face, then the largest).
     /// </param>
-    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed,
-        CancellationToken cancellationToken, int? maxEmbedded = null)
+    public async Task<FaceAnalysis> AnalyzeAsync(ReadOnlyMemory<byte> image, EmbedMode embed, int? maxEmbedded = null,
+        CancellationToken cancellationToken = default)
     {
         using var content = new ReadOnlyMemoryContent(image);
         content.Headers.ContentType = OctetStream;
-        var path = embed switch
-        {
-            EmbedMode.Largest => "/v1/analyze?embed=largest",
-            EmbedMode.None => "/v1/analyze?embed=none",
-            _ => maxEmbedded is { } max ? $"/v1/analyze?embed=all&max={max}" : "/v1/analyze?embed=all",
-        };
+        var path = AnalyzeRoute.For(embed, maxEmbedded);
 
         HttpResponseMessage response;
         try

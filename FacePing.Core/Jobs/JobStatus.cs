@@ -1,6 +1,6 @@
 namespace FacePing.Core.Jobs;
 
-/// <summary>The four states of API.md, as their wire strings.</summary>
+/// <summary>The four states of a job, as their wire strings.</summary>
 public static class JobStatus
 {
     public const string Queued = "queued";

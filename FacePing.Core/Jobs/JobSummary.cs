@@ -1,8 +1,9 @@
 namespace FacePing.Core.Jobs;
 
 /// <summary>
-/// The callback body of API.md: <c>{"totalFiles","successCount","failed","jobId","groupName","status"}</c>;
-/// <c>error</c> is added (null otherwise) when the whole job failed, so a receiver learns why without polling.
+/// The callback body of a job (docs/ingestion.md):
+/// <c>{"totalFiles","successCount","failed","jobId","groupName","status"}</c>; <c>error</c> is added (null
+/// otherwise) when the whole job failed, so a receiver learns why without polling.
 /// </summary>
 public sealed record JobSummary(
     int TotalFiles,

@@ -28,6 +28,24 @@ public sealed partial class FaceStore
         return ToGroup(group, await fields.WaitAsync(cancellationToken), await count);
     }
 
+    /// <summary>
+    /// The group's head, or null when it does not exist: one read a search then reuses instead of reading it again.
+    /// </summary>
+    public async Task<GroupHead?> GetGroupHeadAsync(string tenant, string group,
+        CancellationToken cancellationToken = default)
+    {
+        var fields = await Db.HashGetAsync(new StoreKeys(tenant).Group(group), SearchHeadFields)
+            .WaitAsync(cancellationToken);
+        if (fields[0].IsNull) return null;
+        var model = fields[^1].IsNull ? null : fields[^1].ToString();
+        return new GroupHead(tenant, group, fields[1].IsNull ? null : (int)fields[1], model)
+        {
+            Fields = fields,
+        };
+    }
+
+    private static readonly RedisValue[] SearchHeadFields = [.. Scan.ScanIndex.HeadFields, "model"];
+
     /// <summary>All groups of the tenant, ordered by name (ordinal).</summary>
     public async Task<IReadOnlyList<GroupInfo>> ListGroupsAsync(string tenant,
         CancellationToken cancellationToken = default)

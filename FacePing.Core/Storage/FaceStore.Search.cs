@@ -13,8 +13,23 @@ public sealed partial class FaceStore
     /// The nearest <paramref name="topK"/> vectors of the group by exact cosine similarity, best first, optionally only
     /// those whose metadata has every pair of <paramref name="filter"/>.
     /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string tenant, string group, float[] query, int topK,
-        IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string tenant, string group, float[] query, int topK,
+        IReadOnlyDictionary<string, string>? filter, CancellationToken cancellationToken = default) =>
+        SearchAsync(tenant, group, query, topK, filter, head: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SearchAsync(string, string, float[], int, IReadOnlyDictionary{string, string}?, CancellationToken)"/>
+    /// (or, with <paramref name="groupBy"/>, <see cref="SearchIdentitiesAsync"/>) in a group whose head the caller
+    /// read already (<see cref="GetGroupHeadAsync"/>), so the request reads it once.
+    /// </summary>
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(GroupHead head, float[] query, int topK, string? groupBy,
+        CancellationToken cancellationToken = default) =>
+        groupBy is null
+            ? SearchAsync(head.Tenant, head.Name, query, topK, null, head, cancellationToken)
+            : SearchIdentitiesAsync(head.Tenant, head.Name, query, topK, groupBy, null, head, cancellationToken);
+
+    private async Task<IReadOnlyList<SearchHit>> SearchAsync(string tenant, string group, float[] query, int topK,
+        IReadOnlyDictionary<string, string>? filter, GroupHead? head, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
         using var activity = Activity.StartActivity("store.search");
@@ -24,14 +39,14 @@ public sealed partial class FaceStore
         var wanted = Math.Max(topK * _options.CandidateFactor, _options.MinCandidates);
         var unfiltered = filter is not { Count: > 0 };
         var copy = unfiltered ? scan?.Find(tenant, group) : null;
-        var groupRead = db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields);
+        var groupRead = head is null ? db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields) : null;
         // Without a filter or a scan copy the index query goes out in the same round trip as the group check; its
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
         // ignored).
         var early = unfiltered && copy is null
             ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken)
             : null;
-        var info = await groupRead.WaitAsync(cancellationToken);
+        var info = head?.Fields ?? await groupRead!.WaitAsync(cancellationToken);
         if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
         {
             if (early is not null)
@@ -81,14 +96,19 @@ public sealed partial class FaceStore
     /// vectors without the key are left out. Asks for several vectors per identity and widens the search until it has
     /// <paramref name="topK"/> identities, the group is exhausted, or <see cref="MaxGroupByVectors"/> were ranked.
     /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query,
+    public Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query,
         int topK, string groupBy, IReadOnlyDictionary<string, string>? filter,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        SearchIdentitiesAsync(tenant, group, query, topK, groupBy, filter, head: null, cancellationToken);
+
+    private async Task<IReadOnlyList<SearchHit>> SearchIdentitiesAsync(string tenant, string group, float[] query,
+        int topK, string groupBy, IReadOnlyDictionary<string, string>? filter, GroupHead? head,
+        CancellationToken cancellationToken)
     {
         for (var vectors = Math.Min(Math.Max(topK * 4, 40), MaxGroupByVectors); ;
             vectors = Math.Min(vectors * 4, MaxGroupByVectors))
         {
-            var hits = await SearchAsync(tenant, group, query, vectors, filter, cancellationToken);
+            var hits = await SearchAsync(tenant, group, query, vectors, filter, head, cancellationToken);
             var best = new List<SearchHit>(topK);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var hit in hits)

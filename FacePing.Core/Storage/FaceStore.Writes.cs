@@ -9,9 +9,9 @@ namespace FacePing.Core.Storage;
 public sealed partial class FaceStore
 {
     /// <summary>Stores one vector under a new (or the given) id and returns the id.</summary>
-    public async Task<string> AddAsync(string tenant, string group, VectorWrite item,
-        CancellationToken cancellationToken = default, string? model = null) =>
-        (await UpsertAsync(tenant, group, [item], cancellationToken, model))[0];
+    public async Task<string> AddAsync(string tenant, string group, VectorWrite item, string? model = null,
+        CancellationToken cancellationToken = default) =>
+        (await UpsertAsync(tenant, group, [item], model, cancellationToken))[0];
 
     /// <summary>
     /// Stores all items atomically (all or none) and returns their ids in input order. An existing id is replaced,
@@ -25,7 +25,7 @@ public sealed partial class FaceStore
     /// latency low.
     /// </summary>
     public async Task<IReadOnlyList<string>> UpsertAsync(string tenant, string group, IReadOnlyList<VectorWrite> items,
-        CancellationToken cancellationToken = default, string? model = null)
+        string? model = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(items.Count);
         using var activity = Activity.StartActivity("store.upsert");

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace FacePing.Core.Storage;
 
 /// <summary>
@@ -24,6 +26,17 @@ public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, str
 /// </summary>
 public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions,
     string? Model = null);
+
+/// <summary>
+/// A group's head as a request that searches it reads it once, before its image work
+/// (<see cref="FaceStore.GetGroupHeadAsync"/>): its dimension, its face model, and the version the scan copy is
+/// checked against.
+/// </summary>
+public sealed record GroupHead(string Tenant, string Name, int? Dimensions, string? Model)
+{
+    /// <summary>The hash fields as read: <see cref="Scan.ScanIndex.HeadFields"/>, then the model.</summary>
+    internal RedisValue[] Fields { get; init; } = [];
+}
 
 /// <summary>A nearest neighbour with its exact cosine similarity.</summary>
 public sealed record SearchHit(string Id, float Score, IReadOnlyDictionary<string, string> Metadata);

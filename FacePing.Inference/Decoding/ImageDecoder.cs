@@ -1,3 +1,4 @@
+using FacePing.Contracts.Problems;
 using FacePing.Inference.Imaging;
 using FacePing.Inference.Options;
 using Microsoft.Extensions.Options;
@@ -16,25 +17,26 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
 
     public RgbaImage Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.IsEmpty) throw new ImageDecodeException(400, "Empty image", "The request body holds no image bytes.");
+        if (bytes.IsEmpty)
+            throw new ImageDecodeException(ProblemCatalogue.EmptyImage, "The request body holds no image bytes.");
 
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
         if (codec is null)
         {
-            throw new ImageDecodeException(415, "Unsupported image",
+            throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
                 "The bytes are not a decodable JPEG, PNG, WebP, BMP or GIF image (unknown format or corrupt header).");
         }
 
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
         {
-            throw new ImageDecodeException(415, "Unsupported image", "The image header declares no pixels.");
+            throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage, "The image header declares no pixels.");
         }
         var pixelCount = (long)info.Width * info.Height;
         if (pixelCount > _options.MaxPixels)
         {
-            throw new ImageDecodeException(413, "Image too large",
+            throw new ImageDecodeException(ProblemCatalogue.ImageTooLarge,
                 $"The image is {info.Width}x{info.Height} ({pixelCount:N0} pixels); " +
                 $"the limit is {_options.MaxPixels:N0} pixels.");
         }
@@ -67,14 +69,14 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
             }
             if (result != SKCodecResult.Success)
             {
-                throw new ImageDecodeException(415, "Unsupported image",
+                throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
                     result == SKCodecResult.IncompleteInput
                         ? "The image data is truncated."
                         : $"The image could not be decoded ({Describe(result)}).");
             }
             if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !JpegEnd.IsComplete(bytes))
             {
-                throw new ImageDecodeException(415, "Unsupported image",
+                throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
                     "The image data is truncated (the JPEG has no end-of-image marker).");
             }
             // Formats without a scaled decode (PNG, WebP, ...) come out full size: shrink them, so the detector's
@@ -116,7 +118,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
                         SKAlphaType.Unpremul), (IntPtr)to);
                     if (!source.ScalePixels(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
                     {
-                        throw new ImageDecodeException(415, "Unsupported image", "The image could not be resampled.");
+                        throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
+                            "The image could not be resampled.");
                     }
                 }
             }

@@ -1,5 +1,6 @@
 using System.Buffers;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
+using FacePing.Contracts.Problems;
 using FacePing.Inference.Decoding;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;
@@ -12,12 +13,10 @@ namespace FacePing.Inference.Endpoints;
 /// <summary>The internal analysis endpoint the Api and Ingestion services call.</summary>
 public static class AnalyzeApi
 {
-    public const string ProblemTypeBase = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.";
-
     public static IEndpointRouteBuilder MapAnalyzeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/v1").WithTags("Inference");
-        api.MapPost("/analyze", Analyze)
+        var api = app.MapGroup(AnalyzeRoute.Group).WithTags("Inference");
+        api.MapPost(AnalyzeRoute.Path, Analyze)
             .WithName("AnalyzeImage")
             .WithSummary("Detects faces, their landmarks and (optionally) embeddings in one image.")
             .DisableAntiforgery();
@@ -28,17 +27,9 @@ public static class AnalyzeApi
         HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null,
         int? max = null)
     {
-        if (max is < 0)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["max"] = ["max must be 0 or more."] }, title: "Invalid query");
-        }
+        if (max is < 0) return InvalidQuery(AnalyzeRoute.MaxQuery, "max must be 0 or more.");
         if (!TryParseMode(embed, out var mode))
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["embed"] = ["embed must be one of: largest, all, none."] },
-                title: "Invalid query");
-        }
+            return InvalidQuery(AnalyzeRoute.EmbedQuery, "embed must be one of: largest, all, none.");
 
         var limit = options.Value.MaxBytes;
         if (context.Request.ContentLength > limit) return TooLarge(context.Request.ContentLength.Value, limit);
@@ -49,13 +40,14 @@ public static class AnalyzeApi
             int length;
             (body, length) = await ReadBodyAsync(context, limit);
             if (length < 0) return TooLarge(null, limit);
-            if (length == 0) return Problem(400, "Empty image", "The request body must hold the image bytes.");
+            if (length == 0)
+                return ProblemCatalogue.EmptyImage.Create("The request body must hold the image bytes.").ToResult();
             var analysis = pipeline.Analyze(body.AsSpan(0, length), mode, max ?? int.MaxValue);
             return TypedResults.Ok(analysis);
         }
         catch (ImageDecodeException e)
         {
-            return Problem(e.Status, e.Title, e.Message);
+            return e.Kind.Create(e.Message).ToResult();
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -111,18 +103,9 @@ public static class AnalyzeApi
         }
     }
 
-    private static ProblemHttpResult TooLarge(long? actual, long limit) => Problem(413, "Image too large",
-        actual is { } n
-            ? $"The body is {n:N0} bytes; the limit is {limit:N0} bytes."
-            : $"The body exceeds the limit of {limit:N0} bytes.");
+    private static ProblemHttpResult TooLarge(long? actual, long limit) =>
+        ProblemCatalogue.ImageBodyOverLimit(actual, limit).ToResult();
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail, statusCode: status, title: title, type: ProblemTypeBase + status switch
-        {
-            400 => "1",
-            413 => "14",
-            415 => "16",
-            422 => "21",
-            _ => "1",
-        });
+    private static ValidationProblem InvalidQuery(string field, string message) =>
+        ProblemCatalogue.InvalidQuery.CreateFor(field, message).ToResult();
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Inference.Alignment;
 using FacePing.Inference.Decoding;
 using FacePing.Inference.Detection;
@@ -9,8 +9,8 @@ using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
 using FacePing.Inference.Quality;
-using Microsoft.Extensions.Options;
 using FacePing.Inference.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace FacePing.Inference.Pipeline;
 

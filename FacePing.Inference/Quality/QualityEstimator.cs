@@ -1,5 +1,5 @@
 using System.Numerics;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Inference.Alignment;
 using FacePing.Inference.Detection;
 using FacePing.Inference.Imaging;

@@ -1,4 +1,3 @@
-using FacePing.Core.Jobs;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
@@ -7,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using FacePing.Core.Jobs;
 
 namespace FacePing.Ingestion.Ftp;
 
@@ -146,8 +146,8 @@ public sealed class FtpClient : IAsyncDisposable
     /// Downloads a file of the working folder into memory; larger than <paramref name="maxBytes"/> is an error.
     /// <paramref name="sizeHint"/> (from MLSD) lets the buffer be allocated once at the right size.
     /// </summary>
-    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, CancellationToken cancellationToken,
-        long? sizeHint = null)
+    public async Task<byte[]> DownloadAsync(string fileName, long maxBytes, long? sizeHint = null,
+        CancellationToken cancellationToken = default)
     {
         if (!FtpNames.IsSafeFileName(fileName)) throw new FtpException($"'{fileName}' is not a plain file name.");
         await using var data = await OpenDataAsync("RETR " + fileName, cancellationToken);

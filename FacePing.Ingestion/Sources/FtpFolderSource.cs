@@ -1,6 +1,6 @@
-using FacePing.Core.Jobs;
 using System.Collections.Concurrent;
 using System.Net;
+using FacePing.Core.Jobs;
 using FacePing.Ingestion.Ftp;
 
 namespace FacePing.Ingestion.Sources;
@@ -42,7 +42,7 @@ public sealed class FtpFolderSource(FtpEndpoint endpoint, IReadOnlyList<IPAddres
         var reusable = false;
         try
         {
-            var bytes = await client.DownloadAsync(file.FileName, options.MaxFileBytes, cancellationToken, file.Size);
+            var bytes = await client.DownloadAsync(file.FileName, options.MaxFileBytes, file.Size, cancellationToken);
             reusable = true;
             return bytes;
         }

@@ -1,6 +1,6 @@
 using FacePing.Core.Auth;
 using FacePing.Core.Clustering;
-using FacePing.Core.Inference;
+using FacePing.Core.Faces;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
 using FacePing.Ingestion.Drive;
@@ -33,9 +33,8 @@ public static class IngestionServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);
-        services.AddSingleton<IFaceSink, FaceStoreSink>();
         services.AddSingleton<JobStore>();
-        builder.AddInferenceClient();
+        builder.AddFaceService();
         // Drive calls are idempotent GETs (token, listing, download): the standard retries and circuit breaker suit
         // them.
         services.AddHttpClient<DriveClient>().AddStandardResilienceHandler();
@@ -46,9 +45,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddTransient<FolderSourceFactory>();
         services.AddTransient<JobProcessor>();
         // Cluster jobs (POST /groups/{g}/cluster) run on the same stream and worker.
-        services.AddOptions<ClusteringOptions>().BindConfiguration(ClusteringOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ClusterResults>();
+        services.AddFacePingClustering();
         services.TryAddSingleton<Clustering.IClusterProgress, Clustering.JobHashProgress>();
         services.AddTransient<Clustering.ClusterJobRunner>();
         services.AddHostedService<IngestionWorker>();

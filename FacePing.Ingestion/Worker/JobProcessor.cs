@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using FacePing.Core.Faces;
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
+using FacePing.Core.Storage;
 using FacePing.Ingestion.Clustering;
 using FacePing.Ingestion.Drive;
 using FacePing.Ingestion.Ftp;
@@ -10,16 +12,15 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Ingestion.Worker;
 
 /// <summary>
-/// Runs one job to its end: list the folder, then per image download → largest face (Inference) → store with a
-/// deterministic id, counting each file once; then notify and drop the credentials. Safe to run again for the same
-/// job after a crash: finished files are skipped, and a file finished twice is stored under the same id and counted
-/// once.
+/// Runs one job to its end: list the folder, then per image download → largest face (<see cref="FaceService"/>: the
+/// Inference service and the face rules) → store with a deterministic id, counting each file once; then notify and
+/// drop the credentials. Safe to run again for the same job after a crash: finished files are skipped, and a file
+/// finished twice is stored under the same id and counted once.
 /// </summary>
 public sealed class JobProcessor(
     JobStore jobs,
     FolderSourceFactory sources,
-    InferenceClient inference,
-    IFaceSink faces,
+    FaceService faces,
     JobNotifier notifier,
     ClusterJobRunner clusters,
     IOptions<IngestionOptions> options,
@@ -98,8 +99,7 @@ public sealed class JobProcessor(
         {
             await using var source = await sources.OpenAsync(job, secret, cancellationToken);
             var files = await source.ListImagesAsync(cancellationToken);
-            if (!await faces.GroupExistsAsync(job.Tenant, job.GroupName, cancellationToken))
-                throw new JobAbortedException($"Group '{job.GroupName}' no longer exists.");
+            await OpenGroupAsync(job, cancellationToken);
 
             await jobs.MarkRunningAsync(job.Tenant, job.JobId, files.Count);
             var done = await jobs.GetDoneFilesAsync(job.Tenant, job.JobId);
@@ -153,10 +153,10 @@ public sealed class JobProcessor(
             return Fail("download failed: " + e.Message);
         }
 
-        FaceAnalysis analysis;
+        FaceSelection selection;
         try
         {
-            analysis = await AnalyzeAsync(bytes, cancellationToken);
+            selection = await SelectAsync(bytes, job.MinQuality, cancellationToken);
         }
         catch (ImageRejectedException e)
         {
@@ -167,32 +167,67 @@ public sealed class JobProcessor(
                 _ => "image rejected: " + (e.Detail ?? e.Title),
             });
         }
-
-        var face = analysis.Faces.Count > 0 ? analysis.Faces[0] : null;
-        if (face?.Embedding is not { Length: > 0 } embedding) return Fail("no face found");
-        if (face.Quality is { } quality && quality.Score < job.MinQuality)
-        {
-            var reasons = quality.Issues.Count > 0 ? string.Join(", ", quality.Issues) : "quality";
-            return Fail($"face quality {quality.Score:0.###} is below {job.MinQuality:0.###} ({reasons})");
-        }
+        if (selection.Accepted.Count == 0)
+            return Fail(selection.Rejected is [var rejected, ..] ? rejected.Describe() : "no face found");
 
         var id = IngestedVectorId.For(job.Tenant, job.GroupName, job.Source, file.FileId);
-        await faces.UpsertAsync(job.Tenant, job.GroupName, id, embedding, analysis.Model,
-            new IngestedFile(file.FileName, file.FileId, job.Source, job.JobId), cancellationToken);
+        await StoreAsync(job, selection, (embedding, _) => new VectorWrite(embedding, null, job.Source, id)
+        {
+            FileName = file.FileName, FileId = file.FileId, JobId = job.JobId,
+        }, cancellationToken);
         activity?.SetTag("faceping.vector_id", id);
-        activity?.SetTag("faceping.face_count", analysis.FaceCount);
+        activity?.SetTag("faceping.face_count", selection.FaceCount);
         return null;
     }
 
+    private async Task OpenGroupAsync(JobDefinition job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await faces.OpenGroupAsync(job.Tenant, job.GroupName, cancellationToken);
+        }
+        catch (GroupNotFoundException)
+        {
+            throw new JobAbortedException($"Group '{job.GroupName}' no longer exists.");
+        }
+    }
+
+    /// <summary>
+    /// Stores or replaces the accepted faces under their deterministic ids; a group that is gone or holds another
+    /// model's (or length's) vectors ends the job.
+    /// </summary>
+    private async Task StoreAsync(JobDefinition job, FaceSelection selection, Func<float[], int, VectorWrite> write,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await faces.StoreAsync(job.Tenant, job.GroupName, selection, write, cancellationToken);
+        }
+        catch (GroupNotFoundException e)
+        {
+            throw new JobAbortedException($"Group '{job.GroupName}' was deleted during the import.", e);
+        }
+        catch (ModelMismatchException e)
+        {
+            throw new JobAbortedException(e.Message, e);
+        }
+        catch (DimensionMismatchException e)
+        {
+            throw new JobAbortedException($"Group '{job.GroupName}' holds {e.Expected}-dimensional vectors; " +
+                $"faces are {e.Actual}-dimensional.", e);
+        }
+    }
+
     /// <summary>Waits out short Inference outages; a long one leaves the job pending for a later attempt.</summary>
-    private async Task<FaceAnalysis> AnalyzeAsync(byte[] bytes, CancellationToken cancellationToken)
+    private async Task<FaceSelection> SelectAsync(byte[] bytes, double minQuality, CancellationToken cancellationToken)
     {
         var delay = _options.InferenceRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await inference.AnalyzeAsync(bytes, EmbedMode.Largest, cancellationToken);
+                return await faces.SelectAsync(new FaceImage(bytes), FaceChoice.Largest, minQuality,
+                    cancellationToken: cancellationToken);
             }
             catch (InferenceUnavailableException) when (attempt < _options.InferenceAttempts)
             {

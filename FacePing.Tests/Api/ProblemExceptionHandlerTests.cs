@@ -22,7 +22,7 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         { new GroupAlreadyExistsException("g"), 409, false },
         { new DimensionMismatchException("g", 512, 128), 400, false },
         { new ModelMismatchException("g", "old-model", "new-model"), 409, false },
-        { new FacePing.Api.Faces.NoFaceException("image"), 422, false },
+        { new FacePing.Core.Faces.NoFaceException("image"), 422, false },
         { new ImageRejectedException(413, "Image too large", "too many pixels").ForField("Face2"), 413, false },
         {
             new RedisConnectionException(
@@ -88,11 +88,11 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         }
         if (exception is GroupNotFoundException)
         {
-            // The wording handlers use for the same outcome (Problems.GroupNotFound), not a second one.
+            // The wording handlers use for the same outcome (ProblemCatalogue.GroupNotFound), not a second one.
             Assert.Equal("Group 'g' does not exist. Create it with POST /groups/g.",
                 json.RootElement.GetProperty("detail").GetString());
         }
-        if (exception is FacePing.Api.Faces.NoFaceException or ImageRejectedException { Field: not null })
+        if (exception is FacePing.Core.Faces.NoFaceException or ImageRejectedException { Field: not null })
         {
             Assert.True(json.RootElement.TryGetProperty("image", out _), "the problem names the image field");
         }

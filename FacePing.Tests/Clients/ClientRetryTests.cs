@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using FacePing.Api.Infrastructure;
 using FacePing.Client;
+using FacePing.Contracts.Problems;
 using FacePing.Tests.Infrastructure;
 
 namespace FacePing.Tests.Clients;
@@ -104,7 +104,7 @@ public sealed class ClientRetryTests(ClientFixture fx)
             await client.Groups.CreateAsync("people");
             var problem = await Assert.ThrowsAsync<FacePingException>(() => client.Faces.StoreAsync("people", photo));
             Assert.Equal(503, problem.Status);
-            Assert.Equal(TimeSpan.FromSeconds(Problems.RetryAfterSeconds), problem.RetryAfter);
+            Assert.Equal(TimeSpan.FromSeconds(ProblemCatalogue.RetryAfterSeconds), problem.RetryAfter);
             Assert.Single(impatient.Of("POST", "/groups/people/face"));
         }
 
@@ -118,7 +118,8 @@ public sealed class ClientRetryTests(ClientFixture fx)
             var clock = Stopwatch.StartNew();
             var problem = await Assert.ThrowsAsync<FacePingException>(() => client.Faces.StoreAsync("people", photo));
             Assert.Equal(503, problem.Status);
-            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(Problems.RetryAfterSeconds - 0.5), $"{clock.Elapsed}");
+            var wait = TimeSpan.FromSeconds(ProblemCatalogue.RetryAfterSeconds - 0.5);
+            Assert.True(clock.Elapsed >= wait, $"{clock.Elapsed}");
             var attempts = patient.Of("POST", "/groups/people/face");
             Assert.Equal(2, attempts.Count);
             Assert.All(attempts, a => Assert.Equal(503, a.Status));

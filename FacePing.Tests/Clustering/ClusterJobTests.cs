@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FacePing.Api.Faces;
+using FacePing.Core.Faces;
 using FacePing.Core.Jobs;
 using FacePing.Core.Storage;
 using FacePing.Core.Vectors;

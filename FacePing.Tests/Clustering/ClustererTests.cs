@@ -78,7 +78,7 @@ public sealed class ClustererTests
             data[9 * dims + d] = 0.85f * a[d] + 0.527f * b[d];
             data[10 * dims + d] = 0.527f * a[d] + 0.85f * b[d];
         }
-        var graph = await NeighbourSearch.FindAsync(data, 20, dims, 10, 2, null, CancellationToken.None);
+        var graph = await NeighbourSearch.FindAsync(data, 20, dims, 10, 2, null);
         Assert.Equal(10, graph.Of(9)[0]);
         Assert.True(graph.SimilaritiesOf(9)[0] > 0.85f);
 

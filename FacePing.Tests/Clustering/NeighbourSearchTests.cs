@@ -89,7 +89,7 @@ public sealed class NeighbourSearchTests
         foreach (var (count, dims) in new[] { (777, 130), (1000, 64), (390, 640) })
         {
             var data = Vectors(count, dims, count);
-            var graph = await NeighbourSearch.FindAsync(data, count, dims, 10, 2, null, CancellationToken.None, kind);
+            var graph = await NeighbourSearch.FindAsync(data, count, dims, 10, 2, null, kind, CancellationToken.None);
             for (var i = 0; i < count; i += 7)
             {
                 var truth = BruteForce(data, count, dims, i);
@@ -113,10 +113,10 @@ public sealed class NeighbourSearchTests
     [Fact]
     public async Task Tiny_sets_have_as_many_neighbours_as_there_are_other_vectors()
     {
-        Assert.Equal(0, (await NeighbourSearch.FindAsync([], 0, 8, 10, 2, null, CancellationToken.None)).Count);
-        var one = await NeighbourSearch.FindAsync(Vectors(1, 8, 3), 1, 8, 10, 2, null, CancellationToken.None);
+        Assert.Equal(0, (await NeighbourSearch.FindAsync([], 0, 8, 10, 2, null)).Count);
+        var one = await NeighbourSearch.FindAsync(Vectors(1, 8, 3), 1, 8, 10, 2, null);
         Assert.All(one.Of(0).ToArray(), j => Assert.Equal(-1, j));
-        var three = await NeighbourSearch.FindAsync(Vectors(3, 8, 3), 3, 8, 10, 2, null, CancellationToken.None);
+        var three = await NeighbourSearch.FindAsync(Vectors(3, 8, 3), 3, 8, 10, 2, null);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal([.. Enumerable.Range(0, 3).Where(j => j != i)], three.Of(i)[..2].ToArray().Order());
@@ -134,7 +134,7 @@ public sealed class NeighbourSearchTests
         {
             seen.Add(done);
             return Task.CompletedTask;
-        }, CancellationToken.None);
+        });
         Assert.True(seen.Count >= 5, $"{seen.Count} reports");
         Assert.Equal(seen.Order(), seen);
         Assert.Equal(1.0, seen[^1]);
@@ -145,6 +145,6 @@ public sealed class NeighbourSearchTests
             if (done > 0.2) await cancel.CancelAsync();
         }
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            NeighbourSearch.FindAsync(data, count, dims, 5, 2, CancelPartWay, cancel.Token));
+            NeighbourSearch.FindAsync(data, count, dims, 5, 2, CancelPartWay, cancellationToken: cancel.Token));
     }
 }

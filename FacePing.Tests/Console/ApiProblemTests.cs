@@ -1,5 +1,5 @@
 using System.Net;
-using FacePing.Api.Infrastructure;
+using FacePing.Contracts.Problems;
 using FacePing.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -85,7 +85,7 @@ public sealed class ApiProblemTests(ConsoleFixture fixture) : ConsolePageTest(fi
         await Expect(problem.Locator(".problem-title")).ToHaveTextAsync("Service unavailable");
         await Expect(problem.Locator(".problem-status")).ToHaveTextAsync("503");
         await Expect(problem.Locator(".problem-detail")).ToContainTextAsync("inference service is unreachable");
-        var retry = $"Try again in {Problems.RetryAfterSeconds} s.";
+        var retry = $"Try again in {ProblemCatalogue.RetryAfterSeconds} s.";
         await Expect(problem.Locator(".problem-retry")).ToHaveTextAsync(retry);
         await Expect(Page.Locator(".slot:has(#photo-1) svg g.face")).ToHaveCountAsync(0);
         await ShotAsync("unavailable");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Tests.Api;
 using FacePing.Tests.Inference;
 using FacePing.Tests.Infrastructure;

@@ -5,9 +5,9 @@ using System.Text.Json;
 using FacePing.Core.Metadata;
 using FacePing.Core.Storage;
 using FacePing.Core.Vectors;
-using Microsoft.Extensions.DependencyInjection;
 using FacePing.Tests.Api;
 using FacePing.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static FacePing.Tests.Faces.FaceRequests;
 
 namespace FacePing.Tests.Faces;
@@ -261,7 +261,7 @@ public sealed class FacesApiTests(FacesFixture fixture)
         var store = fixture.Api.Services.GetRequiredService<FaceStore>();
         var old = new float[FaceModel.Dimensions];
         old[0] = 1;
-        await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image), default,
+        await store.AddAsync(tenant.TenantId, "legacy", new VectorWrite(old, null, VectorSources.Image),
             "older-model-v0");
 
         var groups = await client.GetFromJsonAsync<JsonElement>("/groups");

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Tests.Infrastructure;
 using SkiaSharp;
 

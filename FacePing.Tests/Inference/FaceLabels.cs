@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Tests.Infrastructure;
 
 namespace FacePing.Tests.Inference;

@@ -13,7 +13,7 @@ public sealed class PipelineFixture : IDisposable
     /// Face-match threshold calibrated for a false-accept rate on LFW (docs/accuracy.md): the Api's default, so the
     /// calibration tests guard the value users get.
     /// </summary>
-    public static readonly float MatchThreshold = (float)FacePing.Api.Faces.FaceMatchOptions.DefaultThreshold;
+    public static readonly float MatchThreshold = (float)FacePing.Core.Faces.FaceMatchOptions.DefaultThreshold;
 
     public PipelineFixture()
     {

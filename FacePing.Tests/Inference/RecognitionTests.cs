@@ -1,4 +1,4 @@
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Tests.Infrastructure;
 using SkiaSharp;
 using Xunit.Abstractions;

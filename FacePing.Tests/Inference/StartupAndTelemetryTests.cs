@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using FacePing.Core.Inference;
+using FacePing.Contracts.Inference;
 using FacePing.Inference;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;

@@ -1,6 +1,6 @@
-using FacePing.Core.Jobs;
 using System.Net;
 using System.Net.Sockets;
+using FacePing.Core.Jobs;
 using FacePing.Ingestion.Ftp;
 using FacePing.Tests.Ingestion.Fakes;
 
@@ -46,7 +46,7 @@ public sealed class FtpClientTests : IDisposable
             entries.Single(e => e.Name == IngestFolder.FacePhotos[0]).Size);
 
         foreach (var name in _folder.ImageFiles)
-            Assert.Equal(_folder.Read(name), await client.DownloadAsync(name, 10_000_000, CancellationToken.None));
+            Assert.Equal(_folder.Read(name), await client.DownloadAsync(name, 10_000_000));
     }
 
     [Fact]
@@ -59,10 +59,10 @@ public sealed class FtpClientTests : IDisposable
         var names = (await client.ListAsync(CancellationToken.None)).Select(e => e.Name).ToHashSet();
         Assert.Superset(_folder.ImageFiles.ToHashSet(), names);
         var photo = IngestFolder.FacePhotos[2];
-        Assert.Equal(_folder.Read(photo), await client.DownloadAsync(photo, 10_000_000, CancellationToken.None));
+        Assert.Equal(_folder.Read(photo), await client.DownloadAsync(photo, 10_000_000));
         // The passive connection is re-opened per transfer: a second download works on the same session.
         Assert.Equal(_folder.Read(IngestFolder.NoFacePhoto),
-            await client.DownloadAsync(IngestFolder.NoFacePhoto, 10_000_000, CancellationToken.None));
+            await client.DownloadAsync(IngestFolder.NoFacePhoto, 10_000_000));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class FtpClientTests : IDisposable
         var entries = await client.ListAsync(CancellationToken.None);
         Assert.Contains(entries, e => e.Name == IngestFolder.FacePhotos[1] && e.IsFile == true);
         foreach (var name in IngestFolder.FacePhotos)
-            Assert.Equal(_folder.Read(name), await client.DownloadAsync(name, 10_000_000, CancellationToken.None));
+            Assert.Equal(_folder.Read(name), await client.DownloadAsync(name, 10_000_000));
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class FtpClientTests : IDisposable
             client.ChangeFolderAsync("/no/such/folder", CancellationToken.None));
         Assert.Contains("/no/such/folder", folder.Message);
         var file = await Assert.ThrowsAsync<FtpException>(() =>
-            client.DownloadAsync("missing.jpg", 1000, CancellationToken.None));
+            client.DownloadAsync("missing.jpg", 1000));
         Assert.Equal(550, file.ReplyCode);
         // The session is still usable after errors.
         Assert.NotEmpty(await client.ListAsync(CancellationToken.None));
@@ -132,7 +132,7 @@ public sealed class FtpClientTests : IDisposable
         await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
             CancellationToken.None);
         var error = await Assert.ThrowsAsync<FtpException>(
-            () => client.DownloadAsync(IngestFolder.NoFacePhoto, 50_000, CancellationToken.None));
+            () => client.DownloadAsync(IngestFolder.NoFacePhoto, 50_000));
         Assert.Contains("50000 byte limit", error.Message);
     }
 
@@ -145,12 +145,12 @@ public sealed class FtpClientTests : IDisposable
         var photo = IngestFolder.FacePhotos[0];
         var expected = _folder.Read(photo);
         Assert.Equal(expected,
-            await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length));
-        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: 10));
+            await client.DownloadAsync(photo, 10_000_000, sizeHint: expected.Length));
+        Assert.Equal(expected, await client.DownloadAsync(photo, 10_000_000, sizeHint: 10));
         Assert.Equal(expected,
-            await client.DownloadAsync(photo, 10_000_000, CancellationToken.None, sizeHint: expected.Length * 3L));
+            await client.DownloadAsync(photo, 10_000_000, sizeHint: expected.Length * 3L));
         await Assert.ThrowsAsync<FtpException>(() =>
-            client.DownloadAsync(photo, expected.Length - 1, CancellationToken.None, sizeHint: 5));
+            client.DownloadAsync(photo, expected.Length - 1, sizeHint: 5));
     }
 
     [Fact]
@@ -160,9 +160,9 @@ public sealed class FtpClientTests : IDisposable
         await using var client = await FtpClient.ConnectAsync(Endpoint(server), Loopback, Options(),
             CancellationToken.None);
         await Assert.ThrowsAsync<FtpException>(() =>
-            client.DownloadAsync("../etc/passwd", 1000, CancellationToken.None));
+            client.DownloadAsync("../etc/passwd", 1000));
         await Assert.ThrowsAsync<FtpException>(() =>
-            client.DownloadAsync("a.jpg\r\nDELE b.jpg", 1000, CancellationToken.None));
+            client.DownloadAsync("a.jpg\r\nDELE b.jpg", 1000));
         await Assert.ThrowsAsync<FtpException>(() => client.ChangeFolderAsync("/x\r\nRMD /", CancellationToken.None));
         Assert.False(FtpNames.IsSafeFileName(".."));
         Assert.False(FtpNames.IsSafeFileName("a\\b.jpg"));

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FacePing.Tests.Security;
 
 /// <summary>
-/// Tenant A owns a group with vectors. Tenant B tries every tenant route of API.md on A's group and ids: each answers
+/// Tenant A owns a group with vectors. Tenant B tries every tenant route of the API on A's group and ids: each answers
 /// exactly as for something that does not exist, and A's keys in Redis are byte-for-byte unchanged afterwards.
 /// </summary>
 public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture)
@@ -111,7 +111,7 @@ public sealed class TenantIsolationTests(TenantIsolationTests.Fixture fixture)
         && !body.GetRawText().Contains("fixed-id-1", StringComparison.Ordinal)
         && !body.GetRawText().Contains("secret", StringComparison.Ordinal);
 
-    /// <summary>Every tenant route of API.md (the coverage test below checks the app has no other).</summary>
+    /// <summary>Every tenant route of the API (the coverage test below checks the app has no other).</summary>
     public static readonly Attempt[] Attempts =
     [
         new("DELETE /groups/{groupName}", _ => Req(HttpMethod.Delete, $"/groups/{Group}"), HttpStatusCode.NotFound),

@@ -26,7 +26,7 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
     {
         var options = Options.Create(
             new VectorStoreOptions { ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog });
-        var scan = new ScanIndex(_connection, options, NullLogger<ScanIndex>.Instance);
+        var scan = new ScanIndex(_connection, options, TimeProvider.System, NullLogger<ScanIndex>.Instance);
         return (new FaceStore(_connection, options, TimeProvider.System, scan), scan);
     }
 

@@ -20,8 +20,8 @@ public sealed class FormattingTests
     [
         ("FacePing.Core/Storage/StoreScripts.cs", "local P, group, dims, quant, n, links, keep = ARGV[1], ARGV[2]"),
         ("FacePing.Core/Storage/StoreScripts.cs", "redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta"),
-        ("FacePing.Tests/Cluster/CrossApiFaceTests.cs", "public async Task A_face_stored_on_one_api_is_found_on_the"),
-        ("FacePing.Tests/Cluster/CrossApiVectorTests.cs", "public async Task A_write_on_one_api_is_found_by_the_other"),
+        ("FacePing.Tests/OnRedisCluster/CrossApiFaceTests.cs", "public async Task A_face_stored_on_one_api_is"),
+        ("FacePing.Tests/OnRedisCluster/CrossApiVectorTests.cs", "public async Task A_write_on_one_api_is_found"),
         ("FacePing.Tests/Security/TenantIsolationTests.cs", "$$\"\"\"{\"vectors\":[{\"id\":\"{{f.VectorId}}\","),
     ];
 

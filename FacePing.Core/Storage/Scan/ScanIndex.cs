@@ -13,10 +13,11 @@ namespace FacePing.Core.Storage.Scan;
 /// search that reads <c>rev</c> (in the round trip it makes anyway) knows whether its copy is current, and catches up
 /// by re-reading only the changed ids. Redis stays the only state: a copy is loaded on first use, in the background,
 /// and can be dropped at any time (a restart, the memory budget, a log that has moved past it); until it is back,
-/// searches go to the HNSW index.
+/// searches go to the HNSW index. Time comes from the store's <see cref="TimeProvider"/> (which copy was used least
+/// recently, how long a refused group waits).
 /// </summary>
 public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options,
-    ILogger<ScanIndex> logger)
+    TimeProvider clock, ILogger<ScanIndex> logger)
 {
     // Vectors read per round trip while loading: small enough (~0.5 MB for 512-d) that searches and writes sharing the
     // multiplexed Redis connection are not held up behind a load for long.
@@ -31,7 +32,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     private readonly VectorStoreOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, GroupScan> _ready = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loading = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTime> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _refused = new(StringComparer.Ordinal);
 
     private long _served;
 
@@ -44,7 +45,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     internal GroupScan? Find(string tenant, string group)
     {
         if (!_ready.TryGetValue(Key(tenant, group), out var scan)) return null;
-        scan.LastUsedTicks = Environment.TickCount64;
+        scan.LastUsedTicks = clock.GetTimestamp();
         return scan;
     }
 
@@ -54,7 +55,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         if (Budget <= 0) return;
         var key = Key(tenant, group);
         if (_ready.ContainsKey(key) || _loading.ContainsKey(key)) return;
-        if (_refused.TryGetValue(key, out var until) && until > DateTime.UtcNow) return;
+        if (_refused.TryGetValue(key, out var until) && until > clock.GetUtcNow()) return;
         var started = new TaskCompletionSource();
         if (!_loading.TryAdd(key, started.Task)) return;
         _ = Task.Run(async () =>
@@ -154,7 +155,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         var estimate = GroupScan.EstimateBytes(count, dims);
         if (estimate > Budget)
         {
-            _refused[key] = DateTime.UtcNow + RefusalTime;
+            _refused[key] = clock.GetUtcNow() + RefusalTime;
             LogTooLarge(tenant, group, count, estimate >> 20, _options.ScanCacheMegabytes);
             return;
         }
@@ -177,7 +178,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
             after = page[^1];
             exclude = Exclude.Start;
         }
-        scan.LastUsedTicks = Environment.TickCount64;
+        scan.LastUsedTicks = clock.GetTimestamp();
         _ready[key] = scan;
         LogLoaded(tenant, group, scan.Count, scan.Bytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
