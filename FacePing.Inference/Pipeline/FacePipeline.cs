@@ -17,13 +17,13 @@ namespace FacePing.Inference.Pipeline;
 /// <summary>
 /// decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.
 /// </summary>
-public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks,
+public sealed class FacePipeline(ImageDecoder decoder, YuNetDetector detector, LandmarkDetector landmarks,
     FaceEmbedder embedder, IOptions<ModelOptions> modelOptions)
 {
     private readonly ModelOptions options = modelOptions.Value;
 
     public ImageDecoder Decoder => decoder;
-    public FaceDetector Detector => detector;
+    public YuNetDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
     public FaceEmbedder Embedder => embedder;
 
@@ -31,7 +31,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions,
         ImageOptions? images = null) =>
         new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
-            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
+            new YuNetDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
             modelOptions);
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>

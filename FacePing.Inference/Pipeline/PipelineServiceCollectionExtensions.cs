@@ -28,7 +28,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<FaceModels>();
         services.AddSingleton<ImageDecoder>();
-        services.AddSingleton<FaceDetector>();
+        services.AddSingleton<YuNetDetector>();
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();
         services.AddSingleton<FacePipeline>();
