@@ -5,6 +5,7 @@ using FacePing.Inference.Health;
 using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
+using FacePing.Inference.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<YuNetDetector>();
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();
+        services.AddMetrics();
+        services.AddSingleton<InferenceTelemetry>();
         services.AddSingleton<FacePipeline>();
         services.AddHostedService<PipelineWarmup>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
