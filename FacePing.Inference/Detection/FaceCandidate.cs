@@ -1,7 +1,13 @@
+using FacePing.Inference.Landmarks;
+
 namespace FacePing.Inference.Detection;
 
-/// <summary>A detected face box (corners, in the pixels of the image it was found in) and its detector score.</summary>
-public readonly record struct FaceCandidate(float X1, float Y1, float X2, float Y2, float Score)
+/// <summary>
+/// A detected face box (corners, in the pixels of the image it was found in), its detector score and, when the detector
+/// gives them, its five points (eye centres, nose tip, mouth corners) in the same pixels.
+/// </summary>
+public readonly record struct FaceCandidate(float X1, float Y1, float X2, float Y2, float Score,
+    FivePoints? Points = null)
 {
     public float Width => X2 - X1;
     public float Height => Y2 - Y1;

@@ -16,26 +16,40 @@ public sealed class FaceEmbedder(FaceModels models)
     public int Dimensions { get; } = models.Embedders.Sum(m => m.Dimensions);
 
     /// <summary>
-    /// Embeds each face. Models have a batch size of 1, so work runs side by side: the members of one face, or several
-    /// faces (small convolutions split poorly over threads, whole inferences split well).
+    /// Embeds each face. The work is cut into runs — batches of up to <see cref="EmbeddingModel.MaxBatch"/> faces for
+    /// a network that takes them, single faces for one that does not — and the runs go side by side on the cores
+    /// (one thread each: small convolutions split poorly over threads, whole inferences split well).
     /// </summary>
     public float[][] Embed(RgbaImage image, IReadOnlyList<FaceLandmarks> faces)
     {
         var result = new float[faces.Count][];
         for (var i = 0; i < faces.Count; i++) result[i] = new float[Dimensions];
         var members = models.Embedders;
-        var work = faces.Count * members.Count;
-        if (work == 1)
+        var runs = new List<(int Member, int First, int Count, int Offset)>();
+        var offset = 0;
+        for (var m = 0; m < members.Count; m++)
         {
-            members[0].Embed(image, faces[0], result[0]);
+            // Even batches: 9 faces in batches of 8 would leave one core with 8 faces and the other with 1.
+            var batches = (faces.Count + members[m].BatchSize - 1) / members[m].BatchSize;
+            for (var b = 0; b < batches; b++)
+            {
+                var first = faces.Count * b / batches;
+                runs.Add((m, first, faces.Count * (b + 1) / batches - first, offset));
+            }
+            offset += members[m].Dimensions;
+        }
+        // Largest runs first, so no core is left alone with a big batch at the end.
+        runs.Sort((a, b) => b.Count.CompareTo(a.Count));
+        if (runs.Count == 1)
+        {
+            var (m, first, count, o) = runs[0];
+            members[m].Embed(image, faces, first, count, result, o);
             return result;
         }
-        var offsets = new int[members.Count];
-        for (var m = 1; m < members.Count; m++) offsets[m] = offsets[m - 1] + members[m - 1].Dimensions;
-        Parallel.For(0, work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+        Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
         {
-            var (face, m) = Math.DivRem(k, members.Count);
-            members[m].Embed(image, faces[face], result[face].AsSpan(offsets[m], members[m].Dimensions));
+            var (m, first, count, o) = runs[k];
+            members[m].Embed(image, faces, first, count, result, o);
         });
         return result;
     }

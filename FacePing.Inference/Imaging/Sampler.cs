@@ -32,6 +32,22 @@ public static class Sampler
         Taps(src, map, width, height, planes, mean, scale, grey: false);
     }
 
+    /// <summary>
+    /// Writes three planes in B, G, R order (detectors trained on OpenCV images) as (p − mean)·scale; outside the
+    /// image reads as black, so a map reaching past the image pads it on the right and below.
+    /// </summary>
+    public static void SampleBgr(RgbaImage src, in AffineMap map, int width, int height, Span<float> planes,
+        float mean, float scale)
+    {
+        if (planes.Length < 3 * width * height)
+            throw new ArgumentException("Output span is too small.", nameof(planes));
+        if (Separable(src, map, width, height, planes, mean, scale, grey: false, bgr: true)) return;
+        // Images of a few pixels (too small for the separable filter): per-pixel taps, then R and B swapped.
+        Taps(src, map, width, height, planes, mean, scale, grey: false);
+        var plane = width * height;
+        for (var i = 0; i < plane; i++) (planes[i], planes[2 * plane + i]) = (planes[2 * plane + i], planes[i]);
+    }
+
     /// <summary>Writes one grey plane as (luma − mean)·scale (ITU-R BT.601 weights).</summary>
     public static void SampleGrey(RgbaImage src, in AffineMap map, int width, int height, Span<float> plane, float mean,
         float scale)
@@ -84,7 +100,7 @@ public static class Sampler
     }
 
     private static unsafe bool Separable(RgbaImage src, in AffineMap map, int width, int height, Span<float> output,
-        float mean, float scale, bool grey)
+        float mean, float scale, bool grey, bool bgr = false)
     {
         if (map.B != 0 || map.D != 0) return false;
         if (map.A <= 0 || map.E <= 0) return false;
@@ -144,6 +160,7 @@ public static class Sampler
             // Vertical pass into planes, normalised.
             var plane = width * height;
             var bias = -mean * scale;
+            var (red, blue) = bgr ? (2 * plane, 0) : (0, 2 * plane);
             fixed (float* tmp = rows)
             fixed (float* wy = weightY)
             fixed (float* outp = output)
@@ -176,9 +193,9 @@ public static class Sampler
                                 sg += q[1] * wj;
                                 sb += q[2] * wj;
                             }
-                            o[x] = sr * scale + bias;
+                            o[red + x] = sr * scale + bias;
                             o[plane + x] = sg * scale + bias;
-                            o[2 * plane + x] = sb * scale + bias;
+                            o[blue + x] = sb * scale + bias;
                         }
                     }
                 }

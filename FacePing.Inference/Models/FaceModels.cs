@@ -19,9 +19,11 @@ public sealed class FaceModels : IDisposable
             ?? throw new InvalidOperationException("No model directory configured.");
         var threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
         // Measured per model (batch 1, 1 thread, ONNX Runtime 1.31): the full optimisation level's NCHWc layout makes
-        // the detector 3x, the landmark model 2.7x, MobileFaceNet 1.6x (16.4 → 10.4 ms) and dlib's ResNet 2x faster.
+        // the landmark model 2.7x, MobileFaceNet 1.6x (16.4 → 10.4 ms) and dlib's ResNet 2x faster. The detector, one
+        // large input a photo, uses every core.
         Detector = Load(directory, ModelOptions.DetectorFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
-        Landmarks = Load(directory, ModelOptions.LandmarkFile, GraphOptimizationLevel.ORT_ENABLE_ALL, threads);
+        // The landmark model runs one small face at a time, a crowd's faces side by side: one thread each.
+        Landmarks = Load(directory, ModelOptions.LandmarkFile, GraphOptimizationLevel.ORT_ENABLE_ALL, 1);
         // Embedding runs go side by side (the ensemble's members, and several faces), one core each: a second intra-op
         // thread gains nothing for MobileFaceNet (10.4 ms either way) and only oversubscribes the cores.
         Embedders = [.. RecognitionModels.Ensemble.Select(spec =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using FacePing.Contracts.Inference;
 using FacePing.Inference.Alignment;
 using FacePing.Inference.Decoding;
@@ -17,13 +18,13 @@ namespace FacePing.Inference.Pipeline;
 /// <summary>
 /// decode → detect → landmarks → align → embed, each stage a span; thread-safe, shared by all requests.
 /// </summary>
-public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, LandmarkDetector landmarks,
-    FaceEmbedder embedder, IOptions<ModelOptions> modelOptions)
+public sealed class FacePipeline(ImageDecoder decoder, YuNetDetector detector, LandmarkDetector landmarks,
+    FaceEmbedder embedder, IOptions<ModelOptions> modelOptions, InferenceTelemetry telemetry)
 {
     private readonly ModelOptions options = modelOptions.Value;
 
     public ImageDecoder Decoder => decoder;
-    public FaceDetector Detector => detector;
+    public YuNetDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
     public FaceEmbedder Embedder => embedder;
 
@@ -31,8 +32,12 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
     public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions,
         ImageOptions? images = null) =>
         new(new ImageDecoder(Microsoft.Extensions.Options.Options.Create(images ?? new ImageOptions())),
-            new FaceDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
-            modelOptions);
+            new YuNetDetector(models, modelOptions), new LandmarkDetector(models), new FaceEmbedder(models),
+            modelOptions, new InferenceTelemetry(DetachedMeters.Value));
+
+    // Outside a host the pipeline's instruments live in a factory of their own (nothing exports them).
+    private static readonly Lazy<IMeterFactory> DetachedMeters = new(() =>
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     /// <exception cref="ImageDecodeException">The bytes are empty, too large or not a decodable image.</exception>
     /// <param name="maxEmbedded">
@@ -51,7 +56,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             }
             catch (ImageDecodeException e)
             {
-                InferenceTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("status", e.Status));
+                telemetry.Rejected.Add(1, new KeyValuePair<string, object?>("status", e.Status));
                 span?.SetStatus(ActivityStatusCode.Error, e.Title);
                 throw;
             }
@@ -60,7 +65,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             span?.SetTag("image.decoded_width", image.Width);
             span?.SetTag("image.decoded_height", image.Height);
         }
-        InferenceTelemetry.Record("decode", start);
+        telemetry.Record("decode", start);
         using (image)
         {
             return Analyze(image, mode, maxEmbedded);
@@ -78,9 +83,9 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             span?.SetTag("detector.passes", passes);
             span?.SetTag("face.count", faces.Count);
         }
-        InferenceTelemetry.Record("detect", start);
-        InferenceTelemetry.Images.Add(1);
-        InferenceTelemetry.Faces.Add(faces.Count);
+        telemetry.Record("detect", start);
+        telemetry.Images.Add(1);
+        telemetry.Faces.Add(faces.Count);
 
         FaceLandmarks?[] marks;
         start = Stopwatch.GetTimestamp();
@@ -89,7 +94,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             marks = mode == EmbedMode.Largest ? PrimaryFirst(image, faces) : AllFirst(image, faces);
             span?.SetTag("face.count", marks.Count(l => l is not null));
         }
-        InferenceTelemetry.Record("landmarks", start);
+        telemetry.Record("landmarks", start);
 
         var toEmbed = mode switch
         {
@@ -104,7 +109,7 @@ public sealed class FacePipeline(ImageDecoder decoder, FaceDetector detector, La
             using var span = InferenceTelemetry.Source.StartActivity("embed");
             span?.SetTag("face.count", toEmbed);
             embeddings = embedder.Embed(image, [.. marks.Take(toEmbed).Select(l => l!)]);
-            InferenceTelemetry.Record("embed", start);
+            telemetry.Record("embed", start);
         }
 
         var scale = new System.Numerics.Vector2(image.ScaleX, image.ScaleY);

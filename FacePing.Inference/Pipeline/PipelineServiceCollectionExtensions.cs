@@ -5,6 +5,7 @@ using FacePing.Inference.Health;
 using FacePing.Inference.Landmarks;
 using FacePing.Inference.Models;
 using FacePing.Inference.Options;
+using FacePing.Inference.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -28,9 +29,11 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<FaceModels>();
         services.AddSingleton<ImageDecoder>();
-        services.AddSingleton<FaceDetector>();
+        services.AddSingleton<YuNetDetector>();
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();
+        services.AddMetrics();
+        services.AddSingleton<InferenceTelemetry>();
         services.AddSingleton<FacePipeline>();
         services.AddHostedService<PipelineWarmup>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");

@@ -38,7 +38,8 @@ public static class QualityEstimator
         var exposureFactor = Ramp(brightness, 0.05f, 0.2f) * Ramp(1 - brightness, 0.05f, 0.15f);
         var poseFactor = Ramp(YawZero - MathF.Abs(yaw), 0, YawZero - YawFree)
             * Ramp(PitchZero - MathF.Abs(pitch), 0, PitchZero - PitchFree);
-        var certainty = Ramp(face.Score, 0.5f, 0.95f);
+        // YuNet scores clear faces 0.88–0.94 and keeps faces from 0.7 (ModelOptions.ScoreThreshold).
+        var certainty = Ramp(face.Score, 0.55f, 0.9f);
         var score = sizeFactor * sharpFactor * exposureFactor * poseFactor * certainty * (whole ? 1f : 0.6f);
 
         var issues = new List<string>();

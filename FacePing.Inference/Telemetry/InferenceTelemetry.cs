@@ -3,24 +3,38 @@ using System.Diagnostics.Metrics;
 
 namespace FacePing.Inference.Telemetry;
 
-/// <summary>Spans and metrics of the face pipeline, exported by ServiceDefaults under "FacePing.Inference".</summary>
-public static class InferenceTelemetry
+/// <summary>
+/// Spans and metrics of the face pipeline, exported by ServiceDefaults under "FacePing.Inference". The meter comes
+/// from the host's <see cref="IMeterFactory"/>, so each host (and each test host in one process) has its own
+/// instruments and disposes them with its container.
+/// </summary>
+public sealed class InferenceTelemetry
 {
     public const string Name = "FacePing.Inference";
 
+    /// <summary>Spans need no per-host state: listeners filter by source name.</summary>
     public static readonly ActivitySource Source = new(Name);
-    private static readonly Meter Meter = new(Name);
 
-    public static readonly Counter<long> Images = Meter.CreateCounter<long>("faceping.inference.images", "{image}",
-        "Images analysed.");
-    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>("faceping.inference.rejected", "{image}",
-        "Images refused (too large, undecodable).");
-    public static readonly Counter<long> Faces = Meter.CreateCounter<long>("faceping.inference.faces", "{face}",
-        "Faces detected.");
-    public static readonly Histogram<double> Duration =
-        Meter.CreateHistogram<double>("faceping.inference.stage.duration", "ms", "Time per pipeline stage.");
+    private readonly Histogram<double> _duration;
 
-    public static void Record(string stage, long startTimestamp) =>
-        Duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds,
+    public InferenceTelemetry(IMeterFactory meters)
+    {
+        var meter = meters.Create(Name);
+        Images = meter.CreateCounter<long>("faceping.inference.images", "{image}", "Images analysed.");
+        Rejected = meter.CreateCounter<long>("faceping.inference.rejected", "{image}",
+            "Images refused (too large, undecodable).");
+        Faces = meter.CreateCounter<long>("faceping.inference.faces", "{face}", "Faces detected.");
+        _duration = meter.CreateHistogram<double>("faceping.inference.stage.duration", "ms",
+            "Time per pipeline stage.");
+    }
+
+    public Counter<long> Images { get; }
+
+    public Counter<long> Rejected { get; }
+
+    public Counter<long> Faces { get; }
+
+    public void Record(string stage, long startTimestamp) =>
+        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds,
             new KeyValuePair<string, object?>("stage", stage));
 }

@@ -166,8 +166,8 @@ public sealed class AnalyzeEndpointTests(InferenceAppFactory factory) : IClassFi
         var health = await client.GetFromJsonAsync<JsonElement>("/health");
         var models = health.GetProperty("checks").GetProperty("models");
         Assert.Equal("Healthy", models.GetProperty("status").GetString());
-        Assert.Contains("fr_detect.onnx", models.GetProperty("data").GetProperty("detector").GetString());
-        Assert.Contains("[1,3,240,320]", models.GetProperty("data").GetProperty("detector").GetString());
+        Assert.Contains("yunet_s_dynamic.onnx", models.GetProperty("data").GetProperty("detector").GetString());
+        Assert.Contains("[N,3,N,N]", models.GetProperty("data").GetProperty("detector").GetString());
         Assert.Contains("fr_feature.onnx", models.GetProperty("data").GetProperty("embedding").GetString());
     }
 

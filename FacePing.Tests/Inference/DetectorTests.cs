@@ -10,6 +10,7 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
     private FaceAnalysis Analyze(string file, EmbedMode mode = EmbedMode.None) =>
         fixture.Pipeline.Analyze(File.ReadAllBytes(RepoPaths.Face(file)), mode);
 
+    /// <summary>Every labelled face found, and nothing but faces: an extra must be a labelled bystander.</summary>
     [Fact]
     public void Finds_every_labelled_face_on_bald_guys_without_extras()
     {
@@ -26,13 +27,17 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
                 matched.Add(face);
             }
         }
-        var extras = analysis.Faces.Count(f => !matched.Contains(f));
-        output.WriteLine(
-            $"recall {found}/{FaceLabels.BaldGuys.Count}, detections {analysis.FaceCount}, unmatched {extras}");
+        var bystanders = FaceLabels.Bystanders.Select(b => FaceLabels.Match(b, analysis.Faces)).OfType<DetectedFace>()
+            .ToHashSet();
+        var extras = analysis.Faces.Count(f => !matched.Contains(f) && !bystanders.Contains(f));
+        output.WriteLine($"recall {found}/{FaceLabels.BaldGuys.Count}, detections {analysis.FaceCount}, " +
+            $"bystanders {bystanders.Count}, unmatched {extras}");
 
         Assert.Equal(24, FaceLabels.BaldGuys.Count);
         Assert.Equal(24, found);
         Assert.Equal(0, extras);
+        // A bystander is never preferred over the people: it comes after them (largest first) and scores lower.
+        Assert.All(bystanders, b => Assert.True(b.Confidence < matched.Min(f => f.Confidence)));
         Assert.Equal(analysis.Faces.Count, analysis.FaceCount);
         Assert.Equal((1986, 1545), (analysis.Width, analysis.Height));
     }
@@ -44,7 +49,9 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
 
         var face = Assert.Single(analysis.Faces);
         Assert.Equal(1, analysis.FaceCount);
-        Assert.True(face.Confidence >= 0.9f, $"confidence {face.Confidence}");
+        // Whole and confident: the face the API uses (YuNet scores clear faces 0.88–0.94).
+        Assert.True(face.Confidence >= new FacePing.Inference.Options.ModelOptions().PreferredScore,
+            $"confidence {face.Confidence}");
         Assert.Equal(5, face.Landmarks.Length);
         foreach (var p in face.Landmarks)
         {
@@ -58,6 +65,10 @@ public sealed class DetectorTests(PipelineFixture fixture, ITestOutputHelper out
         Assert.Equal(1f, MathF.Sqrt(face.Embedding.Sum(v => v * v)), 3);
     }
 
+    /// <summary>
+    /// Four dogs. YuNet scores the Pomeranian's face 0.77, over the threshold of small faces (0.7) but under that of
+    /// faces this large (0.8): a pet is not a face.
+    /// </summary>
     [Fact]
     public void Finds_no_face_on_dogs() => Assert.Equal(0, Analyze("dogs.jpg").FaceCount);
 

@@ -15,6 +15,18 @@ public static class FaceLabels
 
     public static IReadOnlyList<LabelledFace> BaldGuys { get; } = Load();
 
+    /// <summary>Faces of bald_guys.jpg that are none of the 4 people (bystanders): a detector may find them.</summary>
+    public static IReadOnlyList<LabelledFace> Bystanders { get; } = LoadBystanders();
+
+    private static List<LabelledFace> LoadBystanders()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Face("labels.json")));
+        return [.. doc.RootElement.GetProperty("identities").GetProperty("background").EnumerateArray()
+            .Select(box => new LabelledFace("bystander", box.GetProperty("x1").GetSingle(),
+                box.GetProperty("y1").GetSingle(), box.GetProperty("x2").GetSingle(),
+                box.GetProperty("y2").GetSingle()))];
+    }
+
     private static List<LabelledFace> Load()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Face("labels.json")));

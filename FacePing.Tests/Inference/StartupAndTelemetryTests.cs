@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FacePing.Contracts.Inference;
 using FacePing.Inference;
+using FacePing.Inference.Models;
+using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;
 using FacePing.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -20,7 +22,8 @@ public sealed class StartupAndTelemetryTests(PipelineFixture fixture)
         var empty = Directory.CreateTempSubdirectory("faceping-nomodels-");
         try
         {
-            File.Copy(Path.Combine(RepoPaths.Models, "fr_detect.onnx"), Path.Combine(empty.FullName, "fr_detect.onnx"));
+            File.Copy(Path.Combine(RepoPaths.Models, ModelOptions.DetectorFile),
+                Path.Combine(empty.FullName, ModelOptions.DetectorFile));
             // The service's own registration on a plain host: WebApplicationFactory reports a start-up failure of a
             // minimal-hosting app as ObjectDisposedException when its host thread wins the race, hiding the message.
             var builder = Host.CreateApplicationBuilder();
@@ -31,12 +34,51 @@ public sealed class StartupAndTelemetryTests(PipelineFixture fixture)
             var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
             Assert.Contains("fr_landmark.onnx, fr_feature.onnx", error.Message);
             Assert.Contains(empty.FullName, error.Message);
-            Assert.DoesNotContain("fr_detect.onnx", error.Message);
+            Assert.DoesNotContain(ModelOptions.DetectorFile, error.Message);
         }
         finally
         {
             empty.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Service_refuses_to_start_when_a_model_file_is_not_the_pinned_one()
+    {
+        var copy = Directory.CreateTempSubdirectory("faceping-altered-");
+        try
+        {
+            foreach (var file in ModelOptions.RequiredFiles)
+                File.Copy(Path.Combine(RepoPaths.Models, file), Path.Combine(copy.FullName, file));
+            // One flipped byte in the detector: it may still load, but it is not the model that was measured.
+            var detector = Path.Combine(copy.FullName, ModelOptions.DetectorFile);
+            var bytes = File.ReadAllBytes(detector);
+            bytes[^100] ^= 0x01;
+            File.WriteAllBytes(detector, bytes);
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration["FacePing:Models:Directory"] = copy.FullName;
+            builder.AddFacePipeline();
+            using var host = builder.Build();
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+            Assert.Contains($"{ModelOptions.DetectorFile}: SHA-256 is", error.Message);
+            Assert.Contains(ModelFiles.Sha256[ModelOptions.DetectorFile], error.Message);
+            Assert.DoesNotContain(ModelOptions.FeatureFile, error.Message);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_pinned_hashes_are_those_of_the_provisioned_models_and_the_repository_s_YuNet()
+    {
+        foreach (var file in ModelOptions.RequiredFiles)
+            Assert.Equal(ModelFiles.Sha256[file], ModelFiles.HashOf(Path.Combine(RepoPaths.Models, file)));
+        // The detector is kept in the repository; provisioning copies it after the same check.
+        Assert.Equal(ModelFiles.Sha256[ModelOptions.DetectorFile],
+            ModelFiles.HashOf(Path.Combine(RepoPaths.Root, "models", "yunet-2023mar", ModelOptions.DetectorFile)));
     }
 
     [Fact]
