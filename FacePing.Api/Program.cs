@@ -4,6 +4,7 @@ using FacePing.Api.Clustering;
 using FacePing.Api.Faces;
 using FacePing.Api.Groups;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Jobs;
 using FacePing.Api.RateLimiting;
 using FacePing.Api.ServerLimits;
@@ -49,6 +50,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseFacePingRateLimiting();
 app.UseBodySizeLimits();
+app.UseIdempotencyKeys();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();

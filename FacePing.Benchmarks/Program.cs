@@ -13,7 +13,7 @@ public static class BenchmarkEntry
         if (args is ["accuracy", .. var accuracyArgs]) return Accuracy.LfwAccuracyBench.Run(accuracyArgs);
         if (args is ["cluster-lfw", .. var clusterArgs]) return Clustering.ClusterLfwBench.Run(clusterArgs);
         if (args is ["cluster-time", .. var timeArgs]) return Clustering.ClusterTimeBench.Run(timeArgs);
-        if (args is ["store-load" or "store-upsert", ..]) return StoreLoad.StoreBench.Run(args);
+        if (args is ["store-load" or "store-upsert" or "store-search", ..]) return StoreLoad.StoreBench.Run(args);
         if (args.Length > 0 && args[0] == "--cpu-cost")
         {
             CpuCost.Run(args);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Metadata;
@@ -29,7 +30,7 @@ public static class KeysApi
         var api = app.MapGroup("/admin/keys").WithTags("Admin").RequireAuthorization(FacePingPolicies.Admin)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        api.MapPost("/", CreateKey).WithName("CreateKey").WithJsonBodyLimit(64 * 1024)
+        api.MapPost("/", CreateKey).WithName("CreateKey").WithIdempotency().WithJsonBodyLimit(64 * 1024)
             .WithSummary("Create a tenant key (a new tenant unless tenantId is given); " +
                 "the key is shown only in this answer")
             .WithDescription(

@@ -1,5 +1,6 @@
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Jobs;
 using FacePing.Api.Validation;
 using FacePing.Contracts.Problems;
@@ -31,6 +32,7 @@ public static class ClusteringApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/groups/{groupName}/cluster", ClusterGroup).ValidatesGroupName().WithName("ClusterGroup")
+            .WithIdempotency()
             .WithSummary("Group a group's vectors into people (a job; its clusters at GET /jobs/{jobId}/clusters)")
             .WithDescription(ClusterDescription)
             .WithJsonBodyLimit()

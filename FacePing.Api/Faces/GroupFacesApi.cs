@@ -1,4 +1,5 @@
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Validation;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Faces;
@@ -25,13 +26,13 @@ public static class GroupFacesApi
         var faces = FacesApi.MapFaceGroup(app, "/groups/{groupName}").ValidatesGroupName()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        faces.MapPost("/face", StoreFace).WithName("StoreFace")
+        faces.MapPost("/face", StoreFace).WithName("StoreFace").WithIdempotency()
             .WithSummary("Store the largest face of an uploaded image; metadata as ?metadata[key]=value; " +
                 "optional ?minQuality=0..1")
             .Accepts<IFormFile>(FaceImageReader.Multipart)
             .WithJsonBodyLimit(limits.BodyLimit(1))
             .Produces<StoredFaceResponse>(StatusCodes.Status201Created);
-        faces.MapPost("/face/base64", StoreFaceBase64).WithName("StoreFaceBase64")
+        faces.MapPost("/face/base64", StoreFaceBase64).WithName("StoreFaceBase64").WithIdempotency()
             .WithSummary("Store the largest face of a base64 image (data URL allowed, " +
                 $"at most {limits.MaxBase64Bytes:N0} bytes decoded)")
             .WithJsonBodyLimit(limits.BodyLimit(1, limits.MaxBase64Bytes))

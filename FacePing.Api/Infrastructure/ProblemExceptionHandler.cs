@@ -17,8 +17,9 @@ namespace FacePing.Api.Infrastructure;
 /// The one place that maps exceptions to problem+json, with the problems of <see cref="ProblemCatalogue"/>: store
 /// outcomes (404/409/400), the face service's (no face, quality too low: 422) and the Inference service's refusals of
 /// an image (400/413/415), images a request did not carry readably (<see cref="ImageRequestException"/>), unreadable
-/// requests (400/413/415), and a Redis that cannot serve for now (unreachable, failing over, loading, durability not
-/// confirmed: <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After). Handlers let
+/// requests (400/413/415), a Redis that cannot serve for now (unreachable, failing over, loading:
+/// <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After), and a write applied but
+/// not confirmed durable (202 write-not-durable). Handlers let
 /// these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
@@ -67,9 +68,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 return ProblemCatalogue.ForStatus(e.StatusCode).Create(e.Message);
             case JsonException e:
                 return ProblemCatalogue.MalformedJson(e.Path, e.LineNumber, e.BytePositionInLine);
+            case DurabilityException { Applied: true } e:
+                // Applied: never answered as if it had not happened (and so never 503, which invites a repeat).
+                logger.LogWarning("Redis write applied but not confirmed durable: {Error}", e.Message);
+                return ProblemCatalogue.AppliedNotDurable(e.Message, e.Pending);
             case RedisException or RedisTimeoutException when RedisFailures.Classify(exception) is { } failure:
                 // Unreachable or slow, a failover (READONLY, MASTERDOWN), a restart (LOADING), a full or failing
-                // server, or a write whose durability policy did not hold: all pass, so 503 with Retry-After.
+                // server, or a write refused before it was applied: all pass, so 503 with Retry-After.
                 logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
                 retryAfter = failure.RetryAfterSeconds;
                 return ProblemCatalogue.StoreUnavailable(failure.Detail, failure.Code);

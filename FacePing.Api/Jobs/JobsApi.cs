@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Validation;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
@@ -26,9 +27,9 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        folders.MapPost("/process-drive-folder", ProcessDriveFolder).WithName("ProcessDriveFolder")
+        folders.MapPost("/process-drive-folder", ProcessDriveFolder).WithName("ProcessDriveFolder").WithIdempotency()
             .WithSummary("Import the largest face of every image in a Google Drive folder (asynchronous)");
-        folders.MapPost("/process-ftp-folder", ProcessFtpFolder).WithName("ProcessFtpFolder")
+        folders.MapPost("/process-ftp-folder", ProcessFtpFolder).WithName("ProcessFtpFolder").WithIdempotency()
             .WithSummary("Import the largest face of every image in an FTP/FTPS folder (asynchronous)");
 
         var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(FacePingPolicies.Tenant)

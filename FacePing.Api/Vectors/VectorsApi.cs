@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
+using FacePing.Api.Infrastructure.Idempotency;
 using FacePing.Api.Validation;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
@@ -41,14 +42,14 @@ public static class VectorsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        groups.MapPost("/vector", StoreVector)
+        groups.MapPost("/vector", StoreVector).WithIdempotency()
             .WithName("StoreVector").WithSummary("Store one vector (with metadata) in a group");
         groups.MapPost("/vectors/search", Search).WithName("SearchVectors")
             .WithSummary("Nearest stored vectors by exact cosine similarity, best first (optional metadata filter)")
             .WithDescription("The HNSW index (Redis vector set) proposes candidates; scores are exact cosine " +
                 "similarities of the stored float32 vectors. A metadata filter must match every pair; when it " +
                 "matches few vectors they are all scored exactly.");
-        groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors")
+        groups.MapPost("/vectors/upsert", Upsert).WithName("UpsertVectors").WithIdempotency()
             .WithSummary("Store or replace 1–100 vectors atomically; any invalid item rejects the whole request")
             .WithDescription("Ids are optional (1–128 characters of A–Z a–z 0–9 _ - . :); " +
                 "the server generates UUIDs otherwise. An id that exists in the tenant is replaced, " +

@@ -38,6 +38,17 @@ public static class ProblemCatalogue
     public static readonly ProblemKind Unexpected = new(500, "Internal server error");
     public static readonly ProblemKind Unavailable = new(503, "Service unavailable");
 
+    // Kinds of FacePing's own, with a type of their own (docs/operations.md says what a client does with each).
+    public static readonly ProblemKind WriteNotDurable =
+        new(202, "Applied, not yet durable", OwnType + "write-not-durable");
+    public static readonly ProblemKind IdempotencyKeyReused =
+        new(422, "Idempotency-Key reused", OwnType + "idempotency-key");
+    public static readonly ProblemKind IdempotencyKeyInUse =
+        new(409, "Idempotency-Key in use", OwnType + "idempotency-key");
+
+    /// <summary>The prefix of the types of FacePing's own kinds.</summary>
+    public const string OwnType = "urn:faceping:problem:";
+
     /// <summary>Seconds a client waits before retrying when a dependency (Inference) is unreachable.</summary>
     public const int RetryAfterSeconds = 5;
 
@@ -84,7 +95,7 @@ public static class ProblemCatalogue
     {
         var problem = context.ProblemDetails;
         if (problem.Status is not { } status) return;
-        problem.Type = TypeOf(status);
+        if (problem.Type?.StartsWith(OwnType, StringComparison.Ordinal) != true) problem.Type = TypeOf(status);
         if (status == 500 && context.Exception is not null)
         {
             problem.Title = Unexpected.Title;
@@ -214,4 +225,21 @@ public static class ProblemCatalogue
 
     public static ProblemDetails InferenceUnavailable() =>
         Unavailable.Create("The face inference service is unreachable; retry shortly.");
+
+    /// <summary>
+    /// 202: the write was applied (it is readable, and stays unless the machine or the primary is lost before the
+    /// promise is kept) but the durability mode's confirmation did not come in time. Not an invitation to repeat it:
+    /// <c>applied</c> is true, <c>durability</c> names the promise not confirmed (local: the primary's disk, replica: a
+    /// replica); the creating endpoints add <c>result</c>, the answer the request would have had.
+    /// </summary>
+    public static ProblemDetails AppliedNotDurable(string detail, string? pending) =>
+        WriteNotDurable.Create(detail).With("applied", true).With("durability", pending);
+
+    public static ProblemDetails IdempotencyKeyUsedElsewhere(string key) => IdempotencyKeyReused.Create(
+        $"Idempotency-Key '{key}' was used with another request (method, path, query or body) within 24 h; " +
+        "use a new key for a new request.");
+
+    public static ProblemDetails IdempotencyKeyRunning(string key) => IdempotencyKeyInUse.Create(
+        $"The first request with Idempotency-Key '{key}' has not finished yet; retry after Retry-After " +
+        "to get its answer.");
 }

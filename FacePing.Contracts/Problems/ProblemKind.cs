@@ -7,11 +7,12 @@ namespace FacePing.Contracts.Problems;
 
 /// <summary>
 /// One kind of problem of the <see cref="ProblemCatalogue"/>: its status and title; its <c>type</c> URI follows from
-/// the status. Every problem body of every service is built here, from a kind and a detail.
+/// the status, unless the kind is one of FacePing's own (<paramref name="OwnType"/>). Every problem body of every
+/// service is built here, from a kind and a detail.
 /// </summary>
-public sealed record ProblemKind(int Status, string Title)
+public sealed record ProblemKind(int Status, string Title, string? OwnType = null)
 {
-    public string Type => ProblemCatalogue.TypeOf(Status);
+    public string Type => OwnType ?? ProblemCatalogue.TypeOf(Status);
 
     public ProblemDetails Create(string detail) =>
         new() { Type = Type, Title = Title, Status = Status, Detail = detail };

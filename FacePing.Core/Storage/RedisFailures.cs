@@ -105,13 +105,21 @@ public static class RedisFailures
 }
 
 /// <summary>
-/// A write was applied by the primary but its durability policy (<see cref="VectorStoreOptions.Durability"/>) was not
-/// confirmed in time: answered 503, because it may not survive a crash or failover. Repeating the write is safe for
-/// writes with ids (upserts); <see cref="NotApplied"/> is true when the write was not even attempted (no replica
-/// connected, or the node turned out to be a replica).
+/// A write's durability policy (<see cref="VectorStoreOptions.Durability"/>) did not hold. Either the write was applied
+/// and only its confirmation is missing (<see cref="Applied"/>: answered 202 <c>write-not-durable</c>, never as if it
+/// had not happened; <see cref="Pending"/> names the mode not yet confirmed), or it was refused before being sent
+/// (<see cref="NotApplied"/>: no replica connected, or the node turned out to be a replica; answered 503, safe to
+/// repeat).
 /// </summary>
-public sealed class DurabilityException(string message, bool notApplied = false, Exception? inner = null)
-    : RedisException(message, inner!)
+public sealed class DurabilityException(string message, bool notApplied = false, Exception? inner = null,
+    string? pending = null) : RedisException(message, inner!)
 {
     public bool NotApplied { get; } = notApplied;
+
+    /// <summary>The write was applied; its durability is not confirmed.</summary>
+    public bool Applied => !NotApplied;
+
+    /// <summary>The mode whose promise is not yet confirmed (<c>local</c> or <c>replica</c>) of an applied write.
+    /// </summary>
+    public string? Pending { get; } = pending;
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Storage;
@@ -8,11 +7,11 @@ namespace FacePing.Core.Storage;
 /// <summary>
 /// <c>/health</c>'s view of Redis, saying which of the failures the Api answers 503 for is going on: unreachable or
 /// too slow, a failover under way (the node written to is a replica), loading after a restart, persistence failing,
-/// or the durability policy unable to hold (no AOF for <c>local</c>, no replica for <c>replica</c>). Healthy names
-/// the primary, its online replicas and the policy.
+/// or the durability mode unable to hold (the AOF switched off under <c>local</c>, no replica under <c>replica</c>).
+/// Healthy names the primary, its online replicas and the durability mode in force with what the server promises
+/// (<see cref="DurabilityVerdict"/>); <c>durability</c> and <c>durabilitySetting</c> are in its data.
 /// </summary>
-public sealed class RedisStoreHealthCheck(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options)
-    : IHealthCheck
+public sealed class RedisStoreHealthCheck(IConnectionMultiplexer redis, RedisDurability policy) : IHealthCheck
 {
     public const string Name = "redis";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
@@ -20,8 +19,12 @@ public sealed class RedisStoreHealthCheck(IConnectionMultiplexer redis, IOptions
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
         CancellationToken cancellationToken = default)
     {
-        var durability = options.Value.Durability;
-        var data = new Dictionary<string, object> { ["durability"] = durability };
+        var verdict = policy.Verdict;
+        var durability = verdict?.Mode ?? "undecided";
+        var data = new Dictionary<string, object>
+        {
+            ["durability"] = durability, ["durabilitySetting"] = policy.Setting,
+        };
         try
         {
             var db = redis.GetDatabase();
@@ -47,14 +50,16 @@ public sealed class RedisStoreHealthCheck(IConnectionMultiplexer redis, IOptions
             }
             if (durability == DurabilityModes.Replica && replicas == 0)
                 return Unhealthy("not-durable",
-                    "Durability=replica and no replica is online: every write answers 503", data);
+                    "Durability=replica and no replica is online: writes are refused (503) until one is", data);
             return HealthCheckResult.Healthy(
-                $"primary {primary?.EndPoint}, {replicas} replica(s) online, durability {durability}", data);
+                $"primary {primary?.EndPoint}, {replicas} replica(s) online, durability " +
+                (verdict?.Describe() ?? $"not decided yet (FacePing:Store:Durability={policy.Setting})"), data);
         }
         catch (RedisServerException e) when (e.Message.Contains("appendonly is disabled", StringComparison.Ordinal))
         {
             return Unhealthy("not-durable",
-                "Durability=local needs appendonly yes on the primary: every write answers 503", data);
+                "Durability=local needs appendonly yes on the primary, and it was switched off since start-up: " +
+                "writes are answered 202 write-not-durable", data);
         }
         catch (Exception e) when (RedisFailures.Classify(e) is { } failure)
         {

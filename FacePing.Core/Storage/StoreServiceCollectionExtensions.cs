@@ -1,4 +1,5 @@
 using FacePing.Core.Auth;
+using FacePing.Core.Idempotency;
 using FacePing.Core.Storage;
 using FacePing.Core.Storage.Scan;
 using Microsoft.Extensions.Configuration;
@@ -9,9 +10,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="FaceStore"/>, <see cref="ApiKeyStore"/> and <see cref="RedisDurability"/> (singletons) with
-    /// validated <see cref="VectorStoreOptions"/>, and the <c>redis</c> health check. Needs an
-    /// <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>).
+    /// Registers <see cref="FaceStore"/>, <see cref="ApiKeyStore"/>, <see cref="IdempotencyStore"/> and
+    /// <see cref="RedisDurability"/> (singletons, writes on their own <see cref="RedisWriteConnection"/>) with
+    /// validated <see cref="VectorStoreOptions"/>, the start-up durability verdict (<see cref="DurabilityStartup"/>)
+    /// and the <c>redis</c> health check. Needs an <c>IConnectionMultiplexer</c> (e.g.
+    /// <c>builder.AddRedisClient("redis")</c>) and <c>ConnectionStrings:redis</c>.
     /// </summary>
     public static IServiceCollection AddFacePingStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +23,11 @@ public static class StoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new RedisWriteConnection(
+            sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), configuration));
         services.AddSingleton<RedisDurability>();
+        services.AddHostedService<DurabilityStartup>();
+        services.AddSingleton<IdempotencyStore>();
         // /health says which Redis failure is going on (replaces the generic Redis ping check of the Aspire client).
         services.AddHealthChecks().AddCheck<RedisStoreHealthCheck>(RedisStoreHealthCheck.Name);
         services.AddSingleton<ScanIndex>();

@@ -69,16 +69,18 @@ public sealed class VectorStoreOptions
     /// <summary>
     /// When a write is answered (docs/operations.md): <c>none</c> as soon as the primary applied it; <c>local</c> once
     /// it is in the primary's fsynced append-only file (<c>WAITAOF 1 0</c>); <c>replica</c> once a replica has it
-    /// (<c>WAIT 1</c>). A write whose policy does not hold within <see cref="DurabilityTimeoutMilliseconds"/> is
-    /// answered 503 (<see cref="DurabilityException"/>). Default <c>local</c>: it holds on every deployment shape, a
-    /// lone Redis included, and with the shipped <c>appendfsync always</c> it costs one group-committed fsync.
+    /// (<c>WAIT 1</c>); <c>auto</c> (default) <c>local</c> when the server fsyncs every write (appendonly yes,
+    /// appendfsync always, as deploy/redis/redis.conf), <c>none</c> otherwise. What the server promises is learned at
+    /// start-up (<see cref="DurabilityVerdict"/>): an explicit mode it cannot honour stops the service with one log
+    /// line naming the fix, instead of answering every write 503.
     /// </summary>
-    [RegularExpression("^(none|local|replica)$")]
-    public string Durability { get; set; } = DurabilityModes.Local;
+    [RegularExpression("^(auto|none|local|replica)$")]
+    public string Durability { get; set; } = DurabilityModes.Auto;
 
     /// <summary>
-    /// How long a write may wait for its durability policy (WAIT/WAITAOF timeout) before it is answered 503. Keep it
-    /// below the Redis client's async timeout (5 s by default).
+    /// How long a write may wait for its durability policy (WAIT/WAITAOF timeout); past it the write, which was
+    /// applied, is answered 202 <c>write-not-durable</c>. Keep it below the Redis client's async timeout (5 s by
+    /// default).
     /// </summary>
     [Range(10, 60_000)]
     public int DurabilityTimeoutMilliseconds { get; set; } = 1000;
@@ -87,6 +89,7 @@ public sealed class VectorStoreOptions
 /// <summary>The values of <see cref="VectorStoreOptions.Durability"/>.</summary>
 public static class DurabilityModes
 {
+    public const string Auto = "auto";
     public const string None = "none";
     public const string Local = "local";
     public const string Replica = "replica";

@@ -37,7 +37,9 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
             "LOADING Redis is loading the dataset in memory"), 503, true },
         { new RedisServerException(RedisErrorKind.MasterDown, CommandFlags.None,
             "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."), 503, true },
-        { new DurabilityException("no replica confirmed it"), 503, true },
+        { new DurabilityException("no replica is connected", notApplied: true), 503, true },
+        // Applied, only its confirmation missing: said so, never 503 (which invites a repeat).
+        { new DurabilityException("no replica confirmed it", pending: "replica"), 202, false },
         { new RedisServerException(RedisErrorKind.UnknownCommand, CommandFlags.None, "ERR unknown command 'VADD'"),
             500, false },
         { new ImageRejectedException(415, "Unsupported image", "not an image"), 415, false },
@@ -74,7 +76,13 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
             Assert.Contains("128", detail);
             Assert.True(json.RootElement.GetProperty("errors").TryGetProperty("vectorString", out _));
         }
-        if (exception is RedisException)
+        if (exception is DurabilityException { Applied: true })
+        {
+            Assert.Equal("urn:faceping:problem:write-not-durable", json.RootElement.GetProperty("type").GetString());
+            Assert.True(json.RootElement.GetProperty("applied").GetBoolean());
+            Assert.Equal("replica", json.RootElement.GetProperty("durability").GetString());
+        }
+        else if (exception is RedisException)
         {
             // Which failure it is, for clients and operators (a failover is not an outage).
             var expected = exception switch

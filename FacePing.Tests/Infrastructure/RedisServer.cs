@@ -16,6 +16,7 @@ namespace FacePing.Tests.Infrastructure;
 public sealed class RedisServer : IAsyncLifetime, IDisposable
 {
     private IReadOnlyList<string> _extraArgs = [];
+    private bool _shipped = true;
     private Process? _process;
     private ConnectionMultiplexer? _admin;
 
@@ -24,6 +25,10 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
 
     /// <summary>A server (not started) adding <paramref name="extraArgs"/> after the shipped configuration.</summary>
     public static RedisServer WithArgs(params string[] extraArgs) => new() { _extraArgs = extraArgs };
+
+    /// <summary>A server (not started) with redis-server's own defaults (no configuration file: appendonly no), as a
+    /// user may have one, plus <paramref name="extraArgs"/>.</summary>
+    public static RedisServer Bare(params string[] extraArgs) => new() { _extraArgs = extraArgs, _shipped = false };
 
     /// <summary>The settings every FacePing Redis runs with, as redis-server arguments (RedisConfigFile).</summary>
     public static IReadOnlyList<string> ShippedConfiguration { get; } =
@@ -58,7 +63,8 @@ public sealed class RedisServer : IAsyncLifetime, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in ShippedConfiguration) psi.ArgumentList.Add(arg);
+        if (_shipped)
+            foreach (var arg in ShippedConfiguration) psi.ArgumentList.Add(arg);
         foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(), "--dir", DataDir,
                      "--logfile", Path.Combine(DataDir, "redis.log") })
             psi.ArgumentList.Add(arg);

@@ -11,9 +11,9 @@ namespace FacePing.Tests.Reliability;
 
 /// <summary>
 /// Each Redis failure kind the Api meets in a failover or restart, produced for real: a Redis loading its data set, a
-/// replica that lost its primary, a primary demoted behind the Api's back, and a durability policy that cannot hold.
-/// Every one is 503 problem+json with Retry-After naming the kind (never 500), <c>/health</c> says which, and the
-/// service comes back by itself.
+/// replica that lost its primary, a primary demoted behind the Api's back, and a replica that stops confirming writes.
+/// Every one is 503 problem+json with Retry-After naming the kind (never 500), except a write that was applied, which
+/// says so (202 write-not-durable); <c>/health</c> says which, and the service comes back by itself.
 /// </summary>
 public sealed class RedisFailureKindsTests(ITestOutputHelper output)
 {
@@ -142,36 +142,12 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Local_durability_without_an_append_only_file_acknowledges_nothing()
+    public async Task Replica_durability_says_applied_when_a_wait_fails_refuses_unapplied_writes_and_recovers()
     {
-        using var redis = RedisServer.WithArgs("--appendonly", "no");
-        await redis.StartAsync();
-        await using var api = new ApiFactory(redis.ConnectionString + ShortTimeouts); // the default policy: local
-        using var admin = api.CreateAdminClient();
-        using var create = await admin.PostAsJsonAsync("/admin/keys", new { name = "never-durable" });
-        var problem = await ProblemAssert.IsProblem(create, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("not-durable", problem.GetProperty("redis").GetString());
-        Assert.NotNull(create.Headers.RetryAfter);
-        var health = await HealthAsync(api);
-        output.WriteLine(health);
-        Assert.Contains("not-durable", health);
-        Assert.Contains("appendonly", health);
-    }
-
-    [Fact]
-    public async Task Replica_durability_refuses_to_acknowledge_without_a_replica_and_recovers_when_it_is_back()
-    {
-        using var primary = new RedisServer();
-        await primary.StartAsync();
-        using var replica = RedisServer.WithArgs("--replicaof", "127.0.0.1", primary.Port.ToString());
-        await replica.StartAsync();
-        await using var api = new ApiFactory(primary.ConnectionString + ShortTimeouts, new Dictionary<string, string?>
-        {
-            ["FacePing:Store:Durability"] = "replica",
-            ["FacePing:Store:DurabilityTimeoutMilliseconds"] = "500",
-        });
-        await RedisSentinelGroup.WaitUntilAsync(async () => await RedisSentinelGroup.OnlineReplicasAsync(primary) == 1,
-            TimeSpan.FromSeconds(15), "the replica");
+        var (primary, replica) = await PrimaryWithReplicaAsync();
+        using var _ = primary;
+        using var __ = replica;
+        await using var api = ReplicaModeApi(primary);
         using var client = await api.CreateTenantClientAsync("replica-mode");
         await ApiTestData.CreateGroup(client, "g");
         await ApiTestData.StoreVector(client, "g", [1, 0, 0]);
@@ -179,25 +155,119 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         replica.Kill();
         await RedisSentinelGroup.WaitUntilAsync(async () => await RedisSentinelGroup.OnlineReplicasAsync(primary) == 0,
             TimeSpan.FromSeconds(15), "the primary to notice");
+        // The first write after the loss is applied, and its WAIT finds no replica: 202, applied, with its id.
+        using (var applied = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "0,1,0" }))
+        {
+            var id = AssertAppliedNotDurable(await ProblemAssert.IsProblem(applied, HttpStatusCode.Accepted));
+            Assert.Equal($"/vectors/{id}", applied.Headers.Location?.ToString());
+            using var read = await client.GetAsync($"/vectors/{id}");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        // Later writes are refused before they are applied (503, safe to repeat), without waiting for the timeout.
+        var key = Guid.NewGuid().ToString();
         var timings = new List<long>();
         for (var i = 0; i < 3; i++)
         {
             var watch = Stopwatch.StartNew();
-            using var write = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "0,1,0" });
+            using var write = await PostAsync(client, "/groups/g/vector", "0,0,1", key);
             timings.Add(watch.ElapsedMilliseconds);
             var problem = await ProblemAssert.IsProblem(write, HttpStatusCode.ServiceUnavailable);
             Assert.Equal("not-durable", problem.GetProperty("redis").GetString());
+            Assert.Contains("nothing was applied", problem.GetProperty("detail").GetString());
             Assert.NotNull(write.Headers.RetryAfter);
         }
         output.WriteLine("503 not-durable in " + string.Join(", ", timings) + " ms");
         Assert.Contains("not-durable", await HealthAsync(api));
 
+        // Back with its replica: the retry of the refused write, with the same Idempotency-Key, is stored once.
         await replica.StartAsync();
-        await UntilAsync(async () =>
+        var created = await UntilAsync(async () =>
         {
-            using var write = await client.PostAsJsonAsync("/groups/g/vector", new { vectorString = "0,0,1" });
-            return write.StatusCode == HttpStatusCode.Created ? true : (bool?)null;
+            using var write = await PostAsync(client, "/groups/g/vector", "0,0,1", key);
+            return write.StatusCode == HttpStatusCode.Created
+                ? JsonDocument.Parse(await write.Content.ReadAsStringAsync()).RootElement.Clone()
+                : (JsonElement?)null;
         }, TimeSpan.FromSeconds(20));
+        using (var again = await PostAsync(client, "/groups/g/vector", "0,0,1", key))
+        {
+            Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+            Assert.Equal(created.GetProperty("id").GetString(),
+                (await ApiTestData.Json(again, HttpStatusCode.Created)).GetProperty("id").GetString());
+        }
+        using var ids = await client.GetAsync("/groups/g/vectors");
+        output.WriteLine(await ids.Content.ReadAsStringAsync());
+        Assert.Equal(3, (await ApiTestData.Json(ids)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_write_whose_replica_stopped_answering_is_202_applied_and_its_retry_gets_the_same_answer()
+    {
+        var (primary, replica) = await PrimaryWithReplicaAsync();
+        using var _ = primary;
+        using var __ = replica;
+        await using var api = ReplicaModeApi(primary);
+        using var client = await api.CreateTenantClientAsync("frozen-replica");
+        await ApiTestData.CreateGroup(client, "g");
+
+        // Still connected as far as the primary knows, but acknowledging nothing: every WAIT times out.
+        replica.Freeze();
+        try
+        {
+            var key = Guid.NewGuid().ToString();
+            using var first = await PostAsync(client, "/groups/g/vector", "1,1,0", key);
+            var body = await first.Content.ReadAsStringAsync();
+            var id = AssertAppliedNotDurable(await ProblemAssert.IsProblem(first, HttpStatusCode.Accepted));
+            using var retry = await PostAsync(client, "/groups/g/vector", "1,1,0", key);
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+            Assert.Equal(body, await retry.Content.ReadAsStringAsync());
+            Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+            using var ids = await client.GetAsync("/groups/g/vectors");
+            Assert.Equal(new[] { id }, (await ApiTestData.Json(ids)).EnumerateArray()
+                .Select(e => e.GetString()!).ToArray());
+        }
+        finally
+        {
+            replica.Thaw();
+        }
+    }
+
+    private static async Task<(RedisServer Primary, RedisServer Replica)> PrimaryWithReplicaAsync()
+    {
+        var primary = new RedisServer();
+        await primary.StartAsync();
+        var replica = RedisServer.WithArgs("--replicaof", "127.0.0.1", primary.Port.ToString());
+        await replica.StartAsync();
+        await RedisSentinelGroup.WaitUntilAsync(async () => await RedisSentinelGroup.OnlineReplicasAsync(primary) == 1,
+            TimeSpan.FromSeconds(15), "the replica");
+        return (primary, replica);
+    }
+
+    private static ApiFactory ReplicaModeApi(RedisServer primary) =>
+        new(primary.ConnectionString + ShortTimeouts, new Dictionary<string, string?>
+        {
+            ["FacePing:Store:Durability"] = "replica",
+            ["FacePing:Store:DurabilityTimeoutMilliseconds"] = "500",
+        });
+
+    /// <summary>A 202 write-not-durable problem: applied, replica not confirmed; returns the created id.</summary>
+    private static string AssertAppliedNotDurable(JsonElement problem)
+    {
+        Assert.Equal("urn:faceping:problem:write-not-durable", problem.GetProperty("type").GetString());
+        Assert.True(problem.GetProperty("applied").GetBoolean());
+        Assert.Equal("replica", problem.GetProperty("durability").GetString());
+        Assert.Contains("applied", problem.GetProperty("detail").GetString());
+        return problem.GetProperty("result").GetProperty("id").GetString()!;
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string vector,
+        string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = JsonContent.Create(new { vectorString = vector }),
+        };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await client.SendAsync(request);
     }
 
     private static async Task<string> HealthAsync(ApiFactory api)

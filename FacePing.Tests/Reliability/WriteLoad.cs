@@ -19,6 +19,9 @@ internal sealed class WriteLoad(HttpClient client, string group, int writers = 4
 
     public ConcurrentDictionary<string, string> Acknowledged { get; } = new();
 
+    /// <summary>Bodies of 202 write-not-durable answers (applied, durability not confirmed).</summary>
+    public ConcurrentBag<string> NotDurable { get; } = [];
+
     public ConcurrentBag<Answer> Refused { get; } = [];
 
     public ConcurrentDictionary<int, int> Statuses { get; } = new();
@@ -55,6 +58,12 @@ internal sealed class WriteLoad(HttpClient client, string group, int writers = 4
             {
                 Acknowledged[JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!] = vector;
             }
+            else if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                // Applied, its durability not confirmed (write-not-durable): not acknowledged, so its loss in a
+                // failover is allowed; the answer must say so.
+                NotDurable.Add(body);
+            }
             else
             {
                 Refused.Add(new Answer(response.StatusCode, response.Content.Headers.ContentType?.MediaType,
@@ -86,12 +95,20 @@ internal sealed class WriteLoad(HttpClient client, string group, int writers = 4
 
     public string Describe() => string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
 
-    /// <summary>Every answer but 201 was a 503 problem with a Retry-After; returns the failure codes seen.</summary>
+    /// <summary>Every answer but 201 was a 503 problem with a Retry-After, or a 202 write-not-durable saying the write
+    /// was applied (with its id); returns the failure codes seen.</summary>
     public async Task<IReadOnlyDictionary<string, int>> AssertOnlySuccessOrRetryableAsync()
     {
         await Task.CompletedTask;
-        Assert.All(Statuses.Keys, s => Assert.True(s is 201 or 503,
+        Assert.All(Statuses.Keys, s => Assert.True(s is 201 or 202 or 503,
             $"status {s} seen: {Describe()}; e.g. {Refused.FirstOrDefault(r => (int)r.Status == s)}"));
+        foreach (var body in NotDurable)
+        {
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("urn:faceping:problem:write-not-durable", problem.GetProperty("type").GetString());
+            Assert.True(problem.GetProperty("applied").GetBoolean(), body);
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("result").GetProperty("id").GetString()), body);
+        }
         var codes = new Dictionary<string, int>();
         foreach (var answer in Refused)
         {

@@ -1408,7 +1408,10 @@ export interface operations {
     StoreVector: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -1456,8 +1459,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1576,7 +1597,10 @@ export interface operations {
     UpsertVectors: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -1624,8 +1648,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1720,7 +1762,10 @@ export interface operations {
     CreateKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1766,8 +1811,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2149,7 +2212,10 @@ export interface operations {
                     [key: string]: string;
                 };
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -2196,6 +2262,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2257,7 +2332,10 @@ export interface operations {
     StoreFaceBase64: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -2298,6 +2376,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2841,7 +2928,10 @@ export interface operations {
     ProcessDriveFolder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -2889,6 +2979,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too many requests: the key's tenant is over its rate, or the caller's address failed authentication too often (FacePing:RateLimit). Retry after the Retry-After seconds. */
             429: {
                 headers: {
@@ -2916,7 +3024,10 @@ export interface operations {
     ProcessFtpFolder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -2957,6 +3068,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3115,7 +3244,10 @@ export interface operations {
     ClusterGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 groupName: string;
             };
@@ -3170,6 +3302,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
