@@ -21,7 +21,7 @@ public sealed class FacePingClient : IDisposable
     /// </summary>
     public FacePingClient(HttpClient http, FacePingClientOptions options)
         : this(new ApiConnection(http ?? throw new ArgumentNullException(nameof(http)),
-            options?.Endpoint, options?.ApiKey), ownsHttp: false)
+            options?.Endpoint, options?.ApiKey, options?.OnWriteNotDurable), ownsHttp: false)
     {
     }
 
@@ -52,7 +52,8 @@ public sealed class FacePingClient : IDisposable
             BaseAddress = options.Endpoint,
             Timeout = options.Timeout,
         };
-        return new FacePingClient(new ApiConnection(http, options.Endpoint, options.ApiKey), ownsHttp: true);
+        return new FacePingClient(
+            new ApiConnection(http, options.Endpoint, options.ApiKey, options.OnWriteNotDurable), ownsHttp: true);
     }
 
     /// <summary>Groups and the vector ids in them.</summary>

@@ -35,6 +35,12 @@ public sealed class FacePingClientOptions
     /// <summary>The longest a call may take, its retries and their waits included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Told of every write the API applied but could not yet confirm durable (<see cref="NotDurableWrite"/>); the call
+    /// itself returns its answer as a success. Null: not told.
+    /// </summary>
+    public Action<NotDurableWrite>? OnWriteNotDurable { get; set; }
+
     /// <summary>What is wrong with these options, or null when they are usable.</summary>
     internal string? Problem() => this switch
     {

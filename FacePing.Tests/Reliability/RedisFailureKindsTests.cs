@@ -231,7 +231,7 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<(RedisServer Primary, RedisServer Replica)> PrimaryWithReplicaAsync()
+    internal static async Task<(RedisServer Primary, RedisServer Replica)> PrimaryWithReplicaAsync()
     {
         var primary = new RedisServer();
         await primary.StartAsync();
@@ -242,7 +242,7 @@ public sealed class RedisFailureKindsTests(ITestOutputHelper output)
         return (primary, replica);
     }
 
-    private static ApiFactory ReplicaModeApi(RedisServer primary) =>
+    internal static ApiFactory ReplicaModeApi(RedisServer primary) =>
         new(primary.ConnectionString + ShortTimeouts, new Dictionary<string, string?>
         {
             ["FacePing:Store:Durability"] = "replica",

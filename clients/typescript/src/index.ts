@@ -92,12 +92,34 @@ export function createFacePingClient(options: FacePingOptions): FacePingClient {
   return client;
 }
 
-/** The data of an answer, or a thrown {@link FacePingProblem}: `const groups = await call(client.GET("/groups"))`. */
+/**
+ * A write the Api applied but could not yet confirm durable (`202`, problem type
+ * `urn:faceping:problem:write-not-durable`): it happened and is readable, but a crash or failover now could still lose
+ * it. `durability` names the promise not kept (`local`: the primary's disk, `replica`: a replica).
+ */
+export interface NotDurableWrite {
+  durability?: string;
+  detail?: string;
+}
+
+const notDurableType = "urn:faceping:problem:write-not-durable";
+
+/**
+ * The data of an answer, or a thrown {@link FacePingProblem}: `const groups = await call(client.GET("/groups"))`.
+ * A write applied but not yet durable is a success: its answer (the problem's `result`) is returned and
+ * `onWriteNotDurable` is told.
+ */
 export async function call<R extends { data?: unknown; error?: unknown; response: Response }>(
   pending: Promise<R>,
+  onWriteNotDurable?: (write: NotDurableWrite) => void,
 ): Promise<Exclude<R["data"], undefined>> {
   const result = await pending;
   if (!result.response.ok || result.error !== undefined) throw new FacePingProblem(result.response, result.error);
+  const data = result.data as Record<string, unknown> | undefined;
+  if (result.response.headers.get("content-type")?.startsWith("application/problem+json") && data?.type === notDurableType) {
+    onWriteNotDurable?.({ durability: data.durability as string | undefined, detail: data.detail as string | undefined });
+    return data.result as Exclude<R["data"], undefined>;
+  }
   return result.data as Exclude<R["data"], undefined>;
 }
 
