@@ -35,20 +35,6 @@ public sealed class RedisDurability
     /// <summary>Pause before the one repeat of a write that was refused without being applied.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(300);
 
-    private static readonly Meter Meter = new("FacePing.Store");
-    private static DurabilityVerdict? _published;
-
-    static RedisDurability()
-    {
-        // The mode in force, for the dashboard's metrics: 0 none, 1 local, 2 replica (tags: mode, setting).
-        Meter.CreateObservableGauge("faceping.store.durability", () => _published is { } v
-                ? [new Measurement<int>(Level(v.Mode),
-                    new KeyValuePair<string, object?>("mode", v.Mode),
-                    new KeyValuePair<string, object?>("setting", v.Setting))]
-                : Array.Empty<Measurement<int>>(),
-            description: "Durability mode in force: 0 none, 1 local (fsynced AOF), 2 replica");
-    }
-
     private readonly IConnectionMultiplexer _reads;
     private readonly RedisWriteConnection _connection;
     private readonly string _setting;
@@ -69,8 +55,16 @@ public sealed class RedisDurability
     /// <paramref name="redis"/> itself).</summary>
     public RedisDurability(IConnectionMultiplexer redis, IOptions<VectorStoreOptions> options,
         ILogger<RedisDurability>? logger = null, RedisWriteConnection? writes = null,
-        IHostApplicationLifetime? lifetime = null)
+        IHostApplicationLifetime? lifetime = null, IMeterFactory? meters = null)
     {
+        // The mode in force, for the dashboard's metrics: 0 none, 1 local, 2 replica (tags: mode, setting).
+        meters?.Create(FaceStore.Activity.Name).CreateObservableGauge("faceping.store.durability",
+            () => _verdict is { } v
+                ? [new Measurement<int>(Level(v.Mode),
+                    new KeyValuePair<string, object?>("mode", v.Mode),
+                    new KeyValuePair<string, object?>("setting", v.Setting))]
+                : Array.Empty<Measurement<int>>(),
+            description: "Durability mode in force: 0 none, 1 local (fsynced AOF), 2 replica");
         _reads = redis;
         _connection = writes ?? new RedisWriteConnection(redis);
         _setting = options.Value.Durability;
@@ -120,7 +114,6 @@ public sealed class RedisDurability
                 throw;
             }
             _logger.LogInformation("Redis durability: {Verdict}", verdict.Describe());
-            _published = verdict;
             return _verdict = verdict;
         }
         finally

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using FacePing.Tests.Api;
 using FacePing.Tests.Infrastructure;
 using FacePing.Tests.Ingestion.Fakes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -121,6 +123,31 @@ public sealed class DurabilityVerdictTests(ITestOutputHelper output)
         var line = Assert.Single(logs.Lines, l => l.Contains("Redis durability: "));
         output.WriteLine(line);
         Assert.Contains($"Redis durability: {mode}", line);
+        Assert.Equal((mode, setting), DurabilityGauge(api));
+    }
+
+    /// <summary>
+    /// The mode and setting the host's <c>faceping.store.durability</c> gauge reports (its own meter).
+    /// </summary>
+    private static (string Mode, string Setting) DurabilityGauge(ApiFactory api)
+    {
+        var factory = api.Services.GetRequiredService<IMeterFactory>();
+        var seen = new List<(string, string)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "faceping.store.durability" && instrument.Meter.Scope == factory)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+        {
+            var all = tags.ToArray();
+            string Tag(string name) => (string)all.Single(t => t.Key == name).Value!;
+            seen.Add((Tag("mode"), Tag("setting")));
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return Assert.Single(seen);
     }
 
     /// <summary>The start-up failure of an Api given <paramref name="setting"/>: its message, also the one critical
