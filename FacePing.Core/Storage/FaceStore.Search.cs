@@ -44,7 +44,7 @@ public sealed partial class FaceStore
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
         // ignored).
         var early = unfiltered && copy is null
-            ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken)
+            ? Similar(db, keys, group, blob, wanted, null, cancellationToken)
             : null;
         var info = head?.Fields ?? await groupRead!.WaitAsync(cancellationToken);
         if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
@@ -68,7 +68,7 @@ public sealed partial class FaceStore
         }
         if (candidates is null && unfiltered)
         {
-            candidates = await (early ?? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken));
+            candidates = await (early ?? Similar(db, keys, group, blob, wanted, null, cancellationToken));
             scan?.Prefetch(tenant, group);
         }
         else if (candidates is null)
@@ -83,8 +83,7 @@ public sealed partial class FaceStore
             candidates = matching <= _options.ExactFilterScanLimit
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
                 ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
-                : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter),
-                    cancellationToken);
+                : await Similar(db, keys, group, blob, wanted, FilterTokens.Expression(filter), cancellationToken);
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
@@ -126,10 +125,15 @@ public sealed partial class FaceStore
     /// </summary>
     public const int MaxGroupByVectors = 2000;
 
-    private async Task<RedisValue[]> Similar(IDatabase db, RedisKey set, byte[] blob, int count, string? filter,
-        CancellationToken cancellationToken)
+    // HNSW candidates plus every id not yet in the graph (the pending set, read in the same round trip): the rerank
+    // scores those exactly, so a write is found from its acknowledgement on, before the indexer has inserted it.
+    private async Task<RedisValue[]> Similar(IDatabase db, StoreKeys keys, string group, byte[] blob, int count,
+        string? filter, CancellationToken cancellationToken)
     {
-        var args = new List<object>(12) { set, "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count) };
+        var args = new List<object>(12)
+        {
+            keys.VectorSet(group), "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count),
+        };
         if (filter is not null)
         {
             args.Add("FILTER");
@@ -138,8 +142,15 @@ public sealed partial class FaceStore
             args.Add("FILTER-EF");
             args.Add(Math.Max(count * 100, _options.ExactFilterScanLimit * 20));
         }
+        var pendingRead = db.SetMembersAsync(keys.Pending(group));
         var reply = await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken);
-        return reply.IsNull ? [] : (RedisValue[])reply!;
+        var pending = await pendingRead.WaitAsync(cancellationToken);
+        RedisValue[] found = reply.IsNull ? [] : (RedisValue[])reply!;
+        if (pending.Length == 0) return found;
+        if (found.Length == 0) return pending;
+        var all = new HashSet<RedisValue>(found);
+        all.UnionWith(pending);
+        return [.. all];
     }
 
     private static async Task<long> CountIntersection(IDatabase db, RedisKey[] sets, long limit)
