@@ -37,13 +37,19 @@ public sealed partial class FaceStore
         return step;
     }
 
-    /// <summary>Inserts every pending vector of the group into its HNSW graph (tests, tools).</summary>
+    /// <summary>The lease holder name of <see cref="IndexAllAsync"/>.</summary>
+    public const string IndexAllHolder = "index-all";
+
+    /// <summary>
+    /// Inserts every pending vector of the group into its HNSW graph (tests, tools), unless an indexer holds the
+    /// group's lease. Callers of this method share one lease holder name, and hold it briefly.
+    /// </summary>
     public async Task IndexAllAsync(string tenant, string group, CancellationToken cancellationToken = default)
     {
-        var me = Guid.NewGuid().ToString("N");
         while (true)
         {
-            var step = await IndexPendingAsync(tenant, group, me, 256, TimeSpan.FromSeconds(30), cancellationToken);
+            var step = await IndexPendingAsync(tenant, group, IndexAllHolder, 256, TimeSpan.FromSeconds(1),
+                cancellationToken);
             if (step.Outcome != IndexOutcome.Indexed || step.Pending == 0) return;
         }
     }

@@ -70,10 +70,13 @@ public sealed partial class FaceStore
             reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args,
                 cancellationToken))!;
         }
-        finally
+        catch
         {
+            // Perhaps applied (a failed durability wait, a lost answer): the indexer looks at the group.
             NoteIndexing(tenant, group);
+            throw;
         }
+        if ((int)reply[0] == 0) NoteIndexing(tenant, group);
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);

@@ -52,5 +52,22 @@ internal static class ApiTestData
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>
+    /// Waits until the Api's indexer has put every vector of the group into its HNSW graph (GET /groups/{g} says
+    /// pendingIndex 0), for assertions on the graph itself; searches do not need it.
+    /// </summary>
+    public static async Task WaitIndexed(HttpClient client, string group)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var info = await client.GetFromJsonAsync<JsonElement>($"/groups/{group}");
+            var pending = info.GetProperty("pendingIndex").GetInt64();
+            if (pending == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"{pending} vectors of {group} still not indexed");
+            await Task.Delay(100);
+        }
+    }
+
     public static StringContent RawJson(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }
