@@ -96,7 +96,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
 
         var hash = await _connection.GetDatabase().HashGetAllAsync(new StoreKeys(tenant).Vector("drive-abc"));
         var fields = hash.ToDictionary(e => (string)e.Name!, e => e.Value);
-        Assert.Equal(["attr", "createdAt", "group", "meta", "source", "vec"], fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["attr", "createdAt", "group", "meta", "source", "vec"],
+            fields.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("drive", (string?)fields["source"]);
         Assert.Equal("ingest", (string?)fields["group"]);
         Assert.Equal(12, ((byte[])fields["vec"]!).Length);
