@@ -8,9 +8,9 @@ namespace FacePing.Core.Storage;
 /// <summary>
 /// Builds the groups' HNSW graphs behind their writes: takes the groups on <see cref="FaceStore.IndexingKey"/> in
 /// turn and inserts their pending vectors in small batches (<see cref="FaceStore.IndexPendingAsync"/>), pausing between
-/// batches so writes and searches get Redis's main thread back. Runs in every Api and worker; a group's lease (renewed
-/// with every batch, expiring when its holder dies) lets one indexer at a time build it. All state is in Redis, so it
-/// resumes where it stopped after a restart of itself or of Redis, or a failover.
+/// batches so writes and searches get Redis's main thread back (longer while writes arrive). Runs in every Api and
+/// worker; a group's lease (renewed with every batch, expiring when its holder dies) lets one indexer at a time build
+/// it. All state is in Redis, so it resumes where it stopped after a restart of itself or of Redis, or a failover.
 /// </summary>
 public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreOptions> options, TimeProvider clock,
     ILogger<VectorIndexer> logger, IMeterFactory meters) : BackgroundService
@@ -66,10 +66,13 @@ public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreO
     {
         var lease = TimeSpan.FromMilliseconds(_options.IndexerLeaseMilliseconds);
         var pause = TimeSpan.FromMilliseconds(_options.IndexerPauseMilliseconds);
+        var before = long.MaxValue;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var started = clock.GetTimestamp();
             var step = await store.IndexPendingAsync(tenant, group, _id, _options.IndexBatchSize, lease,
                 cancellationToken);
+            var took = clock.GetElapsedTime(started);
             Interlocked.Exchange(ref _pending, step.Pending);
             if (step.Indexed > 0) _indexed.Add(step.Indexed);
             switch (step.Outcome)
@@ -85,8 +88,12 @@ public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreO
                 await store.RetireIfDrainedAsync(tenant, group, cancellationToken);
                 return;
             }
-            // Redis runs one command at a time: the pause lets queued writes and searches in between batches.
-            if (pause > TimeSpan.Zero) await Task.Delay(pause, clock, cancellationToken);
+            // Redis runs one command at a time: the pause lets queued writes and searches in between batches. While
+            // writes are arriving (more pending than the last step left) it yields them 3/4 of the main thread.
+            var writing = step.Pending > before - step.Indexed;
+            before = step.Pending;
+            var wait = writing && took * 3 > pause ? took * 3 : pause;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
         }
     }
 
