@@ -2,6 +2,7 @@ using FacePing.Core.Storage;
 using FacePing.Core.Vectors;
 using FacePing.Tests.Api;
 using FacePing.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static FacePing.Tests.Api.ApiTestData;
 
 namespace FacePing.Tests.Security;
@@ -47,6 +48,37 @@ public sealed class VectorOverflowTests(ApiFixture fixture)
             RawJson("""{"vectorString":"3e38,3e38,3e38"}"""));
         await ProblemAssert.IsValidation(response, "vectorString");
         Assert.Equal(before, await fixture.Redis.Server.DatabaseSizeAsync());
+    }
+
+    [Fact]
+    public async Task A_huge_vector_stored_as_before_the_bounds_leaves_search_answering_on_every_path()
+    {
+        // The issue's repro as the store kept it: VADD and the vector hash, exactly what POST .../vector did before.
+        var tenant = await fixture.Factory.CreateTenantAsync("old-huge");
+        using var client = fixture.Factory.CreateClient(tenant.Key);
+        await CreateGroup(client, "huge");
+        var good = await StoreVector(client, "huge", [1, 0, 0]);
+        var store = fixture.Factory.Services.GetRequiredService<FaceStore>();
+        var old = (await store.UpsertAsync(tenant.TenantId, "huge",
+            [new VectorWrite([3e38f, 3e38f, 3e38f], null, "vector")]))[0];
+
+        foreach (var body in new[]
+                 {
+                     """{"vectorString":"1,1,1","topK":5}""",
+                     """{"vectorString":"-1,0,0","topK":1}""",
+                     """{"vectorString":"1,1,1","topK":5,"metadata":{"source":"vector"}}""", // filtered path
+                 })
+        {
+            using var response = await client.PostAsync("/groups/huge/vectors/search", RawJson(body));
+            foreach (var hit in (await Json(response)).EnumerateArray())
+                Assert.True(double.IsFinite(hit.GetProperty("score").GetDouble()));
+        }
+        using var all = await client.PostAsync("/groups/huge/vectors/search",
+            RawJson("""{"vectorString":"1,1,1","topK":5}"""));
+        var scores = (await Json(all)).EnumerateArray().ToDictionary(h => h.GetProperty("id").GetString()!,
+            h => h.GetProperty("score").GetDouble());
+        Assert.Equal(1, scores[old], 5);
+        Assert.Equal(1 / Math.Sqrt(3), scores[good], 5);
     }
 
     [Theory]
