@@ -51,7 +51,8 @@ public static class MillionBench
         const string group = "million";
         (await http.PostAsync($"/groups/{group}", null)).EnsureSuccessStatusCode();
 
-        Console.WriteLine($"# {count:N0} face-like {dims}-d vectors in one group, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine(
+            $"# {count:N0} face-like {dims}-d vectors in one group, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; Redis {server.Version}; load average " +
                           $"{LoadAverage()} at start");
 
@@ -94,8 +95,10 @@ public static class MillionBench
         await sampler;
         var memoryAfter = UsedMemory(server);
         var pendingAfterLoad = await Pending(http, group);
-        Console.WriteLine($"## Load: {count:N0} vectors, {batch} per request, {inFlight} in flight, shipped durability");
-        Console.WriteLine($"- {watch.Elapsed.TotalSeconds:F1} s: **{count / watch.Elapsed.TotalSeconds:N0} vectors/s** " +
+        Console.WriteLine(
+            $"## Load: {count:N0} vectors, {batch} per request, {inFlight} in flight, shipped durability");
+        Console.WriteLine($"- {watch.Elapsed.TotalSeconds:F1} s: **{count / watch.Elapsed.TotalSeconds:N0} " +
+                          "vectors/s** " +
                           $"acknowledged (median of 1-s samples {Median(perSecond):N0}/s); load average " +
                           $"{LoadAverage()}");
         Console.WriteLine($"- Redis used_memory delta {(memoryAfter - memoryBefore) / (double)count:N0} bytes/vector " +
@@ -138,7 +141,8 @@ public static class MillionBench
                 async i => (await Search(i % queryCount)).Ms);
             Console.WriteLine($"- {when}: concurrency 1 p50 {Percentile(latency, 50):F1} ms, p99 " +
                               $"{Percentile(latency, 99):F1} ms, recall@10 {hits / (10.0 * queryCount):F4}; " +
-                              $"concurrency 16 p50 {Percentile(loaded, 50):F1} ms, p99 {Percentile(loaded, 99):F1} ms," +
+                              $"concurrency 16 p50 {Percentile(loaded, 50):F1} ms, " +
+                              $"p99 {Percentile(loaded, 99):F1} ms," +
                               $" {rate:N0}/s; load average {LoadAverage()}");
         }
 
