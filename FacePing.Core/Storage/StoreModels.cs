@@ -18,6 +18,17 @@ public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, str
     public string? FileName { get; init; }
     public string? FileId { get; init; }
     public string? JobId { get; init; }
+
+    /// <summary>The photo this face was found in, with the face's index and box (<see cref="FacePhoto"/>).</summary>
+    public FacePhoto? Photo { get; init; }
+}
+
+/// <summary>Where a stored face was found: its photo's id, its index among the photo's stored faces, its box.</summary>
+public sealed record FacePhoto(string PhotoId, int FaceIndex, FacePing.Contracts.Inference.FaceBox Box)
+{
+    /// <summary>The box as metadata stores it: "x,y,width,height" in whole pixels.</summary>
+    public string BoxText => $"{(int)MathF.Round(Box.X)},{(int)MathF.Round(Box.Y)}," +
+        $"{(int)MathF.Round(Box.Width)},{(int)MathF.Round(Box.Height)}";
 }
 
 /// <summary>
