@@ -61,6 +61,7 @@ app.MapVectorsApi();
 app.MapKeysApi();
 app.MapFacesApi();
 app.MapGroupFacesApi();
+app.MapPhotosApi();
 app.MapJobsApi();
 app.MapClusteringApi();
 

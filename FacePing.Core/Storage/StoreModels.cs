@@ -29,6 +29,20 @@ public sealed record FacePhoto(string PhotoId, int FaceIndex, FacePing.Contracts
     /// <summary>The box as metadata stores it: "x,y,width,height" in whole pixels.</summary>
     public string BoxText => $"{(int)MathF.Round(Box.X)},{(int)MathF.Round(Box.Y)}," +
         $"{(int)MathF.Round(Box.Width)},{(int)MathF.Round(Box.Height)}";
+
+    /// <summary>A box as <see cref="BoxText"/> wrote it, or null when <paramref name="text"/> is not one.</summary>
+    public static int[]? ParseBox(string? text)
+    {
+        var parts = text?.Split(',');
+        if (parts is not { Length: 4 }) return null;
+        var box = new int[4];
+        for (var i = 0; i < 4; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out box[i])) return null;
+        }
+        return box;
+    }
 }
 
 /// <summary>
