@@ -40,7 +40,4 @@ public static class FaceExamples
                 ["createdAt"] = "2026-12-07T16:40:12.512Z",
             }),
     ], 0.3843, 1);
-
-    public static StoredFaceResponse StoredLargest { get; } = new("0193a2f4-5c1e-7b42-9d8e-2f6a1c3b4d5e", "people",
-        new FaceResponse(new FaceBoxResponse(1454, 71, 264, 349), 0.9999f, Good), 24);
 }
