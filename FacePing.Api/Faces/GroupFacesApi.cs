@@ -33,7 +33,7 @@ public static class GroupFacesApi
             .Accepts<IFormFile>(FaceImageReader.Multipart)
             .WithJsonBodyLimit(limits.BodyLimit(1))
             .Produces<StoredFaceResponse>(StatusCodes.Status201Created)
-            .ProducesAlternative<StoredPhotoResponse>(StatusCodes.Status201Created);
+            .ProducesAlternative<StoredPhotoResponse>(StatusCodes.Status201Created, "faces=all");
         faces.MapPost("/face/base64", StoreFaceBase64).WithName("StoreFaceBase64").WithIdempotency()
             .WithSummary("Store the largest face of a base64 image (data URL allowed, " +
                 $"at most {limits.MaxBase64Bytes:N0} bytes decoded)")

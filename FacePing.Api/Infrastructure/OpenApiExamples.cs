@@ -38,19 +38,20 @@ public static class OpenApiExamples
 public static class OpenApiAlternatives
 {
     /// <summary>
-    /// The JSON answer at <paramref name="status"/> is either the declared type or <typeparamref name="T"/> (a query
-    /// parameter chooses, e.g. <c>faces=all</c>): its schema becomes <c>oneOf</c> the two, so generated clients know
-    /// both.
+    /// The JSON answer at <paramref name="status"/> is the declared type unless a query parameter asks for
+    /// <typeparamref name="T"/> (e.g. <c>faces=all</c>, named in <paramref name="when"/>). The declared schema stays
+    /// (generated clients of the original contract keep compiling); <typeparamref name="T"/> is added to the
+    /// document's schemas and named in the response's description, so generated clients have its type too.
     /// </summary>
-    public static RouteHandlerBuilder ProducesAlternative<T>(this RouteHandlerBuilder builder, int status) =>
+    public static RouteHandlerBuilder ProducesAlternative<T>(this RouteHandlerBuilder builder, int status,
+        string when) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             if (operation.Responses?.TryGetValue(status.ToString(), out var response) != true
-                || response?.Content?.TryGetValue("application/json", out var media) != true
-                || media?.Schema is not { } declared || context.Document is not { } document)
+                || response is not OpenApiResponse answer || context.Document is not { } document)
                 return;
             var name = typeof(T).Name;
             document.AddComponent(name, await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken));
-            media.Schema = new OpenApiSchema { OneOf = [declared, new OpenApiSchemaReference(name, document)] };
+            answer.Description = $"{answer.Description}; with {when}: {name} (#/components/schemas/{name})";
         });
 }

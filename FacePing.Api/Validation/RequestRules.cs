@@ -33,7 +33,8 @@ public static class RequestRules
         if (key is not null && !Names.IsValidName(key)) errors[name] = [$"{name} is a metadata key: {Names.NameRule}."];
     }
 
-    /// <summary>The faces choice <paramref name="value"/> (absent: largest); an unknown one lists the allowed.</summary>
+    /// <summary>The faces choice <paramref name="value"/> (absent: largest); an unknown one lists the allowed ones.
+    /// </summary>
     public static FaceChoice Faces(string name, string? value, IDictionary<string, string[]> errors)
     {
         if (FaceChoices.TryParse(value, out var choice)) return choice;

@@ -70,7 +70,9 @@ public sealed partial class FaceService(InferenceClient inference, FaceStore sto
     /// <summary>The enrolment quality bar: the request's own, else the configured one.</summary>
     public double EnrolmentBar(double? requested) => _match.EnrolmentBar(requested);
 
-    /// <summary>The quality bar of storing a photo's largest face or every face (<see cref="FaceMatchOptions"/>).</summary>
+    /// <summary>
+    /// The quality bar of storing a photo's largest face or every face (<see cref="FaceMatchOptions"/>).
+    /// </summary>
     public double EnrolmentBar(FaceChoice choice, double? requested) => _match.EnrolmentBar(choice, requested);
 
     /// <summary>

@@ -25,7 +25,9 @@ public sealed record PhotoSearch(IReadOnlyList<SearchHit> Photos, bool More, dou
     public static string PhotoKey(SearchHit hit) =>
         hit.Metadata.TryGetValue(SystemMetadata.PhotoId, out var photo) ? photo : hit.Id;
 
-    /// <summary>The best hit of each photo among <paramref name="hits"/> (best first) scoring at least the bar.</summary>
+    /// <summary>
+    /// The best hit of each photo among <paramref name="hits"/> (best first) scoring at least the bar.
+    /// </summary>
     public static List<SearchHit> BestPerPhoto(IReadOnlyList<SearchHit> hits, double minScore)
     {
         var best = new List<SearchHit>();

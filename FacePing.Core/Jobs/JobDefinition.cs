@@ -4,7 +4,8 @@ namespace FacePing.Core.Jobs;
 /// What a job was asked to do, without its credentials (those live in a separate key that is deleted when the job
 /// ends). FTP jobs fill the Ftp* fields, Drive jobs <see cref="DriveFolderId"/>. Faces below <see cref="MinQuality"/>
 /// (0 = off) are not stored but listed as failed files with the reasons. <see cref="Faces"/>: the largest face of
-/// each photo, or every face that passes the bars (counted, not failed, when some are rejected). Cluster jobs fill <see cref="Cluster"/> only.
+/// each photo, or every face that passes the bars (those rejected are counted, not failed). Cluster jobs fill
+/// <see cref="Cluster"/> only.
 /// </summary>
 public sealed record JobDefinition(
     string JobId,

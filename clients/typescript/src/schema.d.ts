@@ -2546,13 +2546,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Created; with faces=all: StoredPhotoResponse (#/components/schemas/StoredPhotoResponse) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoredFaceResponse"] | components["schemas"]["StoredPhotoResponse"];
+                    "application/json": components["schemas"]["StoredFaceResponse"];
                 };
             };
             /** @description Bad Request */
