@@ -715,7 +715,7 @@ export interface components {
             facesRejected?: null | number;
             faces?: null | string;
         };
-        /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+        /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
         JsonElement: null | {
             [key: string]: boolean | number;
         };
@@ -735,7 +735,7 @@ export interface components {
             };
         };
         MetadataSearchRequest: {
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -784,7 +784,7 @@ export interface components {
             vectorString?: null | string;
             /** Format: int32 */
             topK?: null | number;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -798,7 +798,7 @@ export interface components {
         };
         StoreVectorRequest: {
             vectorString?: null | string;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -892,7 +892,7 @@ export interface components {
         };
         UpsertItem: {
             vectorString: null | string;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
