@@ -43,6 +43,7 @@ builder.Services.AddFacePingClientAddresses(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseRequestHeadLimits();
 app.UseFacePingClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ProblemExtensions.WriteStatusCodePageAsync);
