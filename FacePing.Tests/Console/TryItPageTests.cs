@@ -141,6 +141,7 @@ public sealed class TryItPageTests(ConsoleFixture fixture) : ConsolePageTest(fix
         await Expect(rows.First.Locator(".box")).ToHaveTextAsync($"{box.X}, {box.Y}, {box.Width} × {box.Height}");
         await Expect(rows.First.Locator("svg.box-frame rect")).ToHaveAttributeAsync("x", $"{box.X}");
         await Expect(rows.First).ToContainTextAsync($"face {best.FaceIndex + 1}");
+        await Expect(rows.First.Locator(".photo-name")).ToContainTextAsync("photo " + photo.PhotoId[..8]);
         await Expect(Page.Locator("#photos-more")).ToHaveCountAsync(0);
         await ShotAsync("photos");
     }
