@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Api.Faces;
 
 /// <summary>
-/// Faces in a group: store the largest face of an image, search the group by face, identify every face of a photo.
+/// Faces in a group: store the largest face of an image (or every face, faces=all), search the group by face,
+/// identify every face of a photo.
 /// Each checks its query first, then reads the group once (a missing group costs no inference), then the image; the
 /// face service applies the face rules and the model check.
 /// </summary>
