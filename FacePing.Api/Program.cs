@@ -62,6 +62,7 @@ app.MapVectorsApi();
 app.MapKeysApi();
 app.MapFacesApi();
 app.MapGroupFacesApi();
+app.MapPhotosApi();
 app.MapJobsApi();
 app.MapClusteringApi();
 
