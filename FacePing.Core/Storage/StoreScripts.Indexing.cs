@@ -8,9 +8,10 @@ internal static partial class StoreScripts
     /// pending vectors into its vector set (VADD from the float32 copy and attributes in the vector hash) and takes
     /// them out of the pending set, in one atomic step, so a write or delete of the same id never interleaves with
     /// it. Only the holder of the group's lease indexes it (taken when free, renewed by every call), so two indexers
-    /// never build the same graph. Returns {indexed, still pending}; {-1, pending} when another indexer holds the
-    /// lease; {-2, 0} when the group is gone; {-3, pending, error} when VADD failed (the id goes back to pending).
-    /// Quantization and M are fixed when the vector set is created: an existing set keeps its own.
+    /// never build the same graph; the step that drains the group releases it. Returns {indexed, still pending};
+    /// {-1, pending} when another indexer holds the lease; {-2, 0} when the group is gone; {-3, pending, error} when
+    /// VADD failed (the ids not yet indexed go back to pending). Quantization and M are fixed when the vector set is
+    /// created: an existing set keeps its own.
     /// </summary>
     public const string IndexPending = """
         local P, group, owner, lease, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
@@ -48,6 +49,9 @@ internal static partial class StoreScripts
             done = done + 1
           end
         end
-        return {done, redis.call('SCARD', pending)}
+        local left = redis.call('SCARD', pending)
+        -- Drained: the lease goes with the work, so a group at rest holds no indexer keys.
+        if left == 0 then redis.call('DEL', leaseKey) end
+        return {done, left}
         """;
 }
