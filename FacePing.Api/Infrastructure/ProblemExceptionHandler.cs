@@ -78,6 +78,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
                 retryAfter = failure.RetryAfterSeconds;
                 return ProblemCatalogue.StoreUnavailable(failure.Detail, failure.Code);
+            case InferenceUnavailableException { AtCapacity: true } e:
+                // Shed by Inference's pixel budget: its 503 and its wait pass through unchanged.
+                logger.LogInformation("Inference at capacity; answered 503 with its Retry-After");
+                retryAfter = e.RetryAfterSeconds ?? ProblemCatalogue.RetryAfterSeconds;
+                return ProblemCatalogue.InferenceAtCapacity();
             case InferenceUnavailableException:
                 logger.LogWarning(exception, "Inference unavailable");
                 retryAfter = ProblemCatalogue.RetryAfterSeconds;
