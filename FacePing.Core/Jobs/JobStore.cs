@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FacePing.Core.Secrets;
 using FacePing.Core.Storage;
 using StackExchange.Redis;
 
@@ -7,12 +8,16 @@ namespace FacePing.Core.Jobs;
 
 /// <summary>
 /// Jobs in Redis: a hash per job (definition, status, counts), a hash of failures, a set of finished file ids, the
-/// credentials in their own key (deleted when the job ends, and given a TTL so they can never linger), a per-tenant
+/// credentials sealed (<see cref="SecretSealer"/>) in their own key (deleted when the job ends, and given a TTL so
+/// they can never linger), a per-tenant
 /// index, and the work queue as a stream with a consumer group. Counting is idempotent: a file finished twice
 /// (a worker died after storing it) is counted once.
 /// </summary>
-public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, RedisDurability? durability = null)
+public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, SecretSealer sealer,
+    RedisDurability? durability = null)
 {
+    private const string SecretUse = "job-secret";
+
     // Every write the Api answers is acknowledged under the durability policy (FacePing:Store:Durability).
     private readonly RedisDurability _writes = durability ?? RedisDurability.None(redis);
 
@@ -58,7 +63,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
         {
             var script = RedisDurability.Eval(db, CreateScript,
                 [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant)],
-                [JsonSerializer.Serialize(definition, Json), JobStatus.Queued, JsonSerializer.Serialize(secret, Json),
+                [JsonSerializer.Serialize(definition, Json), JobStatus.Queued,
+                 sealer.Seal(definition.Tenant, SecretUse, JsonSerializer.Serialize(secret, Json)),
                  (long)SecretLifetime.TotalMilliseconds, created, definition.JobId]);
             var queued = db.StreamAddAsync(JobKeys.Stream,
                 [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
@@ -123,8 +129,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
 
     public async Task<JobSecret?> GetSecretAsync(string tenant, string jobId)
     {
-        var json = await Db.StringGetAsync(JobKeys.Secret(tenant, jobId));
-        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<JobSecret>(json.ToString(), Json);
+        var stored = await Db.StringGetAsync(JobKeys.Secret(tenant, jobId));
+        if (stored.IsNullOrEmpty) return null;
+        // A job queued by a version before sealing holds clear JSON; it is read as it is (it lives at most
+        // SecretLifetime and is deleted when its job ends), so it is not worth sealing now.
+        var json = sealer.Unseal(tenant, SecretUse, stored.ToString(), out _);
+        return JsonSerializer.Deserialize<JobSecret>(json, Json);
     }
 
     public Task DeleteSecretAsync(string tenant, string jobId) => Db.KeyDeleteAsync(JobKeys.Secret(tenant, jobId));

@@ -158,7 +158,7 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
             SKCodecResult result;
             unsafe
             {
-                fixed (byte* p = stored.Buffer)
+                fixed (byte* p = stored.Pixels)
                 {
                     result = codec.GetPixels(decodeInfo, (IntPtr)p);
                 }
@@ -194,8 +194,8 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
         {
             unsafe
             {
-                fixed (byte* from = src.Buffer)
-                fixed (byte* to = dst.Buffer)
+                fixed (byte* from = src.Pixels)
+                fixed (byte* to = dst.Pixels)
                 {
                     using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888,
                         SKAlphaType.Unpremul), (IntPtr)from);
