@@ -21,12 +21,21 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
     // Every write the Api answers is acknowledged under the durability policy (FacePing:Store:Durability).
     private readonly RedisDurability _writes = durability ?? RedisDurability.None(redis);
 
-    // KEYS: job, secret, index. ARGV: definition JSON, status, secret JSON, secret lifetime ms, created ms, job id.
+    // KEYS: job, secret, index, unfinished. ARGV: definition JSON, status, secret, secret lifetime ms, created ms,
+    // job id, cap on unfinished jobs, the tenant's job key prefix. Entries of jobs that finished or expired are
+    // dropped before counting; the job hashes read share the tenant's hash tag (one Cluster slot) with KEYS.
     private const string CreateScript = """
+        local live = 0
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+          local status = redis.call('HGET', ARGV[8] .. id, 'status')
+          if status == 'queued' or status == 'running' then live = live + 1 else redis.call('SREM', KEYS[4], id) end
+        end
+        if live >= tonumber(ARGV[7]) then return 0 end
         redis.call('HSET', KEYS[1], 'definition', ARGV[1], 'status', ARGV[2], 'totalFiles', 0, 'processed', 0,
             'successCount', 0)
         redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
         redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6])
+        redis.call('SADD', KEYS[4], ARGV[6])
         return 1
         """;
 
@@ -52,24 +61,30 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret)
+    /// <exception cref="TooManyJobsException">
+    /// The tenant already has <paramref name="maxUnfinished"/> jobs queued or running; nothing was written.
+    /// </exception>
+    public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret,
+        int maxUnfinished = int.MaxValue)
     {
-        var created = definition.CreatedAt.ToUnixTimeMilliseconds();
+        var createdAt = definition.CreatedAt.ToUnixTimeMilliseconds();
         // One script for the tenant's keys (atomic); the stream is outside the tenant's slot, so it cannot join it: a
         // job whose XADD was lost stays "queued" and visible, never half-written. Both are acknowledged under the
         // durability policy before the Api answers 202 (in a cluster, the policy is checked on the job's node).
         var job = JobKeys.Job(definition.Tenant, definition.JobId);
         await _writes.WriteAsync(job, async db =>
         {
-            var script = RedisDurability.Eval(db, CreateScript,
-                [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant)],
+            var created = await RedisDurability.Eval(db, CreateScript,
+                [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant),
+                 JobKeys.Unfinished(definition.Tenant)],
                 [JsonSerializer.Serialize(definition, Json), JobStatus.Queued,
                  sealer.Seal(definition.Tenant, SecretUse, JsonSerializer.Serialize(secret, Json)),
-                 (long)SecretLifetime.TotalMilliseconds, created, definition.JobId]);
-            var queued = db.StreamAddAsync(JobKeys.Stream,
+                 (long)SecretLifetime.TotalMilliseconds, createdAt, definition.JobId, maxUnfinished,
+                 JobKeys.Job(definition.Tenant, "")]);
+            // Queued only once stored: a refused job leaves nothing behind, not even a stream entry.
+            if ((long)created == 0) throw new TooManyJobsException(maxUnfinished);
+            return await db.StreamAddAsync(JobKeys.Stream,
                 [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
-            await script;
-            return await queued;
         });
         // The job as it was stored, not read back: a worker may already have started it, and the 202 describes what
         // was accepted ("queued"); GET /jobs/{id} tells the rest.
@@ -167,6 +182,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
         var tx = Db.CreateTransaction();
         _ = tx.HashSetAsync(JobKeys.Job(tenant, jobId), [.. entries]);
         _ = tx.KeyDeleteAsync(JobKeys.Done(tenant, jobId));
+        _ = tx.SetRemoveAsync(JobKeys.Unfinished(tenant), jobId);
         _ = tx.KeyExpireAsync(JobKeys.Job(tenant, jobId), FinishedJobRetention);
         _ = tx.KeyExpireAsync(JobKeys.Failed(tenant, jobId), FinishedJobRetention);
         await tx.ExecuteAsync();
