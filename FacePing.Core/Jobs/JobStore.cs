@@ -68,24 +68,33 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
         int maxUnfinished = int.MaxValue)
     {
         var createdAt = definition.CreatedAt.ToUnixTimeMilliseconds();
-        // One script for the tenant's keys (atomic); the stream is outside the tenant's slot, so it cannot join it: a
-        // job whose XADD was lost stays "queued" and visible, never half-written. Both are acknowledged under the
-        // durability policy before the Api answers 202 (in a cluster, the policy is checked on the job's node).
+        // One script for the tenant's keys (atomic, with the cap); the stream is outside the tenant's slot, so it
+        // cannot join it: a job whose XADD was lost stays "queued" and visible, never half-written. Both are
+        // acknowledged under the durability policy before the Api answers 202 (in a cluster, each on its node).
         var job = JobKeys.Job(definition.Tenant, definition.JobId);
-        await _writes.WriteAsync(job, async db =>
+        RedisResult? created = null;
+        DurabilityException? unconfirmed = null;
+        try
         {
-            var created = await RedisDurability.Eval(db, CreateScript,
+            created = await _writes.WriteAsync(job, db => RedisDurability.Eval(db, CreateScript,
                 [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant),
                  JobKeys.Unfinished(definition.Tenant)],
                 [JsonSerializer.Serialize(definition, Json), JobStatus.Queued,
                  sealer.Seal(definition.Tenant, SecretUse, JsonSerializer.Serialize(secret, Json)),
                  (long)SecretLifetime.TotalMilliseconds, createdAt, definition.JobId, maxUnfinished,
-                 JobKeys.Job(definition.Tenant, "")]);
-            // Queued only once stored: a refused job leaves nothing behind, not even a stream entry.
-            if ((long)created == 0) throw new TooManyJobsException(maxUnfinished);
-            return await db.StreamAddAsync(JobKeys.Stream,
-                [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
-        });
+                 JobKeys.Job(definition.Tenant, "")]));
+        }
+        catch (DurabilityException e) when (e.Applied)
+        {
+            // Applied, not confirmed: the job is queued all the same (a stream entry without its job, had the cap
+            // refused it, is dropped by the worker), then the caller learns what was not confirmed.
+            unconfirmed = e;
+        }
+        // Queued only once stored, so a refused job leaves nothing behind, not even a stream entry.
+        if (created is not null && (long)created == 0) throw new TooManyJobsException(maxUnfinished);
+        await _writes.WriteAsync(JobKeys.Stream, db => db.StreamAddAsync(JobKeys.Stream,
+            [new("tenant", definition.Tenant), new("jobId", definition.JobId)]));
+        if (unconfirmed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unconfirmed);
         // The job as it was stored, not read back: a worker may already have started it, and the 202 describes what
         // was accepted ("queued"); GET /jobs/{id} tells the rest.
         return new JobView(definition.JobId, definition.GroupName, definition.Source, JobStatus.Queued, 0, 0, 0, [],
