@@ -11,8 +11,9 @@ namespace FacePing.Inference.Decoding;
 /// <see cref="Open"/> reads the header, checks the pixel count and plans how the image reaches its working size
 /// (long side <see cref="ImageOptions.MaxDecodeSide"/>) without ever being held at full size where the codec allows
 /// (JPEG and WebP scale themselves, BMP streams rows through an averaging resampler; PNG and GIF, which Skia
-/// decodes only whole, weigh their full size); <see cref="Decode(OpenedImage)"/> carries the plan out. Between the two, the caller can weigh the
-/// plan's <see cref="OpenedImage.PeakPixels"/> against a memory budget (<see cref="Admission.PixelAdmission"/>).
+/// decodes only whole, weigh their full size); <see cref="Decode(OpenedImage)"/> carries the plan out. Between the
+/// two, the caller can weigh the plan's <see cref="OpenedImage.PeakPixels"/> against a memory budget
+/// (<see cref="Admission.PixelAdmission"/>).
 /// </summary>
 public sealed class ImageDecoder(IOptions<ImageOptions> options)
 {

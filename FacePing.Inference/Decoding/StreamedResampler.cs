@@ -7,8 +7,9 @@ namespace FacePing.Inference.Decoding;
 
 /// <summary>
 /// Decodes a codec's rows a batch at a time and averages each block of source pixels into one working pixel, so a
-/// large image of a codec that reads by rows (BMP; Skia's PNG codec does not) never exists at full size: memory is the working image plus a few source rows. Each source
-/// pixel belongs to exactly one working pixel (an area average; blocks differ by at most one row or column).
+/// large image of a codec that reads by rows (BMP; Skia's PNG codec does not) never exists at full size: memory is
+/// the working image plus a few source rows. Each source pixel belongs to exactly one working pixel (an area average;
+/// blocks differ by at most one row or column).
 /// </summary>
 internal static class StreamedResampler
 {

@@ -37,7 +37,8 @@ public sealed class InferenceAtCapacityTests(RedisServer redis) : IClassFixture<
         });
         using var client = await api.CreateTenantClientAsync();
 
-        using var response = await client.PostAsync("/vector/generate", Form(("image", FacesFixture.Crop("Willis", 0))));
+        var image = FacesFixture.Crop("Willis", 0);
+        using var response = await client.PostAsync("/vector/generate", Form(("image", image)));
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.ServiceUnavailable);
         Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
