@@ -46,6 +46,7 @@ builder.Services.AddFacePingClientAddresses(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseRequestHeadLimits();
 app.UseFacePingClientAddresses();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ProblemExtensions.WriteStatusCodePageAsync);
@@ -64,6 +65,7 @@ app.MapVectorsApi();
 app.MapKeysApi();
 app.MapFacesApi();
 app.MapGroupFacesApi();
+app.MapPhotosApi();
 app.MapJobsApi();
 app.MapClusteringApi();
 

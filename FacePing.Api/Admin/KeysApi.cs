@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FacePing.Api.Auth;
 using FacePing.Api.Infrastructure;
 using FacePing.Api.Infrastructure.Idempotency;
+using FacePing.Api.Validation;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Auth;
 using FacePing.Core.Metadata;
@@ -59,6 +60,7 @@ public static class KeysApi
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
             errors["name"] = [$"A name of 1–{MaxNameLength} characters is required."];
+        else if (!PrintableText.IsPrintable(name)) errors["name"] = [$"Key names are {PrintableText.Rule}."];
         if (request.TenantId is not null && !Names.IsValidName(request.TenantId))
             errors["tenantId"] = [$"Tenant ids are {Names.NameRule}."];
         if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
@@ -81,6 +83,8 @@ public static class KeysApi
     {
         var key = (await keys.ListAsync(cancellationToken)).FirstOrDefault(k => k.Id == id);
         if (key is null) return ProblemCatalogue.KeyNotFound(id).ToResult();
+        // A revoked key no longer speaks for its tenant; its id must not change the tenant's secret either.
+        if (key.Revoked) return ProblemCatalogue.KeyRevoked(id).ToResult();
         return TypedResults.Ok(new WebhookSecretResponse(key.TenantId,
             await secrets.RotateAsync(key.TenantId, cancellationToken)));
     }

@@ -27,4 +27,17 @@ public static class FaceExamples
                 new Dictionary<string, string> { ["person"] = "Johnson" })]),
         new(new FaceBoxResponse(245, 945, 19, 26), 0.91f, Tiny, []),
     ]);
+
+    public static PhotoSearchResponse Photos { get; } = new(
+    [
+        new("5d0b8f0e-3c52-8a71-9e4f-0c2b7d9a1e36", "finish-line-0412.jpg", "/race/finish-line-0412.jpg",
+            "9a41c7d2-6e0b-8f35-a1d8-4b7e2c90f513", 3, new FaceBoxResponse(812, 230, 96, 121), 0.8126f, true,
+            new Dictionary<string, string>
+            {
+                ["source"] = "ftp", ["fileName"] = "finish-line-0412.jpg", ["fileId"] = "/race/finish-line-0412.jpg",
+                ["photoId"] = "5d0b8f0e-3c52-8a71-9e4f-0c2b7d9a1e36", ["faceIndex"] = "3",
+                ["faceBox"] = "812,230,96,121", ["jobId"] = "0193a2f45c1e7b429d8e2f6a1c3b4d5e",
+                ["createdAt"] = "2026-12-07T16:40:12.512Z",
+            }),
+    ], 0.3843, 1);
 }

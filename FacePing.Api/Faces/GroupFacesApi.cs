@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Api.Faces;
 
 /// <summary>
-/// Faces in a group: store the largest face of an image, search the group by face, identify every face of a photo.
+/// Faces in a group: store the largest face of an image (or every face, faces=all), search the group by face,
+/// identify every face of a photo.
 /// Each checks its query first, then reads the group once (a missing group costs no inference), then the image; the
 /// face service applies the face rules and the model check.
 /// </summary>
@@ -27,11 +28,13 @@ public static class GroupFacesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         faces.MapPost("/face", StoreFace).WithName("StoreFace").WithIdempotency()
-            .WithSummary("Store the largest face of an uploaded image; metadata as ?metadata[key]=value; " +
-                "optional ?minQuality=0..1")
+            .WithSummary("Store the largest face of an uploaded image (StoredFaceResponse), or with ?faces=all every " +
+                "face that passes the quality and size bars, one vector each, with the rejected ones and why " +
+                "(StoredPhotoResponse); metadata as ?metadata[key]=value; optional ?minQuality=0..1")
             .Accepts<IFormFile>(FaceImageReader.Multipart)
             .WithJsonBodyLimit(limits.BodyLimit(1))
-            .Produces<StoredFaceResponse>(StatusCodes.Status201Created);
+            .Produces<StoredFaceResponse>(StatusCodes.Status201Created)
+            .ProducesAlternative<StoredPhotoResponse>(StatusCodes.Status201Created, "faces=all");
         faces.MapPost("/face/base64", StoreFaceBase64).WithName("StoreFaceBase64").WithIdempotency()
             .WithSummary("Store the largest face of a base64 image (data URL allowed, " +
                 $"at most {limits.MaxBase64Bytes:N0} bytes decoded)")
@@ -52,16 +55,22 @@ public static class GroupFacesApi
         return app;
     }
 
-    public static async Task<Results<Created<StoredFaceResponse>, ValidationProblem>> StoreFace(
-        string groupName, double? minQuality, [AsParameters] FaceRequest request)
+    public static async Task<Results<Created<StoredFaceResponse>, Created<StoredPhotoResponse>, ValidationProblem>>
+        StoreFace(string groupName, double? minQuality, string? faces, [AsParameters] FaceRequest request)
     {
         var errors = new Dictionary<string, string[]>();
         var metadata = QueryMetadata.Read(request.Context.Request.Query, errors);
-        var bar = EnrolmentBar(minQuality, request, errors);
+        var choice = RequestRules.Faces("faces", faces, errors);
+        RequestRules.Share("minQuality", minQuality, errors);
+        var bar = request.Faces.EnrolmentBar(choice, minQuality);
         if (metadata is null || errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         var group = await request.OpenGroupAsync(groupName);
         using var image = await request.ReadFormImageAsync("image");
-        return await StoreAsync(group, image, metadata, VectorSources.Image, bar, request);
+        if (choice == FaceChoice.Largest)
+            return await StoreAsync(group, image, metadata, VectorSources.Image, bar, request);
+        var photo = await request.Faces.StorePhotoAsync(group, image.Face, metadata, VectorSources.Image, bar,
+            request.CancellationToken);
+        return TypedResults.Created($"/vectors/{photo.Faces[0].Id}", StoredPhotoResponse.From(photo, group.Name));
     }
 
     public static async Task<Results<Created<StoredFaceResponse>, ValidationProblem>> StoreFaceBase64(
@@ -103,7 +112,7 @@ public static class GroupFacesApi
         return TypedResults.Ok(hits.Select(Vectors.SearchHitResponse.From));
     }
 
-    private static async Task<Results<Created<StoredFaceResponse>, ValidationProblem>> StoreAsync(
+    private static async Task<Created<StoredFaceResponse>> StoreAsync(
         Core.Storage.GroupHead group, ImageUpload image, IReadOnlyDictionary<string, string> metadata, string source,
         double minQuality, FaceRequest request)
     {

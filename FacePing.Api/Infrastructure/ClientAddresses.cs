@@ -8,8 +8,9 @@ namespace FacePing.Api.Infrastructure;
 /// <summary>
 /// Reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (section
 /// <c>FacePing:Proxy</c>). The failed-authentication limit and the logs need the caller's address: behind a proxy that
-/// is not listed here every caller appears as the proxy and shares its bucket. Loopback proxies are believed by
-/// default, as in ASP.NET Core.
+/// is not listed here every caller appears as the proxy and shares its bucket. Nothing is believed by default, not
+/// even loopback (ASP.NET Core's default): a local caller could otherwise rotate <c>X-Forwarded-For</c> to escape the
+/// failed-authentication limit.
 /// </summary>
 public sealed class ProxyOptions : IValidatableObject
 {
@@ -40,7 +41,11 @@ public static class ClientAddresses
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardedHeaders = proxies.Value.TrustedNetworks.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear(); // ::1 by default
+            forwarded.KnownIPNetworks.Clear(); // 127.0.0.0/8 by default
             foreach (var network in proxies.Value.TrustedNetworks)
                 forwarded.KnownIPNetworks.Add(IPNetwork.Parse(network));
         });

@@ -21,6 +21,7 @@ public static class OpenApiContract
         ["IdentifyFaces"] = ["image"],
         ["StoreFace"] = ["image"],
         ["SearchFaces"] = ["queryImage"],
+        ["SearchPhotos"] = ["queryImage"],
     };
 
     private const string ProblemJson = "application/problem+json";

@@ -31,7 +31,8 @@ public static class OpenApiSetup
         schema.Type = JsonSchemaType.Object | JsonSchemaType.Null;
         schema.Description = "Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, " +
             "number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. " +
-            "System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; " +
+            "System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused " +
+            "when storing; " +
             "as a filter they may be used, except createdAt.";
         schema.AdditionalProperties = new OpenApiSchema
         {

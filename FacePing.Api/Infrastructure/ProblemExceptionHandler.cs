@@ -103,13 +103,17 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOp
     /// <summary>
     /// Broken request bodies that the framework reports as plain InvalidOperationException/IOException (all found by
     /// fuzzing; each was a 500): a JSON content type naming an unknown charset is a 415; a JSON string holding bytes
-    /// that are not UTF-8 (System.Text.Json checks them only when the string is read) is a 400; a multipart body that
-    /// ends before its closing boundary is a 400.
+    /// that are not UTF-8 or an unpaired UTF-16 escape such as <c>"\ud800"</c> (System.Text.Json checks strings only
+    /// when one is read, which for JsonElement, JsonDocument and property names is after binding succeeded, wherever
+    /// the Api reads it) is a 400; a multipart body that ends before its closing boundary is a 400.
     /// </summary>
     private static ProblemDetails? MapBrokenBody(HttpRequest request, Exception exception)
     {
         if (exception is InvalidOperationException { InnerException: DecoderFallbackException })
             return ProblemCatalogue.MalformedBody("The request body contains text that is not valid UTF-8.");
+        if (exception is InvalidOperationException { Source: JsonTextFailure } && request.HasJsonContentType())
+            return ProblemCatalogue.MalformedBody("A JSON string in the request body is not valid text: it holds an " +
+                "unpaired UTF-16 surrogate escape (\\uD800–\\uDFFF without its pair) or bytes that are not UTF-8.");
         if (exception is InvalidOperationException { InnerException: ArgumentException }
             && UnknownCharset(request) is { } charset)
             return ProblemCatalogue.CharsetNotSupported(charset);
@@ -120,6 +124,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOp
                 "The multipart body is malformed: it ends before its closing boundary.");
         return null;
     }
+
+    /// <summary>
+    /// How System.Text.Json marks the InvalidOperationExceptions of reading a JSON token's text (an unpaired surrogate
+    /// escape, bytes that are not UTF-8, a token of another type): its own deserializer turns exactly these into a
+    /// JsonException, which the Api answers 400; JsonElement and JsonDocument let them through as they are.
+    /// </summary>
+    private const string JsonTextFailure = "System.Text.Json.Rethrowable";
 
     private static string? UnknownCharset(HttpRequest request)
     {

@@ -29,15 +29,16 @@ public readonly record struct JobServices(
         new(JobStore.NewJobId(), User.Tenant(), groupName, source, Time.GetUtcNow(), null, null);
 
     /// <summary>
-    /// The checks every folder import shares (notification e-mail, callback URL with its SSRF guard, quality bar);
-    /// returns the import's quality bar.
+    /// The checks every folder import shares (notification e-mail, callback URL with its SSRF guard, quality bar,
+    /// faces choice); returns the import's faces choice and quality bar.
     /// </summary>
-    public async Task<double> CheckImportAsync(string? email, string? callbackUrl, double? minQuality,
-        Dictionary<string, string[]> errors)
+    public async Task<(FaceChoice Faces, double MinQuality)> CheckImportAsync(string? email, string? callbackUrl,
+        double? minQuality, string? faces, Dictionary<string, string[]> errors)
     {
         await JobRequestValidation.CheckNotificationsAsync(email, callbackUrl, Guard, errors, CancellationToken);
         RequestRules.Share("minQuality", minQuality, errors);
-        return Faces.Value.EnrolmentBar(minQuality);
+        var choice = RequestRules.Faces("faces", faces, errors);
+        return (choice, Faces.Value.EnrolmentBar(choice, minQuality));
     }
 
     /// <summary>The caller's job, or null (another tenant's job lives under another key prefix: not found).</summary>

@@ -28,9 +28,11 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         folders.MapPost("/process-drive-folder", ProcessDriveFolder).WithName("ProcessDriveFolder").WithIdempotency()
-            .WithSummary("Import the largest face of every image in a Google Drive folder (asynchronous)");
+            .WithSummary("Import the largest face (or with faces=all every face) of every image in a Google Drive " +
+                "folder (asynchronous)");
         folders.MapPost("/process-ftp-folder", ProcessFtpFolder).WithName("ProcessFtpFolder").WithIdempotency()
-            .WithSummary("Import the largest face of every image in an FTP/FTPS folder (asynchronous)");
+            .WithSummary("Import the largest face (or with faces=all every face) of every image in an FTP/FTPS " +
+                "folder (asynchronous)");
 
         var jobs = app.MapGroup("/jobs").WithTags("Jobs").RequireAuthorization(FacePingPolicies.Tenant)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -56,8 +58,8 @@ public static class JobsApi
             _ => null,
         };
         if (ServiceAccountKeyShape.Check(key) is { } keyError) errors["serviceAccountKey"] = [keyError];
-        var minQuality = await services.CheckImportAsync(request.NotificationEmailAddress, request.CallbackUrl,
-            request.MinQuality, errors);
+        var (faces, minQuality) = await services.CheckImportAsync(request.NotificationEmailAddress,
+            request.CallbackUrl, request.MinQuality, request.Faces, errors);
         if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
 
         var definition = services.NewJob(groupName, JobSource.Drive) with
@@ -66,6 +68,7 @@ public static class JobsApi
             NotificationEmail = request.NotificationEmailAddress,
             DriveFolderId = request.FolderId,
             MinQuality = minQuality,
+            Faces = faces,
         };
         return await services.EnqueueAsync(definition, new JobSecret(ServiceAccountKey: key));
     }
@@ -79,8 +82,8 @@ public static class JobsApi
         var folderPath = request.FolderPath ?? "";
         if (!FtpNames.IsValidFolderPath(folderPath))
             errors["folderPath"] = ["folderPath must be at most 1024 characters without control characters."];
-        var minQuality = await services.CheckImportAsync(request.NotificationEmailAddress, request.CallbackUrl,
-            request.MinQuality, errors);
+        var (faces, minQuality) = await services.CheckImportAsync(request.NotificationEmailAddress,
+            request.CallbackUrl, request.MinQuality, request.Faces, errors);
         if (errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
 
         var definition = services.NewJob(groupName, JobSource.Ftp) with
@@ -92,6 +95,7 @@ public static class JobsApi
             FtpUsername = endpoint.Username,
             FtpFolderPath = folderPath,
             MinQuality = minQuality,
+            Faces = faces,
         };
         return await services.EnqueueAsync(definition, new JobSecret(FtpPassword: endpoint.Password));
     }

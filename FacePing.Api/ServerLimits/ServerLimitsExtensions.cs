@@ -23,6 +23,7 @@ public static class ServerLimitsExtensions
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(o.KeepAliveTimeoutSeconds);
             kestrel.Limits.MaxConcurrentConnections = o.MaxConcurrentConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = o.MaxConcurrentConnections;
+            RequestHeadLimits.ApplyCeilings(kestrel.Limits);
         });
         return services;
     }

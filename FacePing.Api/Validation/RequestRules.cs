@@ -1,3 +1,4 @@
+using FacePing.Core.Faces;
 using FacePing.Core.Metadata;
 
 namespace FacePing.Api.Validation;
@@ -30,6 +31,15 @@ public static class RequestRules
     public static void MetadataKey(string name, string? key, IDictionary<string, string[]> errors)
     {
         if (key is not null && !Names.IsValidName(key)) errors[name] = [$"{name} is a metadata key: {Names.NameRule}."];
+    }
+
+    /// <summary>The faces choice <paramref name="value"/> (absent: largest); an unknown one lists the allowed ones.
+    /// </summary>
+    public static FaceChoice Faces(string name, string? value, IDictionary<string, string[]> errors)
+    {
+        if (FaceChoices.TryParse(value, out var choice)) return choice;
+        errors[name] = [$"{name} must be one of: {string.Join(", ", FaceChoices.Names)}."];
+        return FaceChoice.Largest;
     }
 
     public static void GroupName(string name, string? group, IDictionary<string, string[]> errors)

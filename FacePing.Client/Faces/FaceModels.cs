@@ -79,3 +79,39 @@ public sealed record IdentifyOptions
     /// <summary>A metadata key: one match per distinct value.</summary>
     public string? GroupBy { get; init; }
 }
+
+/// <summary>
+/// Every face of a photo stored (one vector each, with <c>photoId</c>, <c>faceIndex</c> and <c>faceBox</c> metadata),
+/// and the faces detected but not stored, with why.
+/// </summary>
+public sealed record StoredPhoto(string PhotoId, string GroupName, int FaceCount,
+    IReadOnlyList<StoredPhotoFace> Faces, IReadOnlyList<RejectedFace> Rejected);
+
+/// <summary>One stored face of a photo: its vector id and its index among the photo's stored faces.</summary>
+public sealed record StoredPhotoFace(string Id, int Index, FaceSummary Face);
+
+/// <summary>A face that was not stored, and why (quality issues, <c>small</c>, <c>not-embedded</c>).</summary>
+public sealed record RejectedFace(FaceSummary Face, IReadOnlyList<string> Reasons);
+
+/// <summary>A page of photos found by a face, best first; <see cref="NextOffset"/> is null on the last page.</summary>
+public sealed record PhotoPage(IReadOnlyList<PhotoHit> Photos, double MinScore, int? NextOffset);
+
+/// <summary>
+/// One photo and its face most like the query. A face stored alone (without a photo) is its own photo: then
+/// <see cref="PhotoId"/> is its vector id, and <see cref="FaceIndex"/> and <see cref="Box"/> are null.
+/// </summary>
+public sealed record PhotoHit(string PhotoId, string? FileName, string? FileId, string FaceId, int? FaceIndex,
+    FaceBox? Box, float Score, bool IsMatch, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>Options of a search for photos by face.</summary>
+public sealed record PhotoSearchOptions
+{
+    /// <summary>Photos per page (1–100; the API's default is 20).</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Rows to skip: the previous page's <see cref="PhotoPage.NextOffset"/>.</summary>
+    public int? Offset { get; init; }
+
+    /// <summary>The lowest score of a row (−1–1; the API's default is its match threshold).</summary>
+    public double? MinScore { get; init; }
+}

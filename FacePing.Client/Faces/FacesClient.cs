@@ -44,6 +44,33 @@ public sealed class FacesClient
     }
 
     /// <summary>
+    /// Stores every face of the photo that passes the quality and size bars (<c>faces=all</c>), one vector each
+    /// naming the photo, and tells which faces were not stored and why.
+    /// </summary>
+    public async Task<StoredPhoto> StorePhotoAsync(string groupName, FaceImage image,
+        StoreFaceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var query = (options?.Metadata ?? new Dictionary<string, string>())
+            .Select(m => ($"metadata[{m.Key}]", (object?)m.Value))
+            .Prepend(("minQuality", options?.MinQuality)).Prepend(("faces", (object?)FaceChoices.All)).ToArray();
+        return await _api.SendAsync(HttpMethod.Post, Paths.WithQuery($"groups/{Paths.Segment(groupName)}/face", query),
+            await FormAsync(cancellationToken, ("image", image)), Call.Creating, FacePingJson.Default.StoredPhoto,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The photos the largest face of <paramref name="selfie"/> appears in, one row per photo (its best face), best
+    /// first, a page at a time.
+    /// </summary>
+    public async Task<PhotoPage> SearchPhotosAsync(string groupName, FaceImage selfie,
+        PhotoSearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        await _api.SendAsync(HttpMethod.Post,
+            Paths.WithQuery($"groups/{Paths.Segment(groupName)}/photos/search", ("limit", options?.Limit),
+                ("offset", options?.Offset), ("minScore", options?.MinScore)),
+            await FormAsync(cancellationToken, ("queryImage", selfie)), Call.Reading,
+            FacePingJson.Default.PhotoPage, cancellationToken);
+
+    /// <summary>
     /// Stores the largest face of a base64 image (or a <c>data:</c> URL), for images that already are text.
     /// </summary>
     public Task<StoredFace> StoreBase64Async(string groupName, string base64Image, StoreFaceOptions? options = null,

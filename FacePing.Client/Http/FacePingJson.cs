@@ -28,6 +28,8 @@ namespace FacePing.Client.Http;
 [JsonSerializable(typeof(FaceComparison))]
 [JsonSerializable(typeof(GeneratedVector))]
 [JsonSerializable(typeof(StoredFace))]
+[JsonSerializable(typeof(StoredPhoto))]
+[JsonSerializable(typeof(PhotoPage))]
 [JsonSerializable(typeof(DetectedFaces))]
 [JsonSerializable(typeof(IdentifiedFaces))]
 [JsonSerializable(typeof(StoreFaceBase64Body))]

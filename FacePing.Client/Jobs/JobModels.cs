@@ -24,17 +24,30 @@ public sealed record JobFailure(string FileName, string FileId, string Error);
 
 /// <summary>
 /// A folder import or cluster job: status and counts (a cluster job counts vectors, and gives
-/// <see cref="ClusterCount"/> once completed).
+/// <see cref="ClusterCount"/> once completed). A folder import counts photos (<see cref="TotalFiles"/>,
+/// <see cref="SuccessCount"/>) and faces: <see cref="FacesStored"/>, and <see cref="FacesRejected"/> under the quality
+/// or size bar; <see cref="Faces"/> is its <see cref="FaceChoices"/> value.
 /// </summary>
 public sealed record Job(string JobId, string GroupName, string Source, string Status, int TotalFiles, int Processed,
     int SuccessCount, IReadOnlyList<JobFailure> Failed, string? Error, DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt, int? ClusterCount = null)
+    DateTimeOffset? CompletedAt, int? ClusterCount = null, int? FacesStored = null, int? FacesRejected = null,
+    string? Faces = null)
 {
     /// <summary>Completed or failed: it will not change any more.</summary>
     public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed;
 }
 
-/// <summary>An FTP or FTPS folder to import (the largest face of every image file in it).</summary>
+/// <summary>Which faces of a photo are stored: the largest (the default), or every face.</summary>
+public static class FaceChoices
+{
+    /// <summary>The largest whole, confident face of each photo.</summary>
+    public const string Largest = "largest";
+
+    /// <summary>Every face that passes the quality and size bars, one vector each.</summary>
+    public const string All = "all";
+}
+
+/// <summary>An FTP or FTPS folder to import (the largest face, or every face, of every image file in it).</summary>
 public sealed record FtpImport
 {
     /// <summary>The server, e.g. <c>ftp.example.org</c> or <c>ftps://ftp.example.org</c>.</summary>
@@ -58,8 +71,14 @@ public sealed record FtpImport
     /// <summary>A URL that gets the signed job summary at the end (verify it with <c>FacePingWebhook</c>).</summary>
     public string? CallbackUrl { get; init; }
 
-    /// <summary>Faces below this quality (0–1) are listed as failed instead of stored.</summary>
+    /// <summary>Faces below this quality (0–1) are not stored (a photo left without one is listed as failed).</summary>
     public double? MinQuality { get; init; }
+
+    /// <summary>
+    /// <see cref="FaceChoices.Largest"/> (the API's default) or <see cref="FaceChoices.All"/>: every face of each
+    /// photo that passes the bars, one vector each naming its photo.
+    /// </summary>
+    public string? Faces { get; init; }
 }
 
 /// <summary>A Google Drive folder to import, read with a service account that it is shared with.</summary>
@@ -77,8 +96,14 @@ public sealed record DriveImport
     /// <summary>A URL that gets the signed job summary when the job ends.</summary>
     public string? CallbackUrl { get; init; }
 
-    /// <summary>Faces below this quality (0–1) are listed as failed instead of stored.</summary>
+    /// <summary>Faces below this quality (0–1) are not stored (a photo left without one is listed as failed).</summary>
     public double? MinQuality { get; init; }
+
+    /// <summary>
+    /// <see cref="FaceChoices.Largest"/> (the API's default) or <see cref="FaceChoices.All"/>: every face of each
+    /// photo that passes the bars, one vector each naming its photo.
+    /// </summary>
+    public string? Faces { get; init; }
 }
 
 /// <summary>Options of a cluster job (people among a group's unlabelled faces).</summary>

@@ -74,6 +74,12 @@ public sealed class FacePingApi(FacePingClient client, ApiKeySession session)
         CallAsync(c => c.Faces.SearchAsync(group, Image(photo), new FaceSearchOptions { TopK = topK },
             cancellationToken));
 
+    /// <summary>The photos the photo's largest face appears in, one row per photo, a page at a time.</summary>
+    public Task<ApiResult<PhotoPage>> SearchPhotosAsync(string group, Photo photo, int limit, int offset,
+        CancellationToken cancellationToken = default) =>
+        CallAsync(c => c.Faces.SearchPhotosAsync(group, Image(photo),
+            new PhotoSearchOptions { Limit = limit, Offset = offset }, cancellationToken));
+
     /// <summary>
     /// Every face of the photo (up to <paramref name="maxFaces"/>, largest first) searched in the group at once.
     /// </summary>

@@ -32,6 +32,8 @@ public static class ProblemCatalogue
     public static readonly ProblemKind UnsupportedContentType = new(415, "Unsupported content type");
     public static readonly ProblemKind UnsupportedCharset = new(415, "Unsupported media type");
     public static readonly ProblemKind UnsupportedImage = new(415, "Unsupported image");
+    public static readonly ProblemKind UriTooLong = new(414, "URI too long");
+    public static readonly ProblemKind HeadersTooLarge = new(431, "Request header fields too large");
     public static readonly ProblemKind NoFace = new(422, "No face found");
     public static readonly ProblemKind LowQuality = new(422, "Face quality too low");
     public static readonly ProblemKind TooManyRequests = new(429, "Too many requests");
@@ -62,6 +64,7 @@ public static class ProblemCatalogue
         422 => Section("15.5.", 21),
         426 => Section("15.5.", 22),
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        431 => "https://tools.ietf.org/html/rfc6585#section-5",
         >= 500 and <= 505 => Section("15.6.", status - 499),
         _ => "about:blank",
     };
@@ -80,8 +83,10 @@ public static class ProblemCatalogue
         404 => NotFound,
         405 => MethodNotAllowed,
         413 => BodyTooLarge,
+        414 => UriTooLong,
         415 => UnsupportedContentType,
         429 => TooManyRequests,
+        431 => HeadersTooLarge,
         500 => Unexpected,
         503 => Unavailable,
         _ => new ProblemKind(status, ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p : "Error"),
@@ -134,6 +139,10 @@ public static class ProblemCatalogue
         NotFound.Create($"Cluster job '{id}' does not exist.");
 
     public static ProblemDetails KeyNotFound(string id) => NotFound.Create($"Key '{id}' does not exist.");
+
+    /// <summary>A revoked key named where only an active one may act (a 404: it no longer exists as a key).</summary>
+    public static ProblemDetails KeyRevoked(string id) =>
+        NotFound.Create($"Key '{id}' is revoked; name an active key of the tenant.");
 
     /// <summary>Clusters asked for before their job completed (or of a job that failed).</summary>
     public static ProblemDetails ClustersNotReady(string jobId, string status, string? error, bool failed) =>
@@ -197,6 +206,17 @@ public static class ProblemCatalogue
         BodyTooLarge.Create(actual is { } n && limit is { } max
             ? $"The request body is {n} bytes; this endpoint accepts at most {max}."
             : "The request body is larger than this endpoint accepts.");
+
+    /// <summary>A request target (path and query) longer than the server reads.</summary>
+    public static ProblemDetails TargetOverLimit(int length, int limit) =>
+        UriTooLong.Create($"The request target (path and query) is {length} characters; at most {limit} are read. " +
+            "Send long inputs in a request body.");
+
+    /// <summary>Request headers over the server's total size or count.</summary>
+    public static ProblemDetails HeadersOverLimit(int bytes, int count, int maxBytes, int maxCount) =>
+        HeadersTooLarge.Create(count > maxCount
+            ? $"The request has {count} header fields; at most {maxCount} are read."
+            : $"The request header fields take {bytes} bytes; at most {maxBytes} are read.");
 
     public static HttpValidationProblemDetails MalformedBody(string message) =>
         InvalidRequest.CreateFor("body", message);

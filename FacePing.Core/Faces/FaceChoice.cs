@@ -12,3 +12,29 @@ public enum FaceChoice
     /// <summary>Every face the Inference service embedded, largest first (identify; event photos).</summary>
     All,
 }
+
+/// <summary>The faces choice as requests spell it (<c>largest</c>, <c>all</c>).</summary>
+public static class FaceChoices
+{
+    public const string Largest = "largest";
+    public const string All = "all";
+
+    /// <summary>The allowed values, as a problem lists them.</summary>
+    public static readonly IReadOnlyList<string> Names = [Largest, All];
+
+    /// <summary>
+    /// The choice named <paramref name="value"/> (absent: <see cref="FaceChoice.Largest"/>); false if unknown.
+    /// </summary>
+    public static bool TryParse(string? value, out FaceChoice choice)
+    {
+        choice = value switch
+        {
+            null or Largest => FaceChoice.Largest,
+            All => FaceChoice.All,
+            _ => (FaceChoice)(-1),
+        };
+        return Enum.IsDefined(choice);
+    }
+
+    public static string Name(FaceChoice choice) => choice == FaceChoice.All ? All : Largest;
+}

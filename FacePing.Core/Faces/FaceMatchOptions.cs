@@ -31,8 +31,32 @@ public sealed class FaceMatchOptions : IValidatableObject
     [Range(0.0, 1.0)]
     public double MinIdentifyQuality { get; set; } = 0.1;
 
+    /// <summary>
+    /// With <c>faces=all</c> (every face of a photo stored): faces whose box is shorter than this many pixels are
+    /// counted and reported but not stored. Below ~20 px a face carries too little detail for the recognition model
+    /// (112 px input) to tell people apart; the crowd measurements in docs/detection.md count faces from 16 px.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int MinAllFaceSize { get; set; } = 20;
+
+    /// <summary>
+    /// With <c>faces=all</c>: the quality score a face needs to be stored when the request sets none (and
+    /// <see cref="MinEnrolQuality"/> is lower). The identify bar: blurred, tiny or turned-away faces below it
+    /// mostly fail to match on LFW (docs/quality.md), so storing them adds noise, not findable people.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinAllQuality { get; set; } = 0.1;
+
     /// <summary>The quality bar of one enrolment: the request's own, else <see cref="MinEnrolQuality"/>.</summary>
     public double EnrolmentBar(double? requested) => requested ?? MinEnrolQuality;
+
+    /// <summary>
+    /// The quality bar of storing a photo's faces: <see cref="EnrolmentBar"/> for the largest face; for every face the
+    /// request's own, else the higher of <see cref="MinEnrolQuality"/> and <see cref="MinAllQuality"/>.
+    /// </summary>
+    public double EnrolmentBar(FaceChoice choice, double? requested) => choice == FaceChoice.All
+        ? requested ?? Math.Max(MinEnrolQuality, MinAllQuality)
+        : EnrolmentBar(requested);
 
     /// <summary>Two faces are the same person when their cosine similarity is at least this.</summary>
     public double Threshold => MatchThreshold ?? FaceModelCalibration.ThresholdAt(FalseAcceptRate);

@@ -13,9 +13,11 @@ public static class FaceRules
     /// Chooses the faces of <paramref name="analysis"/> and applies the quality bar: a face with a quality score
     /// under <paramref name="minQuality"/> is rejected with its issues (0 = no bar). <see cref="FaceChoice.Largest"/>
     /// judges only the first face (the Inference service's choice); <see cref="FaceChoice.All"/> judges every face,
-    /// largest first, and rejects those without an embedding.
+    /// largest first, and rejects those without an embedding, and those whose box's shorter side is under
+    /// <paramref name="minFaceSize"/> pixels (reason <c>small</c>; 0 = no bar).
     /// </summary>
-    public static FaceSelection Select(FaceAnalysis analysis, FaceChoice choice, double minQuality)
+    public static FaceSelection Select(FaceAnalysis analysis, FaceChoice choice, double minQuality,
+        int minFaceSize = 0)
     {
         var accepted = new List<DetectedFace>();
         var rejected = new List<RejectedFace>();
@@ -29,6 +31,10 @@ public static class FaceRules
                 // The largest face unembedded means no usable face at all: nothing to report but that.
                 if (choice == FaceChoice.All)
                     rejected.Add(new RejectedFace(face, [RejectedFace.NotEmbedded], minQuality));
+            }
+            else if (face.Quality is { } sized && sized.FaceSize < minFaceSize)
+            {
+                rejected.Add(new RejectedFace(face, [RejectedFace.Small], minQuality) { MinFaceSize = minFaceSize });
             }
             else if (face.Quality is { } quality && quality.Score < minQuality)
             {

@@ -15,7 +15,7 @@ namespace FacePing.Core.Faces;
 /// <see cref="LowQualityException"/>, <see cref="ImageRejectedException"/> naming the request field,
 /// <see cref="InferenceUnavailableException"/>, and the store's (group not found, model or dimension mismatch, Redis).
 /// </summary>
-public sealed class FaceService(InferenceClient inference, FaceStore store, IOptions<FaceMatchOptions> options)
+public sealed partial class FaceService(InferenceClient inference, FaceStore store, IOptions<FaceMatchOptions> options)
 {
     private readonly FaceMatchOptions _match = options.Value;
 
@@ -25,13 +25,14 @@ public sealed class FaceService(InferenceClient inference, FaceStore store, IOpt
     /// <summary>The photo's faces, chosen and judged by the face rules.</summary>
     /// <param name="minQuality">The quality bar (0 = none).</param>
     /// <param name="maxFaces">With <see cref="FaceChoice.All"/>: embed at most this many faces, largest first.</param>
+    /// <param name="minFaceSize">With <see cref="FaceChoice.All"/>: the face-size bar in pixels (0 = none).</param>
     public async Task<FaceSelection> SelectAsync(FaceImage image, FaceChoice choice, double minQuality,
-        int? maxFaces = null, CancellationToken cancellationToken = default)
+        int? maxFaces = null, CancellationToken cancellationToken = default, int minFaceSize = 0)
     {
         var analysis = choice == FaceChoice.Largest
             ? await AnalyzeAsync(image, EmbedMode.Largest, null, cancellationToken)
             : await AnalyzeAsync(image, EmbedMode.All, maxFaces, cancellationToken);
-        return FaceRules.Select(analysis, choice, minQuality);
+        return FaceRules.Select(analysis, choice, minQuality, minFaceSize);
     }
 
     /// <summary>
@@ -68,6 +69,11 @@ public sealed class FaceService(InferenceClient inference, FaceStore store, IOpt
 
     /// <summary>The enrolment quality bar: the request's own, else the configured one.</summary>
     public double EnrolmentBar(double? requested) => _match.EnrolmentBar(requested);
+
+    /// <summary>
+    /// The quality bar of storing a photo's largest face or every face (<see cref="FaceMatchOptions"/>).
+    /// </summary>
+    public double EnrolmentBar(FaceChoice choice, double? requested) => _match.EnrolmentBar(choice, requested);
 
     /// <summary>
     /// Stores the photo's largest face (under the bar: <see cref="LowQualityException"/>) with client metadata.

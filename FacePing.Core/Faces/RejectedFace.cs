@@ -11,11 +11,19 @@ namespace FacePing.Core.Faces;
 public sealed record RejectedFace(DetectedFace Face, IReadOnlyList<string> Reasons, double MinQuality)
 {
     public const string NotEmbedded = "not-embedded";
+    public const string Small = "small";
+
+    /// <summary>The face-size bar (pixels, shorter side of the box) it was judged by; 0 = none.</summary>
+    public int MinFaceSize { get; init; }
+
+    private bool IsTooSmall => MinFaceSize > 0 && Face.Quality is { } q && q.FaceSize < MinFaceSize;
 
     public bool IsLowQuality => Face.Quality is not null && !Reasons.Contains(NotEmbedded);
 
     /// <summary>How a folder import reports the face (its job's failed list).</summary>
-    public string Describe() => IsLowQuality
+    public string Describe() => IsTooSmall
+        ? $"face {Face.Quality!.FaceSize} px is below {MinFaceSize} px"
+        : IsLowQuality
         ? $"face quality {Face.Quality!.Score:0.###} is below {MinQuality:0.###} ({string.Join(", ", Reasons)})"
         : "face not usable (" + string.Join(", ", Reasons) + ")";
 }

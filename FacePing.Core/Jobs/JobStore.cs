@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FacePing.Core.Faces;
 using FacePing.Core.Secrets;
 using FacePing.Core.Storage;
 using StackExchange.Redis;
@@ -9,8 +10,8 @@ namespace FacePing.Core.Jobs;
 /// <summary>
 /// Jobs in Redis: a hash per job (definition, status, counts), a hash of failures, a set of finished file ids, the
 /// credentials sealed (<see cref="SecretSealer"/>) in their own key (deleted when the job ends, and given a TTL so
-/// they can never linger), a per-tenant
-/// index, and the work queue as a stream with a consumer group. Counting is idempotent: a file finished twice
+/// they can never linger), a per-tenant index and set of unfinished jobs (for the per-tenant cap), and the work queue
+/// as a stream with a consumer group. Counting is idempotent: a file finished twice
 /// (a worker died after storing it) is counted once.
 /// </summary>
 public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, SecretSealer sealer,
@@ -47,10 +48,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
     /// <summary>How long a finished job stays visible in <c>GET /jobs</c>.</summary>
     public static readonly TimeSpan FinishedJobRetention = TimeSpan.FromDays(30);
 
-    // KEYS: job, done, failed. ARGV: fileId, failureJson ('' = success).
+    // KEYS: job, done, failed. ARGV: fileId, failureJson ('' = success), faces stored, faces rejected.
     private const string RecordFileScript = """
         if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
         redis.call('HINCRBY', KEYS[1], 'processed', 1)
+        redis.call('HINCRBY', KEYS[1], 'facesStored', ARGV[3])
+        redis.call('HINCRBY', KEYS[1], 'facesRejected', ARGV[4])
         if ARGV[2] == '' then
           redis.call('HINCRBY', KEYS[1], 'successCount', 1)
         else
@@ -137,7 +140,11 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
             // A cluster job's count is shown once the job is completed (it is written just before).
             hash["status"] == JobStatus.Completed && hash.TryGetValue("clusterCount", out var clusters)
                 ? (int)clusters
-                : null);
+                : null,
+            // Folder imports count faces; a cluster job has none.
+            definition.Source == JobSource.Cluster ? null : Int(hash, "facesStored"),
+            definition.Source == JobSource.Cluster ? null : Int(hash, "facesRejected"),
+            definition.Source == JobSource.Cluster ? null : FaceChoices.Name(definition.Faces));
     }
 
     /// <summary>The tenant's jobs, newest first.</summary>
@@ -171,11 +178,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
             .Select(v => v.ToString()).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Counts a finished file once; <paramref name="failure"/> null means its face was stored.</summary>
-    public async Task<bool> RecordFileAsync(string tenant, string jobId, string fileId, JobFailure? failure)
+    public async Task<bool> RecordFileAsync(string tenant, string jobId, string fileId, JobFailure? failure,
+        int facesStored = 0, int facesRejected = 0)
     {
         var result = await Db.ScriptEvaluateAsync(RecordFileScript,
             [JobKeys.Job(tenant, jobId), JobKeys.Done(tenant, jobId), JobKeys.Failed(tenant, jobId)],
-            [fileId, failure is null ? "" : JsonSerializer.Serialize(failure, Json)]);
+            [fileId, failure is null ? "" : JsonSerializer.Serialize(failure, Json), facesStored, facesRejected]);
         return (long)result == 1;
     }
 

@@ -5,7 +5,9 @@ namespace FacePing.Core.Jobs;
 /// <summary>
 /// What <c>GET /jobs/{jobId}</c> answers (see the OpenAPI document); never holds credentials. A cluster job counts
 /// vectors in <see cref="TotalFiles"/> and <see cref="Processed"/>, and reports <see cref="ClusterCount"/> once done
-/// (absent otherwise).
+/// (absent otherwise). A folder import counts photos in <see cref="TotalFiles"/> and <see cref="SuccessCount"/>, and
+/// the faces it stored and rejected (under the quality or size bar) in <see cref="FacesStored"/> and
+/// <see cref="FacesRejected"/>; <see cref="Faces"/> is its faces choice (largest or all).
 /// </summary>
 public sealed record JobView(
     string JobId,
@@ -19,4 +21,7 @@ public sealed record JobView(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ClusterCount = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ClusterCount = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FacesStored = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? FacesRejected = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Faces = null);

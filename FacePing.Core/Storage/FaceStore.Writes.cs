@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FacePing.Core.Metadata;
 using FacePing.Core.Vectors;
@@ -116,6 +117,12 @@ public sealed partial class FaceStore
         if (item.FileName is not null) metadata[SystemMetadata.FileName] = item.FileName;
         if (item.FileId is not null) metadata[SystemMetadata.FileId] = item.FileId;
         if (item.JobId is not null) metadata[SystemMetadata.JobId] = item.JobId;
+        if (item.Photo is { } photo)
+        {
+            metadata[SystemMetadata.PhotoId] = photo.PhotoId;
+            metadata[SystemMetadata.FaceIndex] = photo.FaceIndex.ToString(CultureInfo.InvariantCulture);
+            metadata[SystemMetadata.FaceBox] = photo.BoxText;
+        }
         return metadata;
     }
 

@@ -18,6 +18,31 @@ public sealed record VectorWrite(float[] Vector, IReadOnlyDictionary<string, str
     public string? FileName { get; init; }
     public string? FileId { get; init; }
     public string? JobId { get; init; }
+
+    /// <summary>The photo this face was found in, with the face's index and box (<see cref="FacePhoto"/>).</summary>
+    public FacePhoto? Photo { get; init; }
+}
+
+/// <summary>Where a stored face was found: its photo's id, its index among the photo's stored faces, its box.</summary>
+public sealed record FacePhoto(string PhotoId, int FaceIndex, FacePing.Contracts.Inference.FaceBox Box)
+{
+    /// <summary>The box as metadata stores it: "x,y,width,height" in whole pixels.</summary>
+    public string BoxText => $"{(int)MathF.Round(Box.X)},{(int)MathF.Round(Box.Y)}," +
+        $"{(int)MathF.Round(Box.Width)},{(int)MathF.Round(Box.Height)}";
+
+    /// <summary>A box as <see cref="BoxText"/> wrote it, or null when <paramref name="text"/> is not one.</summary>
+    public static int[]? ParseBox(string? text)
+    {
+        var parts = text?.Split(',');
+        if (parts is not { Length: 4 }) return null;
+        var box = new int[4];
+        for (var i = 0; i < 4; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture, out box[i])) return null;
+        }
+        return box;
+    }
 }
 
 /// <summary>

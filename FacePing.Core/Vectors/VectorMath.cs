@@ -3,17 +3,24 @@ using System.Runtime.InteropServices;
 
 namespace FacePing.Core.Vectors;
 
-/// <summary>Exact similarity arithmetic on float32 vectors (SIMD, no allocation).</summary>
+/// <summary>
+/// Exact similarity arithmetic on float32 vectors (SIMD, no allocation). Results are always finite: the float32 fast
+/// path covers every vector the parse rules admit (<see cref="VectorText"/>); when its sums overflow or underflow
+/// (vectors stored before those rules, or bytes from elsewhere) the sums are redone in double, where no finite
+/// float32 input can overflow. A vector holding NaN or infinity scores 0 and is <see cref="float.MaxValue"/> away.
+/// </summary>
 public static class VectorMath
 {
-    /// <summary>Cosine similarity in [-1, 1]; the vectors need not be normalised.</summary>
+    /// <summary>Cosine similarity in [-1, 1], never NaN; the vectors need not be normalised.</summary>
     public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("Vectors differ in length.");
         var (dot, na, nb) = Sums(a, b);
+        if (!double.IsFinite(dot) || !double.IsFinite(na) || !double.IsFinite(nb) || na == 0 || nb == 0)
+            (dot, na, nb) = WideSums(a, b);
         if (na == 0 || nb == 0) return 0f;
         var cos = dot / (Math.Sqrt(na) * Math.Sqrt(nb));
-        return (float)Math.Clamp(cos, -1.0, 1.0);
+        return double.IsFinite(cos) ? (float)Math.Clamp(cos, -1.0, 1.0) : 0f;
     }
 
     /// <summary>Euclidean distance of the vectors as given (not normalised).</summary>
@@ -40,7 +47,31 @@ public static class VectorMath
             var d = a[i] - b[i];
             sum += d * d;
         }
-        return (float)Math.Sqrt(sum);
+        if (!double.IsFinite(sum))
+        {
+            sum = 0;
+            for (var k = 0; k < a.Length; k++)
+            {
+                var d = (double)a[k] - b[k];
+                sum += d * d;
+            }
+        }
+        var distance = Math.Sqrt(sum);
+        return double.IsFinite(distance) ? (float)Math.Min(distance, float.MaxValue) : float.MaxValue;
+    }
+
+    /// <summary>The sums with every product in double: finite for any finite float32 input.</summary>
+    private static (double Dot, double Na, double Nb) WideSums(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            double x = a[i], y = b[i];
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        return (dot, na, nb);
     }
 
     private static (double Dot, double Na, double Nb) Sums(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

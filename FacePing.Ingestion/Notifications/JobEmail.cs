@@ -27,7 +27,16 @@ public static class JobEmail
         text.AppendLine(culture, $"Job:           {summary.JobId}");
         text.AppendLine(culture, $"Status:        {summary.Status}");
         text.AppendLine(culture, $"Image files:   {summary.TotalFiles}");
-        text.AppendLine(culture, $"Faces stored:  {summary.SuccessCount}");
+        if (summary.FacesStored is { } faces)
+        {
+            // Every face of each photo: photos and faces counted apart.
+            text.AppendLine(culture, $"Photos stored: {summary.SuccessCount}");
+            text.AppendLine(culture, $"Faces stored:  {faces} ({summary.FacesRejected} too small or blurred)");
+        }
+        else
+        {
+            text.AppendLine(culture, $"Faces stored:  {summary.SuccessCount}");
+        }
         text.AppendLine(culture, $"Failed files:  {summary.Failed.Count}");
         if (summary.Failed.Count > 0)
         {

@@ -13,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace FacePing.Ingestion.Worker;
 
 /// <summary>
-/// Runs one job to its end: list the folder, then per image download → largest face (<see cref="FaceService"/>: the
-/// Inference service and the face rules) → store with a deterministic id, counting each file once; then notify and
+/// Runs one job to its end: list the folder, then per image download → its largest face or every face, as the job
+/// chose (<see cref="FaceService"/>: the Inference service and the face rules) → replace the photo's faces under
+/// deterministic ids, counting each file once; then notify and
 /// drop the credentials. Safe to run again for the same job after a crash: finished files are skipped, and a file
 /// finished twice is stored under the same id and counted once.
 /// </summary>
@@ -139,8 +140,8 @@ public sealed class JobProcessor(
                 },
                 async (file, ct) =>
                 {
-                    var failure = await ProcessFileAsync(job, source, file, ct);
-                    await jobs.RecordFileAsync(job.Tenant, job.JobId, file.FileId, failure);
+                    var (failure, stored, rejected) = await ProcessFileAsync(job, source, file, ct);
+                    await jobs.RecordFileAsync(job.Tenant, job.JobId, file.FileId, failure, stored, rejected);
                 });
             return (JobStatus.Completed, null);
         }
@@ -151,8 +152,11 @@ public sealed class JobProcessor(
         }
     }
 
-    /// <summary>Returns null when the face was stored, else the failure entry. Job-level problems throw.</summary>
-    private async Task<JobFailure?> ProcessFileAsync(
+    /// <summary>
+    /// Returns no failure when faces were stored, else the failure entry, with the counts of faces stored and
+    /// rejected. Job-level problems throw.
+    /// </summary>
+    private async Task<(JobFailure? Failure, int Stored, int Rejected)> ProcessFileAsync(
         JobDefinition job, IFolderSource source, SourceFile file, CancellationToken cancellationToken)
     {
         using var activity = IngestionTelemetry.Source.StartActivity("ingest.file");
@@ -172,34 +176,33 @@ public sealed class JobProcessor(
         }
         catch (Exception e) when (e is FtpException or DriveException)
         {
-            return Fail("download failed: " + e.Message);
+            return (Fail("download failed: " + e.Message), 0, 0);
         }
 
         FaceSelection selection;
         try
         {
-            selection = await SelectAsync(bytes, job.MinQuality, cancellationToken);
+            selection = await SelectAsync(bytes, job, cancellationToken);
         }
         catch (ImageRejectedException e)
         {
-            return Fail(e.Status switch
+            return (Fail(e.Status switch
             {
                 413 => "image too large: " + (e.Detail ?? e.Title),
                 415 => "not a decodable image: " + (e.Detail ?? e.Title),
                 _ => "image rejected: " + (e.Detail ?? e.Title),
-            });
+            }), 0, 0);
         }
-        if (selection.Accepted.Count == 0)
-            return Fail(selection.Rejected is [var rejected, ..] ? rejected.Describe() : "no face found");
 
-        var id = IngestedVectorId.For(job.Tenant, job.GroupName, job.Source, file.FileId);
-        await StoreAsync(job, selection, (embedding, _) => new VectorWrite(embedding, null, job.Source, id)
-        {
-            FileName = file.FileName, FileId = file.FileId, JobId = job.JobId,
-        }, cancellationToken);
-        activity?.SetTag("faceping.vector_id", id);
+        // A photo that yields no face now loses the faces an earlier run stored for it, as one that yields fewer.
+        var ids = await StoreAsync(job, new ImportedPhoto(job.Source, file.FileId, file.FileName, job.JobId),
+            selection, cancellationToken);
         activity?.SetTag("faceping.face_count", selection.FaceCount);
-        return null;
+        activity?.SetTag("faceping.faces_stored", ids.Count);
+        var rejected = selection.Rejected.Count;
+        if (ids.Count == 0)
+            return (Fail(selection.Rejected is [var first, ..] ? first.Describe() : "no face found"), 0, rejected);
+        return (null, ids.Count, rejected);
     }
 
     private async Task OpenGroupAsync(JobDefinition job, CancellationToken cancellationToken)
@@ -218,12 +221,13 @@ public sealed class JobProcessor(
     /// Stores or replaces the accepted faces under their deterministic ids; a group that is gone or holds another
     /// model's (or length's) vectors ends the job.
     /// </summary>
-    private async Task StoreAsync(JobDefinition job, FaceSelection selection, Func<float[], int, VectorWrite> write,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> StoreAsync(JobDefinition job, ImportedPhoto photo,
+        FaceSelection selection, CancellationToken cancellationToken)
     {
         try
         {
-            await faces.StoreAsync(job.Tenant, job.GroupName, selection, write, cancellationToken);
+            return await faces.ReplaceImportedPhotoAsync(job.Tenant, job.GroupName, photo, selection,
+                cancellationToken);
         }
         catch (GroupNotFoundException e)
         {
@@ -241,15 +245,15 @@ public sealed class JobProcessor(
     }
 
     /// <summary>Waits out short Inference outages; a long one leaves the job pending for a later attempt.</summary>
-    private async Task<FaceSelection> SelectAsync(byte[] bytes, double minQuality, CancellationToken cancellationToken)
+    private async Task<FaceSelection> SelectAsync(byte[] bytes, JobDefinition job, CancellationToken cancellationToken)
     {
         var delay = _options.InferenceRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await faces.SelectAsync(new FaceImage(bytes), FaceChoice.Largest, minQuality,
-                    cancellationToken: cancellationToken);
+                return await faces.SelectToStoreAsync(new FaceImage(bytes), job.Faces, job.MinQuality,
+                    cancellationToken);
             }
             catch (InferenceUnavailableException) when (attempt < _options.InferenceAttempts)
             {

@@ -16,6 +16,34 @@ public sealed class ImportsPageTests(ConsoleFixture fixture) : ConsolePageTest(f
     }
 
     [Fact]
+    public async Task An_FTP_import_of_every_face_shows_the_faces_stored_and_not_stored()
+    {
+        var key = await Fixture.NewTenantKeyAsync();
+        using var api = Fixture.ClientFor(key);
+        await CreateGroupAsync(api, "everyone");
+        await SignInAsync(key);
+        await Page.ClickAsync("header >> text=Imports");
+        await Page.SelectOptionAsync("#ftp-group", "everyone");
+        await Page.FillAsync("#ftp-host", "127.0.0.1");
+        await Page.FillAsync("#ftp-port", Fixture.Ftp.Port.ToString());
+        await Page.FillAsync("#ftp-username", Fixture.Ftp.User);
+        await Page.FillAsync("#ftp-password", Fixture.Ftp.Password);
+        await Page.CheckAsync("#ftp-all-faces");
+        await Page.ClickAsync("text=Start import");
+
+        var row = Page.Locator("table.jobs tbody tr").First;
+        await Expect(row.Locator(".status")).ToHaveTextAsync("completed", new() { Timeout = 90_000 });
+        var job = (await api.Jobs.ListAsync()).Single();
+        Assert.Equal(FacePing.Client.FaceChoices.All, job.Faces);
+        // The three photos with faces are stored with each of their faces: at least one a photo, all in the group.
+        Assert.InRange(job.FacesStored!.Value, 3, 100);
+        Assert.Equal(job.FacesStored, (await api.Groups.ListVectorIdsAsync("everyone", 1000)).Count);
+        await Expect(row.Locator(".faces"))
+            .ToHaveTextAsync($"{job.FacesStored} faces stored, {job.FacesRejected} not stored");
+        await Expect(row.Locator(".successes")).ToHaveTextAsync("3 stored");
+    }
+
+    [Fact]
     public async Task An_FTP_import_is_watched_to_completion_with_its_failed_files_and_reasons()
     {
         await OpenWithGroupAsync("imported");

@@ -115,6 +115,38 @@ public sealed class TryItPageTests(ConsoleFixture fixture) : ConsolePageTest(fix
     }
 
     [Fact]
+    public async Task A_selfie_finds_the_photos_its_person_is_in_with_the_face_boxed()
+    {
+        var key = await Fixture.NewTenantKeyAsync();
+        using var api = Fixture.ClientFor(key);
+        await CreateGroupAsync(api, "event");
+        // The group photo with every face stored, and Diesel on his own (the original way: a photo of its own).
+        var photo = await api.Faces.StorePhotoAsync("event",
+            FacePing.Client.FaceImage.FromFile(RepoPaths.Face("bald_guys.jpg")));
+        await StoreFaceAsync(api, "event", Diesel, "Vin Diesel");
+        await SignInAsync(key);
+        await Page.ClickAsync("header >> text=Try it");
+
+        await DropPhotoAsync(1, Jpeg("statham-a.jpg", StathamA));
+        await Expect(Boxes(1)).Not.ToHaveCountAsync(0);
+        await Page.SelectOptionAsync("#photos-group", "event");
+        await Page.Locator("#photos").GetByRole(AriaRole.Button, new() { Name = "Find photos" }).ClickAsync();
+        // One row: the group photo, at the Statham face that matches best (Diesel's photo is under the threshold).
+        var rows = Page.Locator("#photos table.photos tbody tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        var found = await api.Faces.SearchPhotosAsync("event", FacePing.Client.FaceImage.FromBytes(StathamA));
+        var best = Assert.Single(found.Photos);
+        Assert.Equal(photo.PhotoId, best.PhotoId);
+        var box = best.Box!;
+        await Expect(rows.First.Locator(".box")).ToHaveTextAsync($"{box.X}, {box.Y}, {box.Width} × {box.Height}");
+        await Expect(rows.First.Locator("svg.box-frame rect")).ToHaveAttributeAsync("x", $"{box.X}");
+        await Expect(rows.First).ToContainTextAsync($"face {best.FaceIndex + 1}");
+        await Expect(rows.First.Locator(".photo-name")).ToContainTextAsync("photo " + photo.PhotoId[..8]);
+        await Expect(Page.Locator("#photos-more")).ToHaveCountAsync(0);
+        await ShotAsync("photos");
+    }
+
+    [Fact]
     public async Task Every_face_of_a_group_photo_is_identified_and_named_on_the_photo()
     {
         // Each of the four people enrolled from one crop; the group photo has six faces of each.

@@ -75,6 +75,25 @@ public sealed class FaceRulesTests
     }
 
     [Fact]
+    public void All_with_a_face_size_bar_rejects_smaller_faces_as_small_before_judging_their_quality()
+    {
+        var clear = Face(60, 0.9f);
+        var edge = Face(20, 0.5f);
+        var small = Face(19, 0.8f); // good quality, too few pixels to tell people apart
+        var analysis = Analysis(small, clear, edge);
+
+        var selection = FaceRules.Select(analysis, FaceChoice.All, 0.1, minFaceSize: 20);
+
+        Assert.Equal([clear, edge], selection.Accepted);
+        var rejected = Assert.Single(selection.Rejected);
+        Assert.Same(small, rejected.Face);
+        Assert.Equal([RejectedFace.Small], rejected.Reasons);
+        Assert.Equal("face 19 px is below 20 px", rejected.Describe());
+        // The largest choice judges the Inference service's face by quality alone, as before.
+        Assert.Same(small, Assert.Single(FaceRules.Select(analysis, FaceChoice.Largest, 0.1).Accepted));
+    }
+
+    [Fact]
     public void A_group_keeps_the_model_of_its_first_face()
     {
         FaceRules.RequireModel(new GroupHead("t", "empty", null, null), "any-model");

@@ -40,6 +40,31 @@ public sealed class JobStoreTests(RedisServer redis) : IClassFixture<RedisServer
     }
 
     [Fact]
+    public async Task Faces_of_a_photo_are_counted_once_with_the_photo_and_the_view_names_the_choice()
+    {
+        var store = Store();
+        var job = Definition("t5") with { Faces = FacePing.Core.Faces.FaceChoice.All };
+        await store.CreateAsync(job, new JobSecret(FtpPassword: "pw"));
+        await store.MarkRunningAsync("t5", job.JobId, 2);
+
+        Assert.True(await store.RecordFileAsync("t5", job.JobId, "/a.jpg", null, facesStored: 7, facesRejected: 3));
+        Assert.False(await store.RecordFileAsync("t5", job.JobId, "/a.jpg", null, facesStored: 7, facesRejected: 3));
+        Assert.True(await store.RecordFileAsync("t5", job.JobId, "/b.jpg",
+            new JobFailure("b.jpg", "/b.jpg", "face 12 px is below 20 px"), facesStored: 0, facesRejected: 1));
+
+        var view = (await store.GetAsync("t5", job.JobId))!;
+        Assert.Equal((1, 7, 4, "all"), (view.SuccessCount, view.FacesStored, view.FacesRejected, view.Faces));
+        Assert.Equal("largest", (await store.GetAsync("t1", (await CreatedAsync(store, "t1")).JobId))!.Faces);
+    }
+
+    private static async Task<JobDefinition> CreatedAsync(JobStore store, string tenant)
+    {
+        var job = Definition(tenant);
+        await store.CreateAsync(job, new JobSecret(FtpPassword: "pw"));
+        return job;
+    }
+
+    [Fact]
     public async Task Credentials_live_in_their_own_expiring_key_and_the_job_hash_never_holds_them()
     {
         var store = Store();

@@ -43,6 +43,33 @@ public sealed class FuzzFoundBugsTests(ApiFixture fixture)
         Assert.Equal(before, await fixture.Redis.Server.DatabaseSizeAsync());
     }
 
+    // Issue 20 item 2: an unpaired UTF-16 escape in any JSON string the Api reads, as the raw six characters \ud800.
+    [Theory]
+    [InlineData("/groups/u16/vector", """{"vectorString":"1,2","metadata":{"tag":"a\ud800"}}""")]
+    [InlineData("/groups/u16/vector", """{"vectorString":"1,2","metadata":{"\udc00":"v"}}""")]
+    [InlineData("/groups/u16/vectors/upsert", """{"vectors":[{"vectorString":"1,2","metadata":{"t":"\ud800"}}]}""")]
+    [InlineData("/groups/u16/vectors/upsert", """{"vectors":[{"vectorString":"1,2","metadata":{"\ud800x":1}}]}""")]
+    [InlineData("/vectors/search", """{"metadata":{"tag":"\ud800"}}""")]
+    [InlineData("/vectors/search", """{"metadata":{"\udfff":"v"}}""")]
+    [InlineData("/groups/u16/vectors/search", """{"vectorString":"1,2","metadata":{"tag":"\ud800\ud800"}}""")]
+    [InlineData("/faces/compare", """{"Face1":"\ud800","Face2":"AAAA"}""")]
+    [InlineData("/groups/u16/face/base64", """{"base64Image":"\ud800"}""")]
+    [InlineData("/groups/u16/face/base64", """{"base64Image":"AAAA","metadata":{"n":"\udc00"}}""")]
+    [InlineData("/groups/u16/process-drive-folder",
+        """{"folderId":"abc","serviceAccountKey":{"type":"\ud800","client_email":"a@b.c"}}""")]
+    [InlineData("/groups/u16/process-drive-folder",
+        """{"folderId":"abc","serviceAccountKey":"{\"type\":\"\\ud800\"}"}""")]
+    [InlineData("/groups/u16/process-ftp-folder", """{"host":"ftp.example.com","username":"\ud800"}""")]
+    public async Task An_unpaired_utf16_escape_in_a_json_string_is_400_and_stores_nothing(string path, string json)
+    {
+        using var client = await fixture.Factory.CreateTenantClientAsync();
+        using (await client.PostAsync("/groups/u16", null)) { }
+        var before = await fixture.Redis.Server.DatabaseSizeAsync();
+        using var response = await client.PostAsync(path, ApiTestData.RawJson(json));
+        await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await fixture.Redis.Server.DatabaseSizeAsync());
+    }
+
     [Theory]
     [InlineData("/vector/generate")]
     [InlineData("/faces/compare")]

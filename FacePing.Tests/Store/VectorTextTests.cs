@@ -81,13 +81,19 @@ public sealed class VectorTextTests
     private static void RoundTrip()
     {
         var random = new Random(3);
-        var values = Enumerable.Range(0, 2000).Select(_ => BitConverter.Int32BitsToSingle(random.Next()))
-            .Where(float.IsFinite)
-            .Where(f => f != 0).Concat([float.Epsilon, float.MaxValue, -float.MaxValue, 1f / 3f, 0.1f]).ToArray();
+        // Every float the parse bounds admit (|v| ≤ 1e16), down to the smallest subnormal.
+        var values = Enumerable.Range(0, 4000).Select(_ => BitConverter.Int32BitsToSingle(random.Next()))
+            .Where(f => float.IsFinite(f) && f != 0 && MathF.Abs(f) <= VectorText.MaxMagnitude)
+            .Concat([float.Epsilon, VectorText.MaxMagnitude, -VectorText.MaxMagnitude, 1f / 3f, 0.1f]).ToArray();
+        Assert.True(values.Length > 1000);
         var text = VectorText.Format(values);
         Assert.DoesNotContain(" ", text);
         Assert.True(VectorText.TryParse(text, out var back, out var error), error);
         Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), back!.Select(BitConverter.SingleToInt32Bits));
+        // Format itself covers the whole float range (stored vectors from before the bounds are still read).
+        var extremes = VectorText.Format([float.MaxValue, -float.MaxValue]).Split(',')
+            .Select(s => float.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([float.MaxValue, -float.MaxValue], extremes);
         Assert.Equal("0.1,-2,3.5E-07", VectorText.Format([0.1f, -2f, 3.5e-7f]));
     }
 

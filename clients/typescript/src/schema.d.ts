@@ -270,6 +270,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/faces/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every face of an image with its box, confidence, five landmarks and quality, largest first; nothing stored */
+        post: operations["DetectFaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupName}/face": {
         parameters: {
             query?: never;
@@ -279,7 +296,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store the largest face of an uploaded image; metadata as ?metadata[key]=value; optional ?minQuality=0..1 */
+        /** Store the largest face of an uploaded image (StoredFaceResponse), or with ?faces=all every face that passes the quality and size bars, one vector each, with the rejected ones and why (StoredPhotoResponse); metadata as ?metadata[key]=value; optional ?minQuality=0..1 */
         post: operations["StoreFace"];
         delete?: never;
         options?: never;
@@ -298,23 +315,6 @@ export interface paths {
         put?: never;
         /** Store the largest face of a base64 image (data URL allowed, at most 1,048,576 bytes decoded) */
         post: operations["StoreFaceBase64"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/faces/detect": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Every face of an image with its box, confidence, five landmarks and quality, largest first; nothing stored */
-        post: operations["DetectFaces"];
         delete?: never;
         options?: never;
         head?: never;
@@ -355,6 +355,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupName}/photos/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Photos the largest face of 'queryImage' appears in: one row per photo (its best face, box and score), best first, scores ≥ minScore (default: the match threshold); paged with limit and offset (nextOffset) */
+        post: operations["SearchPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupName}/process-drive-folder": {
         parameters: {
             query?: never;
@@ -364,7 +381,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import the largest face of every image in a Google Drive folder (asynchronous) */
+        /** Import the largest face (or with faces=all every face) of every image in a Google Drive folder (asynchronous) */
         post: operations["ProcessDriveFolder"];
         delete?: never;
         options?: never;
@@ -381,7 +398,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import the largest face of every image in an FTP/FTPS folder (asynchronous) */
+        /** Import the largest face (or with faces=all every face) of every image in an FTP/FTPS folder (asynchronous) */
         post: operations["ProcessFtpFolder"];
         delete?: never;
         options?: never;
@@ -552,6 +569,7 @@ export interface components {
             callbackUrl?: null | string;
             /** Format: double */
             minQuality?: null | number;
+            faces?: null | string;
         };
         FaceBoxResponse: {
             /** Format: int32 */
@@ -604,6 +622,7 @@ export interface components {
             callbackUrl?: null | string;
             /** Format: double */
             minQuality?: null | number;
+            faces?: null | string;
         };
         GenerateVectorRequest: {
             image?: null | string;
@@ -690,8 +709,13 @@ export interface components {
             completedAt: null | string;
             /** Format: int32 */
             clusterCount?: null | number;
+            /** Format: int32 */
+            facesStored?: null | number;
+            /** Format: int32 */
+            facesRejected?: null | number;
+            faces?: null | string;
         };
-        /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+        /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
         JsonElement: null | {
             [key: string]: boolean | number;
         };
@@ -711,10 +735,32 @@ export interface components {
             };
         };
         MetadataSearchRequest: {
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
+        };
+        PhotoHitResponse: {
+            photoId: string;
+            fileName: null | string;
+            fileId: null | string;
+            faceId: string;
+            /** Format: int32 */
+            faceIndex: null | number;
+            box: null | components["schemas"]["FaceBoxResponse"];
+            /** Format: float */
+            score: number;
+            isMatch: boolean;
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        PhotoSearchResponse: {
+            photos: components["schemas"]["PhotoHitResponse"][];
+            /** Format: double */
+            minScore: number;
+            /** Format: int32 */
+            nextOffset: null | number;
         };
         ProblemDetails: {
             type?: null | string;
@@ -738,7 +784,7 @@ export interface components {
             vectorString?: null | string;
             /** Format: int32 */
             topK?: null | number;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -752,7 +798,7 @@ export interface components {
         };
         StoreVectorRequest: {
             vectorString?: null | string;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -764,13 +810,89 @@ export interface components {
             /** Format: int32 */
             faceCount: number;
         };
+        StoredPhotoResponse: {
+            photoId: string;
+            groupName: string;
+            /** Format: int32 */
+            faceCount: number;
+            faces: {
+                id: string;
+                /** Format: int32 */
+                index: number;
+                face: {
+                    box: {
+                        /** Format: int32 */
+                        x: number;
+                        /** Format: int32 */
+                        y: number;
+                        /** Format: int32 */
+                        width: number;
+                        /** Format: int32 */
+                        height: number;
+                    };
+                    /** Format: float */
+                    confidence: number;
+                    quality?: {
+                        /** Format: float */
+                        score: number;
+                        /** Format: int32 */
+                        faceSize: number;
+                        /** Format: float */
+                        sharpness: number;
+                        /** Format: float */
+                        brightness: number;
+                        /** Format: float */
+                        yaw: number;
+                        /** Format: float */
+                        pitch: number;
+                        /** Format: float */
+                        roll: number;
+                        issues: string[];
+                    };
+                };
+            }[];
+            rejected: {
+                face: {
+                    box: {
+                        /** Format: int32 */
+                        x: number;
+                        /** Format: int32 */
+                        y: number;
+                        /** Format: int32 */
+                        width: number;
+                        /** Format: int32 */
+                        height: number;
+                    };
+                    /** Format: float */
+                    confidence: number;
+                    quality?: {
+                        /** Format: float */
+                        score: number;
+                        /** Format: int32 */
+                        faceSize: number;
+                        /** Format: float */
+                        sharpness: number;
+                        /** Format: float */
+                        brightness: number;
+                        /** Format: float */
+                        yaw: number;
+                        /** Format: float */
+                        pitch: number;
+                        /** Format: float */
+                        roll: number;
+                        issues: string[];
+                    };
+                };
+                reasons: string[];
+            }[];
+        };
         StoredVectorResponse: {
             id: string;
             groupName: string;
         };
         UpsertItem: {
             vectorString: null | string;
-            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId) are refused when storing; as a filter they may be used, except createdAt. */
+            /** @description Flat metadata: keys 1–64 of A–Z a–z 0–9 _ - . ; values string, number or boolean (stored as their canonical string), ≤ 1024 characters; ≤ 32 keys. System keys (source, createdAt, fileName, fileId, jobId, photoId, faceIndex, faceBox) are refused when storing; as a filter they may be used, except createdAt. */
             metadata?: null | {
                 [key: string]: boolean | number;
             };
@@ -2203,10 +2325,201 @@ export interface operations {
             };
         };
     };
+    DetectFaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DetectFacesRequest"];
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description An image file (JPEG, PNG, WebP, GIF or BMP).
+                     */
+                    image: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "faceCount": 2,
+                     *       "faces": [
+                     *         {
+                     *           "box": {
+                     *             "x": 1454,
+                     *             "y": 71,
+                     *             "width": 264,
+                     *             "height": 349
+                     *           },
+                     *           "confidence": 0.9999,
+                     *           "landmarks": {
+                     *             "leftEye": [
+                     *               1532.4,
+                     *               224.1
+                     *             ],
+                     *             "rightEye": [
+                     *               1637.9,
+                     *               219.6
+                     *             ],
+                     *             "nose": [
+                     *               1586.2,
+                     *               281.7
+                     *             ],
+                     *             "mouthLeft": [
+                     *               1545,
+                     *               339.2
+                     *             ],
+                     *             "mouthRight": [
+                     *               1628.5,
+                     *               335.8
+                     *             ]
+                     *           },
+                     *           "quality": {
+                     *             "score": 0.97,
+                     *             "faceSize": 149,
+                     *             "sharpness": 0.41,
+                     *             "brightness": 0.52,
+                     *             "yaw": -6.2,
+                     *             "pitch": 4.1,
+                     *             "roll": 1.3,
+                     *             "issues": []
+                     *           }
+                     *         },
+                     *         {
+                     *           "box": {
+                     *             "x": 245,
+                     *             "y": 945,
+                     *             "width": 19,
+                     *             "height": 26
+                     *           },
+                     *           "confidence": 0.91,
+                     *           "landmarks": {
+                     *             "leftEye": [
+                     *               250.1,
+                     *               954
+                     *             ],
+                     *             "rightEye": [
+                     *               257.8,
+                     *               953.6
+                     *             ],
+                     *             "nose": [
+                     *               254,
+                     *               959.1
+                     *             ],
+                     *             "mouthLeft": [
+                     *               250.9,
+                     *               963.4
+                     *             ],
+                     *             "mouthRight": [
+                     *               257.2,
+                     *               963.1
+                     *             ]
+                     *           },
+                     *           "quality": {
+                     *             "score": 0.04,
+                     *             "faceSize": 19,
+                     *             "sharpness": 0.12,
+                     *             "brightness": 0.47,
+                     *             "yaw": 3,
+                     *             "pitch": -2.5,
+                     *             "roll": 0.4,
+                     *             "issues": [
+                     *               "small",
+                     *               "blurry"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DetectFacesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: the key's tenant is over its rate, or the caller's address failed authentication too often (FacePing:RateLimit). Retry after the Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again; nothing was done. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again; nothing was done. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     StoreFace: {
         parameters: {
             query?: {
                 minQuality?: number;
+                faces?: string;
                 /** @description Metadata of the stored face as metadata[key]=value (e.g. metadata[name]=Ada). */
                 metadata?: {
                     [key: string]: string;
@@ -2233,7 +2546,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Created; with faces=all: StoredPhotoResponse (#/components/schemas/StoredPhotoResponse) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2385,196 +2698,6 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Payload Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too many requests: the key's tenant is over its rate, or the caller's address failed authentication too often (FacePing:RateLimit). Retry after the Retry-After seconds. */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before trying again; nothing was done. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again; nothing was done. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    DetectFaces: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DetectFacesRequest"];
-                "multipart/form-data": {
-                    /**
-                     * Format: binary
-                     * @description An image file (JPEG, PNG, WebP, GIF or BMP).
-                     */
-                    image: Blob;
-                };
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "faceCount": 2,
-                     *       "faces": [
-                     *         {
-                     *           "box": {
-                     *             "x": 1454,
-                     *             "y": 71,
-                     *             "width": 264,
-                     *             "height": 349
-                     *           },
-                     *           "confidence": 0.9999,
-                     *           "landmarks": {
-                     *             "leftEye": [
-                     *               1532.4,
-                     *               224.1
-                     *             ],
-                     *             "rightEye": [
-                     *               1637.9,
-                     *               219.6
-                     *             ],
-                     *             "nose": [
-                     *               1586.2,
-                     *               281.7
-                     *             ],
-                     *             "mouthLeft": [
-                     *               1545,
-                     *               339.2
-                     *             ],
-                     *             "mouthRight": [
-                     *               1628.5,
-                     *               335.8
-                     *             ]
-                     *           },
-                     *           "quality": {
-                     *             "score": 0.97,
-                     *             "faceSize": 149,
-                     *             "sharpness": 0.41,
-                     *             "brightness": 0.52,
-                     *             "yaw": -6.2,
-                     *             "pitch": 4.1,
-                     *             "roll": 1.3,
-                     *             "issues": []
-                     *           }
-                     *         },
-                     *         {
-                     *           "box": {
-                     *             "x": 245,
-                     *             "y": 945,
-                     *             "width": 19,
-                     *             "height": 26
-                     *           },
-                     *           "confidence": 0.91,
-                     *           "landmarks": {
-                     *             "leftEye": [
-                     *               250.1,
-                     *               954
-                     *             ],
-                     *             "rightEye": [
-                     *               257.8,
-                     *               953.6
-                     *             ],
-                     *             "nose": [
-                     *               254,
-                     *               959.1
-                     *             ],
-                     *             "mouthLeft": [
-                     *               250.9,
-                     *               963.4
-                     *             ],
-                     *             "mouthRight": [
-                     *               257.2,
-                     *               963.1
-                     *             ]
-                     *           },
-                     *           "quality": {
-                     *             "score": 0.04,
-                     *             "faceSize": 19,
-                     *             "sharpness": 0.12,
-                     *             "brightness": 0.47,
-                     *             "yaw": 3,
-                     *             "pitch": -2.5,
-                     *             "roll": 0.4,
-                     *             "issues": [
-                     *               "small",
-                     *               "blurry"
-                     *             ]
-                     *           }
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["DetectFacesResponse"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2867,6 +2990,160 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: the key's tenant is over its rate, or the caller's address failed authentication too often (FacePing:RateLimit). Retry after the Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again; nothing was done. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again; nothing was done. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchPhotos: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                minScore?: number;
+            };
+            header?: never;
+            path: {
+                groupName: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description An image file (JPEG, PNG, WebP, GIF or BMP).
+                     */
+                    queryImage: Blob;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "photos": [
+                     *         {
+                     *           "photoId": "5d0b8f0e-3c52-8a71-9e4f-0c2b7d9a1e36",
+                     *           "fileName": "finish-line-0412.jpg",
+                     *           "fileId": "/race/finish-line-0412.jpg",
+                     *           "faceId": "9a41c7d2-6e0b-8f35-a1d8-4b7e2c90f513",
+                     *           "faceIndex": 3,
+                     *           "box": {
+                     *             "x": 812,
+                     *             "y": 230,
+                     *             "width": 96,
+                     *             "height": 121
+                     *           },
+                     *           "score": 0.8126,
+                     *           "isMatch": true,
+                     *           "metadata": {
+                     *             "source": "ftp",
+                     *             "fileName": "finish-line-0412.jpg",
+                     *             "fileId": "/race/finish-line-0412.jpg",
+                     *             "photoId": "5d0b8f0e-3c52-8a71-9e4f-0c2b7d9a1e36",
+                     *             "faceIndex": "3",
+                     *             "faceBox": "812,230,96,121",
+                     *             "jobId": "0193a2f45c1e7b429d8e2f6a1c3b4d5e",
+                     *             "createdAt": "2026-12-07T16:40:12.512Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "minScore": 0.3843,
+                     *       "nextOffset": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PhotoSearchResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

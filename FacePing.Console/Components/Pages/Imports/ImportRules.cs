@@ -1,3 +1,4 @@
+using FacePing.Client;
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 
@@ -74,6 +75,12 @@ public abstract class ImportForm
 
     [Range(0.0, 1.0, ErrorMessage = "minQuality must be between 0 and 1.")]
     public double? MinQuality { get; set; }
+
+    /// <summary>Every face of each photo (faces=all), not only the largest.</summary>
+    public bool AllFaces { get; set; }
+
+    /// <summary>The Api's faces choice: absent (largest, the default) unless every face is asked for.</summary>
+    public string? Faces => AllFaces ? FaceChoices.All : null;
 }
 
 /// <summary>The FTP form: the server, its account and the folder.</summary>
