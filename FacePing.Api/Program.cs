@@ -11,6 +11,7 @@ using FacePing.Api.ServerLimits;
 using FacePing.Api.Vectors;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Clustering;
+using FacePing.Core.Secrets;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -34,6 +35,8 @@ builder.Services.Configure<JsonOptions>(o =>
 builder.Services.AddFacePingStore(builder.Configuration);
 builder.Services.AddFacePingAuth(builder.Configuration);
 builder.Services.AddFacePingJobs();
+// FTP passwords, Drive keys and webhook secrets are sealed in Redis with the key ring the worker shares.
+builder.AddSealedSecrets();
 builder.Services.AddFacePingClustering();
 builder.Services.AddFacePingOpenApi();
 builder.AddFaces();

@@ -14,8 +14,16 @@ if (!publishing)
     inference.WithEnvironment("FacePing__Models__Directory",
         Path.Combine(builder.RepositoryRoot(), ".cache", "models"));
 
+// FTP passwords, Drive keys and webhook secrets are sealed in Redis with a Data Protection key ring that the Api
+// (which seals) and the worker (which unseals) share, outside Redis (docs/hardening.md). Run mode keeps it in
+// .cache; a deployment mounts one share at the same path in both (docs/deploy.md).
+var keyRing = publishing
+    ? DeployedKeyRing
+    : Path.Combine(builder.RepositoryRoot(), ".cache", "data-protection-keys");
+
 var api = builder.AddProject<Projects.FacePing_Api>("api")
     .WithRedis(redis)
+    .WithEnvironment("FacePing__Secrets__KeyDirectory", keyRing)
     .WithReference(inference).WaitFor(inference)
     .WithEnvironment("FacePing__AdminKey", adminKey)
     .WithHttpHealthCheck("/health")
@@ -30,6 +38,7 @@ builder.AddProject<Projects.FacePing_Console>("console")
 
 var ingestion = builder.AddProject<Projects.FacePing_Ingestion>("ingestion")
     .WithRedis(redis)
+    .WithEnvironment("FacePing__Secrets__KeyDirectory", keyRing)
     .WithReference(inference).WaitFor(inference)
     .WithHttpHealthCheck("/health");
 
@@ -52,3 +61,9 @@ else if (builder.AddSmtpCatcher() is { } mail)
 }
 
 builder.Build().Run();
+
+internal partial class Program
+{
+    /// <summary>Where a deployment mounts the key-ring share in the api and ingestion containers.</summary>
+    private const string DeployedKeyRing = "/mnt/faceping-keys";
+}

@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FacePing.Api.Faces;
+using FacePing.Api.Jobs;
 using FacePing.Contracts.Problems;
 using FacePing.Core.Faces;
 using FacePing.Core.Inference;
+using FacePing.Core.Jobs;
 using FacePing.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using StackExchange.Redis;
 
@@ -18,12 +21,12 @@ namespace FacePing.Api.Infrastructure;
 /// outcomes (404/409/400), the face service's (no face, quality too low: 422) and the Inference service's refusals of
 /// an image (400/413/415), images a request did not carry readably (<see cref="ImageRequestException"/>), unreadable
 /// requests (400/413/415), a Redis that cannot serve for now (unreachable, failing over, loading:
-/// <see cref="RedisFailures"/>) or an unreachable Inference service (503 with Retry-After), and a write applied but
-/// not confirmed durable (202 write-not-durable). Handlers let
-/// these propagate instead of catching them; anything else is a 500 without internals.
+/// <see cref="RedisFailures"/>) or an unreachable or full Inference service (503 with Retry-After), a write applied
+/// but not confirmed durable (202 write-not-durable), and a tenant past its cap on unfinished jobs (429 with
+/// Retry-After). Handlers let these propagate instead of catching them; anything else is a 500 without internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
-    : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IOptions<JobsOptions> jobLimits,
+    ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception,
         CancellationToken cancellationToken)
@@ -41,6 +44,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
 
     private ProblemDetails? Map(Exception exception, out int? retryAfter)
     {
+        if (exception is TooManyJobsException tooMany)
+        {
+            retryAfter = jobLimits.Value.RetryAfterSeconds;
+            return ProblemCatalogue.RateLimited(tooMany.Message, retryAfter.Value);
+        }
         retryAfter = null;
         switch (exception)
         {
@@ -78,6 +86,11 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 logger.LogWarning("Redis {Failure}: {Error}", failure.Code, exception.Message);
                 retryAfter = failure.RetryAfterSeconds;
                 return ProblemCatalogue.StoreUnavailable(failure.Detail, failure.Code);
+            case InferenceUnavailableException { AtCapacity: true } e:
+                // Shed by Inference's pixel budget: its 503 and its wait pass through unchanged.
+                logger.LogInformation("Inference at capacity; answered 503 with its Retry-After");
+                retryAfter = e.RetryAfterSeconds ?? ProblemCatalogue.RetryAfterSeconds;
+                return ProblemCatalogue.InferenceAtCapacity();
             case InferenceUnavailableException:
                 logger.LogWarning(exception, "Inference unavailable");
                 retryAfter = ProblemCatalogue.RetryAfterSeconds;

@@ -21,6 +21,7 @@ public readonly record struct JobServices(
     OutboundAddressGuard Guard,
     TimeProvider Time,
     IOptions<FaceMatchOptions> Faces,
+    IOptions<JobsOptions> Limits,
     CancellationToken CancellationToken)
 {
     /// <summary>A job of the caller's tenant on <paramref name="groupName"/>, created now.</summary>
@@ -50,7 +51,8 @@ public readonly record struct JobServices(
     {
         if (await Store.GetGroupHeadAsync(definition.Tenant, definition.GroupName, CancellationToken) is null)
             throw new GroupNotFoundException(definition.GroupName);
-        var job = await Jobs.CreateAsync(definition, secret);
+        // A tenant past its cap on unfinished jobs: TooManyJobsException, a 429 with Retry-After.
+        var job = await Jobs.CreateAsync(definition, secret, Limits.Value.MaxUnfinishedPerTenant);
         var statusUrl = $"/jobs/{job.JobId}";
         return TypedResults.Accepted(statusUrl, new JobAccepted(job.JobId, job.Status, statusUrl));
     }

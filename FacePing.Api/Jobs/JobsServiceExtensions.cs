@@ -8,9 +8,11 @@ namespace FacePing.Api.Jobs;
 
 public static class JobsServiceExtensions
 {
-    /// <summary>Job storage, the callback guard and the callback signing secrets.</summary>
+    /// <summary>Job storage and its per-tenant bounds, the callback guard and the callback signing secrets.</summary>
     public static IServiceCollection AddFacePingJobs(this IServiceCollection services)
     {
+        services.AddOptions<JobsOptions>()
+            .BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>()
             .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

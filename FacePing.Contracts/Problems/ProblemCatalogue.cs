@@ -247,6 +247,13 @@ public static class ProblemCatalogue
         Unavailable.Create("The face inference service is unreachable; retry shortly.");
 
     /// <summary>
+    /// 503 (with Retry-After): the Inference service holds as many decoded pixels as its budget allows; the image
+    /// was not looked at. Retrying after the wait is safe.
+    /// </summary>
+    public static ProblemDetails InferenceAtCapacity(string? detail = null) =>
+        Unavailable.Create(detail ?? "The face inference service is at capacity; retry after Retry-After.");
+
+    /// <summary>
     /// 202: the write was applied (it is readable, and stays unless the machine or the primary is lost before the
     /// promise is kept) but the durability mode's confirmation did not come in time. Not an invitation to repeat it:
     /// <c>applied</c> is true, <c>durability</c> names the promise not confirmed (local: the primary's disk, replica: a

@@ -1,17 +1,26 @@
 using System.Security.Cryptography;
 using System.Text;
+using FacePing.Core.Secrets;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Auth;
 
 /// <summary>
 /// Each tenant's callback signing secret (Standard Webhooks: <c>whsec_</c> + base64 of 32 random bytes), in the
-/// tenant's key space (<c>{t:T}:webhook-secret</c>). It is shown once, when created or rotated, and kept readable
-/// because the Ingestion worker signs with it; anyone who can read Redis can read it, as with every other tenant's
-/// data.
+/// tenant's key space (<c>{t:T}:webhook-secret</c>). It is shown once, when created or rotated, and kept sealed
+/// (<see cref="SecretSealer"/>): the Ingestion worker, which holds the key ring, unseals it to sign; Redis and its
+/// backups hold only ciphertext. A secret an older version stored in clear is sealed the first time it is read.
 /// </summary>
-public sealed class WebhookSecrets(IConnectionMultiplexer redis)
+public sealed class WebhookSecrets(IConnectionMultiplexer redis, SecretSealer sealer)
 {
+    private const string Use = "webhook-secret";
+
+    // KEYS: secret. ARGV: the clear value read, its sealed form. Seals it only if no rotation replaced it meanwhile.
+    private const string SealIfUnchangedScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
+        return 1
+        """;
+
     public const string Prefix = "whsec_";
 
     private static RedisKey Key(string tenant) => "{t:" + tenant + "}:webhook-secret";
@@ -23,7 +32,8 @@ public sealed class WebhookSecrets(IConnectionMultiplexer redis)
     {
         var secret = NewSecret();
         return await redis.GetDatabase()
-                .StringSetAsync(Key(tenant), secret, when: When.NotExists).WaitAsync(cancellationToken)
+                .StringSetAsync(Key(tenant), sealer.Seal(tenant, Use, secret), when: When.NotExists)
+                .WaitAsync(cancellationToken)
             ? secret
             : null;
     }
@@ -34,14 +44,26 @@ public sealed class WebhookSecrets(IConnectionMultiplexer redis)
     public async Task<string> RotateAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var secret = NewSecret();
-        await redis.GetDatabase().StringSetAsync(Key(tenant), secret).WaitAsync(cancellationToken);
+        await redis.GetDatabase().StringSetAsync(Key(tenant), sealer.Seal(tenant, Use, secret))
+            .WaitAsync(cancellationToken);
         return secret;
     }
 
-    public async Task<string?> GetAsync(string tenant, CancellationToken cancellationToken = default) =>
-        await redis.GetDatabase().StringGetAsync(Key(tenant)).WaitAsync(cancellationToken) is { IsNull: false } value
-            ? value.ToString()
-            : null;
+    /// <summary>The tenant's secret in clear (to sign with), or null when it has none.</summary>
+    public async Task<string?> GetAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var db = redis.GetDatabase();
+        if (await db.StringGetAsync(Key(tenant)).WaitAsync(cancellationToken) is not { IsNull: false } value)
+            return null;
+        var stored = value.ToString();
+        var secret = sealer.Unseal(tenant, Use, stored, out var wasClear);
+        if (wasClear)
+        {
+            await db.ScriptEvaluateAsync(SealIfUnchangedScript, [Key(tenant)],
+                [stored, sealer.Seal(tenant, Use, secret)]).WaitAsync(cancellationToken);
+        }
+        return secret;
+    }
 
     /// <summary>
     /// The <c>webhook-signature</c> value: <c>v1,</c> + base64 HMAC-SHA256, keyed by the secret's bytes, of

@@ -54,6 +54,15 @@ public sealed class InferenceClient(HttpClient http)
                 throw new ImageRejectedException(status, problem?.Title ?? response.ReasonPhrase ?? "Image rejected",
                     problem?.Detail);
             }
+            if (status == 503 && response.Headers.RetryAfter?.Delta is { } wait)
+            {
+                // Shed by its pixel budget: the caller passes the service's wait on (503 + Retry-After).
+                throw new InferenceUnavailableException("The inference service is at capacity.")
+                {
+                    AtCapacity = true,
+                    RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)),
+                };
+            }
             throw new InferenceUnavailableException(
                 $"The inference service answered {status} {response.ReasonPhrase}.");
         }

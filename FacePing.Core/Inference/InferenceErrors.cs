@@ -13,5 +13,14 @@ public sealed class ImageRejectedException(int status, string title, string? det
     public ImageRejectedException ForField(string field) => new(Status, Title, Detail) { Field = field };
 }
 
-/// <summary>The Inference service could not be reached or failed; callers answer 503.</summary>
-public sealed class InferenceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The Inference service could not be reached, failed, or shed the request (<see cref="AtCapacity"/>: its pixel budget
+/// was full); callers answer 503 with <see cref="RetryAfterSeconds"/> when the service named a wait.
+/// </summary>
+public sealed class InferenceUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The service's own Retry-After, when it shed the request.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    public bool AtCapacity { get; init; }
+}

@@ -17,6 +17,10 @@ public static class JobKeys
     /// <summary>Set of file ids already finished (stored or failed), for counting once and resuming.</summary>
     public static string Done(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:done";
     public static string Secret(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:secret";
+    /// <summary>
+    /// Set of the tenant's unfinished job ids (queued or running), for the per-tenant cap on unfinished jobs.
+    /// </summary>
+    public static string Unfinished(string tenant) => $"{{t:{tenant}}}:jobs:unfinished";
     /// <summary>Sorted set jobId by creation time (ms), for <c>GET /jobs</c> newest first.</summary>
     public static string Index(string tenant) => $"{{t:{tenant}}}:jobs";
 }

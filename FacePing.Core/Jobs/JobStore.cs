@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FacePing.Core.Faces;
+using FacePing.Core.Secrets;
 using FacePing.Core.Storage;
 using StackExchange.Redis;
 
@@ -8,21 +9,34 @@ namespace FacePing.Core.Jobs;
 
 /// <summary>
 /// Jobs in Redis: a hash per job (definition, status, counts), a hash of failures, a set of finished file ids, the
-/// credentials in their own key (deleted when the job ends, and given a TTL so they can never linger), a per-tenant
-/// index, and the work queue as a stream with a consumer group. Counting is idempotent: a file finished twice
+/// credentials sealed (<see cref="SecretSealer"/>) in their own key (deleted when the job ends, and given a TTL so
+/// they can never linger), a per-tenant index and set of unfinished jobs (for the per-tenant cap), and the work queue
+/// as a stream with a consumer group. Counting is idempotent: a file finished twice
 /// (a worker died after storing it) is counted once.
 /// </summary>
-public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, RedisDurability? durability = null)
+public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, SecretSealer sealer,
+    RedisDurability? durability = null)
 {
+    private const string SecretUse = "job-secret";
+
     // Every write the Api answers is acknowledged under the durability policy (FacePing:Store:Durability).
     private readonly RedisDurability _writes = durability ?? RedisDurability.None(redis);
 
-    // KEYS: job, secret, index. ARGV: definition JSON, status, secret JSON, secret lifetime ms, created ms, job id.
+    // KEYS: job, secret, index, unfinished. ARGV: definition JSON, status, secret, secret lifetime ms, created ms,
+    // job id, cap on unfinished jobs, the tenant's job key prefix. Entries of jobs that finished or expired are
+    // dropped before counting; the job hashes read share the tenant's hash tag (one Cluster slot) with KEYS.
     private const string CreateScript = """
+        local live = 0
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+          local status = redis.call('HGET', ARGV[8] .. id, 'status')
+          if status == 'queued' or status == 'running' then live = live + 1 else redis.call('SREM', KEYS[4], id) end
+        end
+        if live >= tonumber(ARGV[7]) then return 0 end
         redis.call('HSET', KEYS[1], 'definition', ARGV[1], 'status', ARGV[2], 'totalFiles', 0, 'processed', 0,
             'successCount', 0)
         redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
         redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6])
+        redis.call('SADD', KEYS[4], ARGV[6])
         return 1
         """;
 
@@ -50,24 +64,40 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret)
+    /// <exception cref="TooManyJobsException">
+    /// The tenant already has <paramref name="maxUnfinished"/> jobs queued or running; nothing was written.
+    /// </exception>
+    public async Task<JobView> CreateAsync(JobDefinition definition, JobSecret secret,
+        int maxUnfinished = int.MaxValue)
     {
-        var created = definition.CreatedAt.ToUnixTimeMilliseconds();
-        // One script for the tenant's keys (atomic); the stream is outside the tenant's slot, so it cannot join it: a
-        // job whose XADD was lost stays "queued" and visible, never half-written. Both are acknowledged under the
-        // durability policy before the Api answers 202 (in a cluster, the policy is checked on the job's node).
+        var createdAt = definition.CreatedAt.ToUnixTimeMilliseconds();
+        // One script for the tenant's keys (atomic, with the cap); the stream is outside the tenant's slot, so it
+        // cannot join it: a job whose XADD was lost stays "queued" and visible, never half-written. Both are
+        // acknowledged under the durability policy before the Api answers 202 (in a cluster, each on its node).
         var job = JobKeys.Job(definition.Tenant, definition.JobId);
-        await _writes.WriteAsync(job, async db =>
+        RedisResult? created = null;
+        DurabilityException? unconfirmed = null;
+        try
         {
-            var script = RedisDurability.Eval(db, CreateScript,
-                [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant)],
-                [JsonSerializer.Serialize(definition, Json), JobStatus.Queued, JsonSerializer.Serialize(secret, Json),
-                 (long)SecretLifetime.TotalMilliseconds, created, definition.JobId]);
-            var queued = db.StreamAddAsync(JobKeys.Stream,
-                [new("tenant", definition.Tenant), new("jobId", definition.JobId)]);
-            await script;
-            return await queued;
-        });
+            created = await _writes.WriteAsync(job, db => RedisDurability.Eval(db, CreateScript,
+                [job, JobKeys.Secret(definition.Tenant, definition.JobId), JobKeys.Index(definition.Tenant),
+                 JobKeys.Unfinished(definition.Tenant)],
+                [JsonSerializer.Serialize(definition, Json), JobStatus.Queued,
+                 sealer.Seal(definition.Tenant, SecretUse, JsonSerializer.Serialize(secret, Json)),
+                 (long)SecretLifetime.TotalMilliseconds, createdAt, definition.JobId, maxUnfinished,
+                 JobKeys.Job(definition.Tenant, "")]));
+        }
+        catch (DurabilityException e) when (e.Applied)
+        {
+            // Applied, not confirmed: the job is queued all the same (a stream entry without its job, had the cap
+            // refused it, is dropped by the worker), then the caller learns what was not confirmed.
+            unconfirmed = e;
+        }
+        // Queued only once stored, so a refused job leaves nothing behind, not even a stream entry.
+        if (created is not null && (long)created == 0) throw new TooManyJobsException(maxUnfinished);
+        await _writes.WriteAsync(JobKeys.Stream, db => db.StreamAddAsync(JobKeys.Stream,
+            [new("tenant", definition.Tenant), new("jobId", definition.JobId)]));
+        if (unconfirmed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unconfirmed);
         // The job as it was stored, not read back: a worker may already have started it, and the 202 describes what
         // was accepted ("queued"); GET /jobs/{id} tells the rest.
         return new JobView(definition.JobId, definition.GroupName, definition.Source, JobStatus.Queued, 0, 0, 0, [],
@@ -130,8 +160,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
 
     public async Task<JobSecret?> GetSecretAsync(string tenant, string jobId)
     {
-        var json = await Db.StringGetAsync(JobKeys.Secret(tenant, jobId));
-        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize<JobSecret>(json.ToString(), Json);
+        var stored = await Db.StringGetAsync(JobKeys.Secret(tenant, jobId));
+        if (stored.IsNullOrEmpty) return null;
+        // A job queued by a version before sealing holds clear JSON; it is read as it is (it lives at most
+        // SecretLifetime and is deleted when its job ends), so it is not worth sealing now.
+        var json = sealer.Unseal(tenant, SecretUse, stored.ToString(), out _);
+        return JsonSerializer.Deserialize<JobSecret>(json, Json);
     }
 
     public Task DeleteSecretAsync(string tenant, string jobId) => Db.KeyDeleteAsync(JobKeys.Secret(tenant, jobId));
@@ -165,6 +199,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Re
         var tx = Db.CreateTransaction();
         _ = tx.HashSetAsync(JobKeys.Job(tenant, jobId), [.. entries]);
         _ = tx.KeyDeleteAsync(JobKeys.Done(tenant, jobId));
+        _ = tx.SetRemoveAsync(JobKeys.Unfinished(tenant), jobId);
         _ = tx.KeyExpireAsync(JobKeys.Job(tenant, jobId), FinishedJobRetention);
         _ = tx.KeyExpireAsync(JobKeys.Failed(tenant, jobId), FinishedJobRetention);
         await tx.ExecuteAsync();

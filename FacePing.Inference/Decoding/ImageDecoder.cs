@@ -7,83 +7,113 @@ using SkiaSharp;
 namespace FacePing.Inference.Decoding;
 
 /// <summary>
-/// Decodes JPEG, PNG, WebP, BMP and GIF (first frame) with SkiaSharp into upright RGBA pixels.
-/// The pixel count is checked from the header before any pixel is decoded, so a small file claiming a huge
-/// image costs nothing; large images are decoded at a reduced size where the codec can do that cheaply.
+/// Decodes JPEG, PNG, WebP, BMP and GIF (first frame) with SkiaSharp into upright RGBA pixels, in two steps:
+/// <see cref="Open"/> reads the header, checks the pixel count and plans how the image reaches its working size
+/// (long side <see cref="ImageOptions.MaxDecodeSide"/>) without ever being held at full size where the codec allows
+/// (JPEG and WebP scale themselves, BMP streams rows through an averaging resampler; PNG and GIF, which Skia
+/// decodes only whole, weigh their full size); <see cref="Decode(OpenedImage)"/> carries the plan out. Between the
+/// two, the caller can weigh the plan's <see cref="OpenedImage.PeakPixels"/> against a memory budget
+/// (<see cref="Admission.PixelAdmission"/>).
 /// </summary>
 public sealed class ImageDecoder(IOptions<ImageOptions> options)
 {
     private readonly ImageOptions _options = options.Value;
 
+    /// <summary>Opens and decodes in one go (tests, benchmarks, callers without a budget).</summary>
     public RgbaImage Decode(ReadOnlySpan<byte> bytes)
+    {
+        using var opened = Open(bytes);
+        return Decode(opened);
+    }
+
+    /// <summary>Reads and checks the header and plans the decode; no pixel is decoded yet.</summary>
+    /// <exception cref="ImageDecodeException">Empty, not an image we read, or more pixels than allowed.</exception>
+    public OpenedImage Open(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
             throw new ImageDecodeException(ProblemCatalogue.EmptyImage, "The request body holds no image bytes.");
 
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data);
+        var data = SKData.CreateCopy(bytes);
+        var codec = SKCodec.Create(data);
         if (codec is null)
         {
+            data.Dispose();
             throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
                 "The bytes are not a decodable JPEG, PNG, WebP, BMP or GIF image (unknown format or corrupt header).");
         }
-
-        var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0)
-        {
-            throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage, "The image header declares no pixels.");
-        }
-        var pixelCount = (long)info.Width * info.Height;
-        if (pixelCount > _options.MaxPixels)
-        {
-            throw new ImageDecodeException(ProblemCatalogue.ImageTooLarge,
-                $"The image is {info.Width}x{info.Height} ({pixelCount:N0} pixels); " +
-                $"the limit is {_options.MaxPixels:N0} pixels.");
-        }
-
-        var origin = codec.EncodedOrigin;
-        var swaps = SwapsAxes(origin);
-        var originalWidth = swaps ? info.Height : info.Width;
-        var originalHeight = swaps ? info.Width : info.Height;
-
-        var size = new SKSizeI(info.Width, info.Height);
-        var longSide = Math.Max(info.Width, info.Height);
-        if (longSide > _options.MaxDecodeSide)
-        {
-            size = codec.GetScaledDimensions((float)_options.MaxDecodeSide / longSide);
-            if (size.Width <= 0 || size.Height <= 0) size = new SKSizeI(info.Width, info.Height);
-        }
-
-        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var stored = new RgbaImage(size.Width, size.Height, swaps ? originalHeight : originalWidth,
-            swaps ? originalWidth : originalHeight);
         try
         {
-            SKCodecResult result;
-            unsafe
-            {
-                fixed (byte* p = stored.Buffer)
-                {
-                    result = codec.GetPixels(decodeInfo, (IntPtr)p);
-                }
-            }
-            if (result != SKCodecResult.Success)
+            var info = codec.Info;
+            if (info.Width <= 0 || info.Height <= 0)
             {
                 throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
-                    result == SKCodecResult.IncompleteInput
-                        ? "The image data is truncated."
-                        : $"The image could not be decoded ({Describe(result)}).");
+                    "The image header declares no pixels.");
             }
-            if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !JpegEnd.IsComplete(bytes))
+            var pixelCount = (long)info.Width * info.Height;
+            if (pixelCount > _options.MaxPixels)
+            {
+                throw new ImageDecodeException(ProblemCatalogue.ImageTooLarge,
+                    $"The image is {info.Width}x{info.Height} ({pixelCount:N0} pixels); " +
+                    $"the limit is {_options.MaxPixels:N0} pixels.");
+            }
+            var jpegComplete = codec.EncodedFormat != SKEncodedImageFormat.Jpeg || JpegEnd.IsComplete(bytes);
+            var (strategy, decodeSize, target) = Plan(codec);
+            return new OpenedImage(data, codec, strategy, decodeSize, target, jpegComplete);
+        }
+        catch
+        {
+            codec.Dispose();
+            data.Dispose();
+            throw;
+        }
+    }
+
+    private (DecodeStrategy, SKSizeI Decode, SKSizeI Target) Plan(SKCodec codec)
+    {
+        var full = new SKSizeI(codec.Info.Width, codec.Info.Height);
+        var longSide = Math.Max(full.Width, full.Height);
+        if (longSide <= _options.MaxDecodeSide) return (DecodeStrategy.FullSize, full, full);
+
+        var target = Scaled(full, (float)_options.MaxDecodeSide / longSide);
+        var scaled = codec.GetScaledDimensions((float)_options.MaxDecodeSide / longSide);
+        if (scaled.Width > 0 && scaled.Height > 0 && scaled.Width < full.Width)
+        {
+            var kept = Math.Max(scaled.Width, scaled.Height) > _options.MaxDecodeSide * 1.25f ? target : scaled;
+            return (DecodeStrategy.CodecScaled, scaled, kept);
+        }
+        // Up to a quarter over the working size an image is kept as it is: shrinking it would cost more than it saves.
+        if (longSide <= _options.MaxDecodeSide * 1.25f) return (DecodeStrategy.FullSize, full, full);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Webp) return (DecodeStrategy.DirectTarget, target, target);
+        if (StreamedResampler.TryStart(codec))
+            return (DecodeStrategy.Streamed, target, target);
+        return (DecodeStrategy.FullThenShrink, full, target);
+    }
+
+    private static SKSizeI Scaled(SKSizeI size, float factor) =>
+        new(Math.Max(1, (int)MathF.Round(size.Width * factor)), Math.Max(1, (int)MathF.Round(size.Height * factor)));
+
+    /// <summary>Decodes an opened image to its working size, upright.</summary>
+    public RgbaImage Decode(OpenedImage image)
+    {
+        var codec = image.Codec;
+        var origin = codec.EncodedOrigin;
+        var swaps = SwapsAxes(origin);
+        var originalWidth = swaps ? codec.Info.Height : codec.Info.Width;
+        var originalHeight = swaps ? codec.Info.Width : codec.Info.Height;
+
+        var stored = image.Strategy == DecodeStrategy.Streamed
+            ? Streamed(image)
+            : Whole(image, image.DecodeSize, originalWidth, originalHeight);
+        try
+        {
+            if (!image.JpegComplete)
             {
                 throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
                     "The image data is truncated (the JPEG has no end-of-image marker).");
             }
-            // Formats without a scaled decode (PNG, WebP, ...) come out full size: shrink them, so the detector's
-            // work stays bounded (its tile count grows with the square of the size).
-            if (Math.Max(size.Width, size.Height) > _options.MaxDecodeSide * 1.25f)
+            if (stored.Width != image.Target.Width || stored.Height != image.Target.Height)
             {
-                var shrunk = Shrink(stored, (float)_options.MaxDecodeSide / Math.Max(size.Width, size.Height));
+                var shrunk = Shrink(stored, image.Target);
                 stored.Dispose();
                 stored = shrunk;
             }
@@ -100,17 +130,73 @@ public sealed class ImageDecoder(IOptions<ImageOptions> options)
         }
     }
 
-    private static RgbaImage Shrink(RgbaImage src, float factor)
+    private static RgbaImage Streamed(OpenedImage image)
     {
-        var width = Math.Max(1, (int)MathF.Round(src.Width * factor));
-        var height = Math.Max(1, (int)MathF.Round(src.Height * factor));
+        var target = new RgbaImage(image.Target.Width, image.Target.Height, image.Declared.Width,
+            image.Declared.Height);
+        try
+        {
+            StreamedResampler.Read(image.Codec, target);
+            return target;
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One call into the codec for the whole image at <paramref name="size"/>.</summary>
+    private static RgbaImage Whole(OpenedImage image, SKSizeI size, int originalWidth, int originalHeight)
+    {
+        var codec = image.Codec;
+        var swaps = SwapsAxes(codec.EncodedOrigin);
+        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var stored = new RgbaImage(size.Width, size.Height, swaps ? originalHeight : originalWidth,
+            swaps ? originalWidth : originalHeight);
+        try
+        {
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = stored.Pixels)
+                {
+                    result = codec.GetPixels(decodeInfo, (IntPtr)p);
+                }
+            }
+            if (result == SKCodecResult.InvalidScale && size != image.Declared)
+            {
+                // A WebP variant the codec cannot scale: the full decode then a shrink, as for GIF.
+                stored.Dispose();
+                return Whole(image, image.Declared, originalWidth, originalHeight);
+            }
+            if (result != SKCodecResult.Success)
+            {
+                throw new ImageDecodeException(ProblemCatalogue.UnsupportedImage,
+                    result == SKCodecResult.IncompleteInput
+                        ? "The image data is truncated."
+                        : $"The image could not be decoded ({Describe(result)}).");
+            }
+            return stored;
+        }
+        catch
+        {
+            stored.Dispose();
+            throw;
+        }
+    }
+
+    private static RgbaImage Shrink(RgbaImage src, SKSizeI size)
+    {
+        var width = size.Width;
+        var height = size.Height;
         var dst = new RgbaImage(width, height, src.OriginalWidth, src.OriginalHeight);
         try
         {
             unsafe
             {
-                fixed (byte* from = src.Buffer)
-                fixed (byte* to = dst.Buffer)
+                fixed (byte* from = src.Pixels)
+                fixed (byte* to = dst.Pixels)
                 {
                     using var source = new SKPixmap(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888,
                         SKAlphaType.Unpremul), (IntPtr)from);

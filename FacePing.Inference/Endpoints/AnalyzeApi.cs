@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using FacePing.Contracts.Inference;
 using FacePing.Contracts.Problems;
+using FacePing.Inference.Admission;
 using FacePing.Inference.Decoding;
 using FacePing.Inference.Options;
 using FacePing.Inference.Pipeline;
@@ -24,8 +26,8 @@ public static class AnalyzeApi
     }
 
     public static async Task<Results<Ok<FaceAnalysis>, ValidationProblem, ProblemHttpResult>> Analyze(
-        HttpContext context, FacePipeline pipeline, IOptions<ImageOptions> options, string? embed = null,
-        int? max = null)
+        HttpContext context, FacePipeline pipeline, PixelAdmission admission, IOptions<ImageOptions> options,
+        string? embed = null, int? max = null)
     {
         if (max is < 0) return InvalidQuery(AnalyzeRoute.MaxQuery, "max must be 0 or more.");
         if (!TryParseMode(embed, out var mode))
@@ -42,8 +44,17 @@ public static class AnalyzeApi
             if (length < 0) return TooLarge(null, limit);
             if (length == 0)
                 return ProblemCatalogue.EmptyImage.Create("The request body must hold the image bytes.").ToResult();
-            var analysis = pipeline.Analyze(body.AsSpan(0, length), mode, max ?? int.MaxValue);
+            // The header says what decoding will hold; the budget admits it (or sheds it) before a pixel is decoded.
+            using var opened = pipeline.Open(body.AsSpan(0, length));
+            using var lease = await admission.AdmitAsync(opened.PeakPixels, context.RequestAborted);
+            var analysis = pipeline.Analyze(opened, mode, max ?? int.MaxValue);
             return TypedResults.Ok(analysis);
+        }
+        catch (AdmissionRefusedException e)
+        {
+            pipeline.Telemetry.Rejected.Add(1, new KeyValuePair<string, object?>("status", 503));
+            context.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return ProblemCatalogue.InferenceAtCapacity(e.Message).ToResult();
         }
         catch (ImageDecodeException e)
         {

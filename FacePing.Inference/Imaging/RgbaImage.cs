@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace FacePing.Inference.Imaging;
 
@@ -6,13 +7,15 @@ namespace FacePing.Inference.Imaging;
 /// Decoded, upright RGBA pixels in a pooled buffer. The pixels may be a scaled-down decode of the original:
 /// <see cref="Scale"/> converts their coordinates back to original-image pixels.
 /// </summary>
-public sealed class RgbaImage : IDisposable
+public sealed unsafe class RgbaImage : IDisposable
 {
-    // Working images (≤ MaxDecodeSide², 16 MB) come from the pool; a rare huge full-size decode is allocated
-    // once instead, so the pool never keeps hundreds of megabytes alive.
+    // Working images (≤ MaxDecodeSide², 16 MB) come from the pool; a rare huge full-size decode (a PNG Skia decodes
+    // only whole) lives in native memory freed on Dispose, so the process gives it back at once instead of keeping
+    // hundreds of megabytes of collected-later arrays (peak memory under load: docs/performance.md).
     private const int PooledLimit = 32 * 1024 * 1024;
     private byte[]? _pixels;
-    private readonly bool _pooled;
+    private nint _native;
+    private readonly int _length;
 
     public RgbaImage(int width, int height, int originalWidth, int originalHeight)
     {
@@ -20,9 +23,9 @@ public sealed class RgbaImage : IDisposable
         Height = height;
         OriginalWidth = originalWidth;
         OriginalHeight = originalHeight;
-        var length = checked(width * height * 4);
-        _pooled = length <= PooledLimit;
-        _pixels = _pooled ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+        _length = checked(width * height * 4);
+        if (_length <= PooledLimit) _pixels = ArrayPool<byte>.Shared.Rent(_length);
+        else _native = (nint)NativeMemory.Alloc((nuint)_length);
     }
 
     public int Width { get; }
@@ -42,13 +45,15 @@ public sealed class RgbaImage : IDisposable
     public int Stride => Width * 4;
 
     public Span<byte> Pixels =>
-        (_pixels ?? throw new ObjectDisposedException(nameof(RgbaImage))).AsSpan(0, Width * Height * 4);
-
-    internal byte[] Buffer => _pixels ?? throw new ObjectDisposedException(nameof(RgbaImage));
+        _pixels is { } pixels ? pixels.AsSpan(0, _length)
+        : _native != 0 ? new Span<byte>((void*)_native, _length)
+        : throw new ObjectDisposedException(nameof(RgbaImage));
 
     public void Dispose()
     {
         var pixels = Interlocked.Exchange(ref _pixels, null);
-        if (pixels is not null && _pooled) ArrayPool<byte>.Shared.Return(pixels);
+        if (pixels is not null) ArrayPool<byte>.Shared.Return(pixels);
+        var native = Interlocked.Exchange(ref _native, 0);
+        if (native != 0) NativeMemory.Free((void*)native);
     }
 }

@@ -124,7 +124,7 @@ public static class Sampler
             var rowFloats = width * channels;
             rows = ArrayPool<float>.Shared.Rent((rowTo - rowFrom) * rowFloats);
             var stride = src.Width * 4;
-            fixed (byte* pix = src.Buffer)
+            fixed (byte* pix = src.Pixels)
             fixed (float* tmp = rows)
             fixed (float* wx = weightX)
             fixed (int* fx = firstX)
@@ -322,7 +322,7 @@ public static class Sampler
         var plane = width * height;
         var w = src.Width;
         var h = src.Height;
-        fixed (byte* pix = src.Buffer)
+        fixed (byte* pix = src.Pixels)
         fixed (float* outp = output)
         fixed (float* ox = offX)
         fixed (float* oy = offY)

@@ -27,6 +27,7 @@ public sealed class FacePipeline(ImageDecoder decoder, YuNetDetector detector, L
     public YuNetDetector Detector => detector;
     public LandmarkDetector Landmarks => landmarks;
     public FaceEmbedder Embedder => embedder;
+    public InferenceTelemetry Telemetry => telemetry;
 
     /// <summary>A pipeline outside dependency injection (tests, benchmarks), on already loaded models.</summary>
     public static FacePipeline Create(FaceModels models, IOptions<ModelOptions> modelOptions,
@@ -45,14 +46,37 @@ public sealed class FacePipeline(ImageDecoder decoder, YuNetDetector detector, L
     /// </param>
     public FaceAnalysis Analyze(ReadOnlySpan<byte> bytes, EmbedMode mode, int maxEmbedded = int.MaxValue)
     {
+        using var opened = Open(bytes);
+        return Analyze(opened, mode, maxEmbedded);
+    }
+
+    /// <summary>Reads the header and plans the decode (what admission weighs), decoding no pixel.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are empty, too large or not an image.</exception>
+    public OpenedImage Open(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return decoder.Open(bytes);
+        }
+        catch (ImageDecodeException e)
+        {
+            telemetry.Rejected.Add(1, new KeyValuePair<string, object?>("status", e.Status));
+            throw;
+        }
+    }
+
+    /// <exception cref="ImageDecodeException">The pixel data is corrupt or truncated.</exception>
+    public FaceAnalysis Analyze(OpenedImage opened, EmbedMode mode, int maxEmbedded = int.MaxValue)
+    {
         RgbaImage image;
         var start = Stopwatch.GetTimestamp();
         using (var span = InferenceTelemetry.Source.StartActivity("decode"))
         {
-            span?.SetTag("image.bytes", bytes.Length);
+            span?.SetTag("image.bytes", opened.Data.Size);
+            span?.SetTag("image.decode_strategy", opened.Strategy.ToString());
             try
             {
-                image = decoder.Decode(bytes);
+                image = decoder.Decode(opened);
             }
             catch (ImageDecodeException e)
             {

@@ -1,3 +1,4 @@
+using FacePing.Inference.Admission;
 using FacePing.Inference.Decoding;
 using FacePing.Inference.Detection;
 using FacePing.Inference.Embedding;
@@ -29,6 +30,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddSingleton<FaceModels>();
         services.AddSingleton<ImageDecoder>();
+        services.AddSingleton<PixelAdmission>();
         services.AddSingleton<YuNetDetector>();
         services.AddSingleton<LandmarkDetector>();
         services.AddSingleton<FaceEmbedder>();

@@ -63,7 +63,8 @@ public sealed class FtpClient : IAsyncDisposable
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
-        var welcome = await ReadReplyAsync(cancellationToken);
+        // A server that accepts and never greets is let go sooner than a slow transfer: it holds a job slot.
+        var welcome = await ReadReplyAsync(cancellationToken, _options.GreetingTimeout);
         if (welcome.Code != 220) throw Fail("The FTP server refused the connection", welcome);
 
         if (_options.Tls != FtpTlsMode.Never)
@@ -280,9 +281,9 @@ public sealed class FtpClient : IAsyncDisposable
         return await ReadReplyAsync(cancellationToken);
     }
 
-    private async Task<FtpReply> ReadReplyAsync(CancellationToken cancellationToken)
+    private async Task<FtpReply> ReadReplyAsync(CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var first = await ReadLineAsync(cancellationToken);
+        var first = await ReadLineAsync(cancellationToken, timeout);
         if (first.Length < 3
             || !int.TryParse(first.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code))
             throw new FtpException($"The FTP server sent an invalid reply: '{Truncate(first)}'");
@@ -293,7 +294,7 @@ public sealed class FtpClient : IAsyncDisposable
             var lines = 0;
             do
             {
-                last = await ReadLineAsync(cancellationToken);
+                last = await ReadLineAsync(cancellationToken, timeout);
                 if (++lines > 1000) throw new FtpException("The FTP server sent an endless multi-line reply.");
             }
             while (!last.StartsWith(end, StringComparison.Ordinal));
@@ -301,15 +302,16 @@ public sealed class FtpClient : IAsyncDisposable
         return new FtpReply(code, last.Length > 4 ? last[4..].Trim() : "");
     }
 
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken) =>
-        await WithReadTimeoutAsync(ct => _reader.ReadLineAsync(ct).AsTask(), cancellationToken)
+    private async Task<string> ReadLineAsync(CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        await WithReadTimeoutAsync(ct => _reader.ReadLineAsync(ct).AsTask(), cancellationToken, timeout)
         ?? throw new FtpException($"The FTP server {_endpoint.Host}:{_endpoint.Port} closed the connection.");
 
     private async Task<T> WithReadTimeoutAsync<T>(Func<CancellationToken, Task<T>> operation,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, TimeSpan? limit = null)
     {
+        var wait = limit ?? _options.ReadTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ReadTimeout);
+        timeout.CancelAfter(wait);
         try
         {
             return await operation(timeout.Token);
@@ -317,7 +319,7 @@ public sealed class FtpClient : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new FtpException($"The FTP server {_endpoint.Host}:{_endpoint.Port} did not answer within " +
-                $"{_options.ReadTimeout.TotalSeconds:0.#} s.");
+                $"{wait.TotalSeconds:0.#} s.");
         }
         catch (IOException e)
         {

@@ -14,7 +14,14 @@ public sealed class FtpClientOptions
     public FtpTlsMode Tls { get; set; } = FtpTlsMode.Auto;
 
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the server may take to greet (its 220) once connected. Shorter than <see cref="ReadTimeout"/>: a
+    /// server that accepts and stays silent holds a job slot for nothing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan GreetingTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long one read may wait for the server (a reply line or a data block).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

@@ -16,7 +16,22 @@ public sealed class IngestionOptions
     /// one. The Inference service sees up to <c>Jobs × Concurrency</c> requests at once.
     /// </summary>
     [Range(1, 16)]
-    public int Jobs { get; set; } = 2;
+    public int Jobs { get; set; } = 3;
+
+    /// <summary>
+    /// Jobs of one tenant one worker runs at the same time. Below <see cref="Jobs"/> (defaults: 2 of 3), one
+    /// tenant's stalled or long imports (a silent FTP server) never hold every slot: the rest serve other tenants,
+    /// in turns, while a tenant's own small import still need not wait behind its large one.
+    /// </summary>
+    [Range(1, 16)]
+    public int MaxRunningPerTenant { get; set; } = 2;
+
+    /// <summary>
+    /// Jobs a worker reads ahead of its slots looking for another tenant's job while a busy tenant's jobs wait. The
+    /// Api's per-tenant cap on unfinished jobs (FacePing:Jobs:MaxUnfinishedPerTenant) keeps a tenant from filling it.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ReadAhead { get; set; } = 200;
 
     /// <summary>How long the worker waits before asking the stream again when it was empty.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

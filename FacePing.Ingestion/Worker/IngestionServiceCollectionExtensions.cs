@@ -3,6 +3,7 @@ using FacePing.Core.Clustering;
 using FacePing.Core.Faces;
 using FacePing.Core.Jobs;
 using FacePing.Core.Jobs.Network;
+using FacePing.Core.Secrets;
 using FacePing.Ingestion.Drive;
 using FacePing.Ingestion.Ftp;
 using FacePing.Ingestion.Notifications;
@@ -34,6 +35,7 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);
         services.AddSingleton<JobStore>();
+        builder.AddSealedSecrets();
         builder.AddFaceService();
         // Drive calls are idempotent GETs (token, listing, download): the standard retries and circuit breaker suit
         // them.

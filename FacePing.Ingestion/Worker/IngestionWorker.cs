@@ -8,7 +8,10 @@ namespace FacePing.Ingestion.Worker;
 
 /// <summary>
 /// Reads jobs from the Redis stream as one consumer of the <c>ingestion</c> group and runs up to
-/// <see cref="IngestionOptions.Jobs"/> of them at a time. Entries of dead consumers that
+/// <see cref="IngestionOptions.Jobs"/> of them at a time, at most <see cref="IngestionOptions.MaxRunningPerTenant"/>
+/// of one tenant: a tenant's further jobs wait (read ahead, still pending on this consumer) while other tenants' jobs
+/// take the free slots, and waiting jobs start in turns between tenants, so one tenant's stalled or long imports never
+/// hold every slot. Entries of dead consumers that
 /// stayed pending longer than <see cref="IngestionOptions.ClaimMinIdle"/> are claimed first (XAUTOCLAIM), so a job
 /// whose worker crashed resumes elsewhere; while a job runs its entry is re-claimed by its own consumer now and then,
 /// which resets the idle time and keeps other workers off it. An entry is acknowledged only once its job has ended.
@@ -27,33 +30,58 @@ public sealed class IngestionWorker(
     {
         var db = redis.GetDatabase();
         await EnsureGroupAsync(db, stoppingToken);
-        logger.LogInformation("Ingestion worker {Consumer} reading {Stream}, {Jobs} jobs at a time", _consumer,
-            JobKeys.Stream, _options.Jobs);
+        logger.LogInformation("Ingestion worker {Consumer} reading {Stream}, {Jobs} jobs at a time, {PerTenant} per " +
+            "tenant", _consumer, JobKeys.Stream, _options.Jobs, _options.MaxRunningPerTenant);
         // Job tasks by stream entry id. HandleAsync catches everything a job can throw, so a finished task only frees
-        // its slot. Only this loop touches the dictionary.
-        var running = new Dictionary<string, Task>();
+        // its slot. Only this loop touches the collections.
+        var running = new Dictionary<string, RunningJob>();
+        var deferred = new List<DeferredJob>();
         try
         {
-            await ReadJobsAsync(db, running, stoppingToken);
+            await ReadJobsAsync(db, running, deferred, stoppingToken);
         }
         finally
         {
-            // Jobs still running saw the same stop: each hands its job back before the worker exits.
-            await Task.WhenAll(running.Values);
+            // Jobs still running saw the same stop: each hands its job back before the worker exits. Jobs read but
+            // not started are handed back too, so their redelivery elsewhere is not counted as a crash.
+            await Task.WhenAll(running.Values.Select(r => r.Job));
+            foreach (var waiting in deferred)
+            {
+                await waiting.Renewal.CancelAsync();
+                await waiting.Renewing;
+                waiting.Renewal.Dispose();
+                await HandBackAsync(waiting.Tenant, waiting.Entry["jobId"].ToString());
+            }
         }
     }
 
-    private async Task ReadJobsAsync(IDatabase db, Dictionary<string, Task> running, CancellationToken stoppingToken)
+    /// <summary>A job this worker runs, by stream entry id.</summary>
+    private sealed record RunningJob(string Tenant, Task Job);
+
+    /// <summary>
+    /// A job read from the stream but not started because its tenant already runs
+    /// <see cref="IngestionOptions.MaxRunningPerTenant"/> jobs here. Its entry stays pending on this consumer,
+    /// renewed like a running job's, so no other worker takes it meanwhile.
+    /// </summary>
+    private sealed record DeferredJob(StreamEntry Entry, string Tenant, CancellationTokenSource Renewal, Task Renewing);
+
+    // Fair turns: the tenant whose last start is oldest goes first.
+    private readonly Dictionary<string, long> _lastStart = new(StringComparer.Ordinal);
+    private long _turn;
+
+    private async Task ReadJobsAsync(IDatabase db, Dictionary<string, RunningJob> running, List<DeferredJob> deferred,
+        CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var (id, job) in running.ToList())
-                if (job.IsCompleted) running.Remove(id);
-            if (running.Count >= _options.Jobs)
+                if (job.Job.IsCompleted) running.Remove(id);
+            if (running.Count >= _options.Jobs || (deferred.Count >= _options.ReadAhead && running.Count > 0))
             {
+                // Every slot is taken, or enough is read ahead: wait for a job to end.
                 try
                 {
-                    await Task.WhenAny(running.Values).WaitAsync(stoppingToken);
+                    await Task.WhenAny(running.Values.Select(r => r.Job)).WaitAsync(stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -61,6 +89,7 @@ public sealed class IngestionWorker(
                 }
                 continue;
             }
+            if (await StartDeferredAsync(db, running, deferred, stoppingToken)) continue;
 
             StreamEntry[] entries;
             try
@@ -68,7 +97,8 @@ public sealed class IngestionWorker(
                 var claimed = await db.StreamAutoClaimAsync(JobKeys.Stream, JobKeys.ConsumerGroup, _consumer,
                     (long)_options.ClaimMinIdle.TotalMilliseconds, "0-0", count: 1);
                 // A job of this worker whose renewal fell behind (a long pause) must not start a second time here.
-                entries = claimed.ClaimedEntries.Where(e => !e.IsNull && !running.ContainsKey(e.Id.ToString()))
+                entries = claimed.ClaimedEntries.Where(e => !e.IsNull && !running.ContainsKey(e.Id.ToString())
+                        && deferred.TrueForAll(d => d.Entry.Id != e.Id))
                     .ToArray();
                 if (entries.Length > 0)
                 {
@@ -90,8 +120,58 @@ public sealed class IngestionWorker(
                 await Delay(_options.PollInterval, stoppingToken);
                 continue;
             }
-            foreach (var entry in entries) running[entry.Id.ToString()] = HandleAsync(db, entry, stoppingToken);
+            foreach (var entry in entries)
+            {
+                var tenant = entry["tenant"].ToString();
+                if (RunningFor(running, tenant) < _options.MaxRunningPerTenant)
+                {
+                    Start(db, entry, tenant, running, stoppingToken);
+                    continue;
+                }
+                logger.LogDebug("Job entry {EntryId} waits: tenant {Tenant} already runs {Max} jobs here", entry.Id,
+                    tenant, _options.MaxRunningPerTenant);
+                var renewal = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                deferred.Add(new DeferredJob(entry, tenant, renewal, RenewAsync(db, entry.Id, renewal.Token)));
+            }
         }
+    }
+
+    /// <summary>
+    /// Starts the waiting job whose tenant has room and waited longest for a turn; false when none can start.
+    /// </summary>
+    private async Task<bool> StartDeferredAsync(IDatabase db, Dictionary<string, RunningJob> running,
+        List<DeferredJob> deferred, CancellationToken stoppingToken)
+    {
+        DeferredJob? next = null;
+        foreach (var waiting in deferred)
+        {
+            if (RunningFor(running, waiting.Tenant) >= _options.MaxRunningPerTenant) continue;
+            if (next is null || LastStart(waiting.Tenant) < LastStart(next.Tenant)) next = waiting;
+        }
+        if (next is null) return false;
+        deferred.Remove(next);
+        await next.Renewal.CancelAsync();
+        await next.Renewing;
+        next.Renewal.Dispose();
+        Start(db, next.Entry, next.Tenant, running, stoppingToken);
+        return true;
+    }
+
+    private void Start(IDatabase db, StreamEntry entry, string tenant, Dictionary<string, RunningJob> running,
+        CancellationToken stoppingToken)
+    {
+        _lastStart[tenant] = ++_turn;
+        running[entry.Id.ToString()] = new RunningJob(tenant, HandleAsync(db, entry, stoppingToken));
+    }
+
+    private long LastStart(string tenant) => _lastStart.GetValueOrDefault(tenant);
+
+    private static int RunningFor(Dictionary<string, RunningJob> running, string tenant)
+    {
+        var count = 0;
+        foreach (var job in running.Values)
+            if (job.Tenant == tenant && !job.Job.IsCompleted) count++;
+        return count;
     }
 
     private async Task HandleAsync(IDatabase db, StreamEntry entry, CancellationToken stoppingToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using FacePing.Core.Faces;
 using FacePing.Core.Inference;
 using FacePing.Core.Jobs;
@@ -30,6 +31,10 @@ public sealed class JobProcessor(
     private const string NoCredentials =
         "The job's credentials are no longer available (they expire after a few days); submit the job again.";
 
+    private const string Unsealable =
+        "The job's credentials could not be unsealed by the worker (its key ring is not the Api's); submit the job " +
+        "again once the operator has fixed it.";
+
     private readonly IngestionOptions _options = options.Value;
 
     public async Task ProcessAsync(string tenant, string jobId, CancellationToken cancellationToken)
@@ -52,14 +57,31 @@ public sealed class JobProcessor(
             // Cluster jobs read a group, not a folder: they have no credentials.
             var (status, error) = job.Source == JobSource.Cluster
                 ? await clusters.RunAsync(job, activity, cancellationToken)
-                : await jobs.GetSecretAsync(tenant, jobId) is { } secret
-                    ? await RunAsync(job, secret, activity, cancellationToken)
-                    : (JobStatus.Failed, NoCredentials);
+                : await ReadSecretAsync(tenant, jobId) switch
+                {
+                    { Secret: { } secret } => await RunAsync(job, secret, activity, cancellationToken),
+                    { Error: var why } => (JobStatus.Failed, why),
+                };
             await jobs.FinishAsync(tenant, jobId, status, error);
             if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
         }
 
         await CloseAsync(job, cancellationToken);
+    }
+
+    /// <summary>The job's credentials unsealed, or why they cannot be had.</summary>
+    private async Task<(JobSecret? Secret, string Error)> ReadSecretAsync(string tenant, string jobId)
+    {
+        try
+        {
+            return await jobs.GetSecretAsync(tenant, jobId) is { } secret ? (secret, "") : (null, NoCredentials);
+        }
+        catch (CryptographicException e)
+        {
+            logger.LogError(e, "Job {JobId}: the credentials cannot be unsealed; does this worker share the Api's " +
+                "key ring (FacePing:Secrets:KeyDirectory)?", jobId);
+            return (null, Unsealable);
+        }
     }
 
     /// <summary>

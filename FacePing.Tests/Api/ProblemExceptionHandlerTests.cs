@@ -6,6 +6,7 @@ using FacePing.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FacePing.Tests.Api;
@@ -31,6 +32,8 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
         },
         { new RedisTimeoutException(CommandFlags.None, "slow", CommandStatus.Sent), 503, true },
         { new InferenceUnavailableException("down"), 503, true },
+        { new InferenceUnavailableException("busy") { AtCapacity = true, RetryAfterSeconds = 2 }, 503, true },
+        { new FacePing.Core.Jobs.TooManyJobsException(10), 429, true },
         { new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None,
             "READONLY You can't write against a read only replica. script: x"), 503, true },
         { new RedisServerException(RedisErrorKind.Loading, CommandFlags.None,
@@ -52,8 +55,9 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
     public async Task Maps_exception_to_problem(Exception exception, int status, bool retryAfter)
     {
         var services = fixture.Factory.Services;
-        var handler = new ProblemExceptionHandler(
-            services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(),
+            services.GetRequiredService<IOptions<FacePing.Api.Jobs.JobsOptions>>(),
+            NullLogger<ProblemExceptionHandler>.Instance);
         var context = new DefaultHttpContext { RequestServices = services };
         context.Response.Body = new MemoryStream();
         if (status == 500)
@@ -110,8 +114,9 @@ public sealed class ProblemExceptionHandlerTests(ApiFixture fixture)
     public async Task Unknown_exceptions_are_left_to_the_framework()
     {
         var services = fixture.Factory.Services;
-        var handler = new ProblemExceptionHandler(
-            services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemExceptionHandler>.Instance);
+        var handler = new ProblemExceptionHandler(services.GetRequiredService<IProblemDetailsService>(),
+            services.GetRequiredService<IOptions<FacePing.Api.Jobs.JobsOptions>>(),
+            NullLogger<ProblemExceptionHandler>.Instance);
         Assert.False(await handler.TryHandleAsync(
             new DefaultHttpContext { RequestServices = services }, new InvalidOperationException(),
             CancellationToken.None));

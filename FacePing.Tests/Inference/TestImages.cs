@@ -149,6 +149,34 @@ public static class TestImages
         return [.. png];
     }
 
+    /// <summary>
+    /// A real, fully decodable grey truecolour PNG of any size that compresses to almost nothing: the worst case of
+    /// pixels per byte (7070×7070 is about 150 KB and 50 million pixels).
+    /// </summary>
+    public static byte[] WorstCasePng(int width, int height)
+    {
+        var png = new List<byte>();
+        png.AddRange([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 2; // truecolour
+        Chunk(png, "IHDR", ihdr);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed,
+                   System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            // Each row: filter byte 0, then grey (128) RGB pixels.
+            var row = new byte[1 + width * 3];
+            row.AsSpan(1).Fill(128);
+            for (var y = 0; y < height; y++) zlib.Write(row);
+        }
+        Chunk(png, "IDAT", compressed.ToArray());
+        Chunk(png, "IEND", []);
+        return [.. png];
+    }
+
     private static void Chunk(List<byte> png, string type, byte[] data)
     {
         var header = new byte[4];

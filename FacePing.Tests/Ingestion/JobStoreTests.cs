@@ -1,4 +1,6 @@
 using FacePing.Core.Jobs;
+using FacePing.Core.Secrets;
+using Microsoft.AspNetCore.DataProtection;
 using FacePing.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -6,7 +8,8 @@ namespace FacePing.Tests.Ingestion;
 
 public sealed class JobStoreTests(RedisServer redis) : IClassFixture<RedisServer>
 {
-    private JobStore Store() => new(ConnectionMultiplexer.Connect(redis.ConnectionString), TimeProvider.System);
+    private JobStore Store() => new(ConnectionMultiplexer.Connect(redis.ConnectionString), TimeProvider.System,
+        new SecretSealer(new EphemeralDataProtectionProvider()));
 
     private static JobDefinition Definition(string tenant, DateTimeOffset? created = null) => new(
         JobStore.NewJobId(), tenant, "staff", JobSource.Ftp, created ?? DateTimeOffset.UtcNow, null, null,
