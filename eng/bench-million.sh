@@ -71,6 +71,8 @@ curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null || { tail -n 30 "$work/
   end="$(date +%s.%N)"
   echo "## Restart after SIGKILL right after the burst"
   echo "- PING answered PONG $(python3 -c "print(f'{$end - $start:.1f}')") s after the restart (AOF $((aof_bytes >> 20)) MiB)"
+  # Started inside this pipeline's subshell, so the cleanup trap does not know it.
+  kill "$redis_pid"
   echo ""
   echo "Api scan copy:"
   grep -h "Scan copy\|scan copy" "$work/api.log" | sed 's/^ */    /' || echo "    (no scan copy was loaded)"
