@@ -149,8 +149,11 @@ public sealed partial class FaceStore
     /// </summary>
     public const int PendingScanLimit = 5000;
 
-    // HNSW candidates plus every id not yet in the graph (the pending set; its size read in the same round trip): the
-    // rerank scores those exactly, so a write is found from its acknowledgement on, before the indexer has inserted it.
+    // HNSW candidates plus every id not yet in the graph: the rerank scores those exactly, so a write is found from its
+    // acknowledgement on, before the indexer has inserted it. The pending set is read first, and the graph asked only
+    // once that answer is in: an id leaves the pending set only by joining the graph in the same script, and a replaced
+    // vector keeps its node until then (StoreScripts.Unindex), so no id slips between the two reads. (Asked the other
+    // way round, an id the indexer moved in between was in neither answer.)
     // Null when more than PendingScanLimit ids are pending, unless everyPending.
     private async Task<RedisValue[]?> Similar(IDatabase db, StoreKeys keys, string group, byte[] blob, int count,
         string? filter, CancellationToken cancellationToken, bool everyPending = false)
@@ -167,13 +170,13 @@ public sealed partial class FaceStore
             args.Add("FILTER-EF");
             args.Add(Math.Max(count * 100, _options.ExactFilterScanLimit * 20));
         }
-        var pendingCount = db.SetLengthAsync(keys.Pending(group));
+        var pendingReply = await db.ScriptEvaluateAsync(StoreScripts.PendingUpTo, [keys.Pending(group)],
+            [everyPending ? -1 : PendingScanLimit]).WaitAsync(cancellationToken);
+        if (pendingReply.IsNull) return null;
+        var pending = (RedisValue[])pendingReply!;
         var reply = await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken);
         RedisValue[] found = reply.IsNull ? [] : (RedisValue[])reply!;
-        var waiting = await pendingCount.WaitAsync(cancellationToken);
-        if (waiting == 0) return found;
-        if (waiting > PendingScanLimit && !everyPending) return null;
-        var pending = await db.SetMembersAsync(keys.Pending(group)).WaitAsync(cancellationToken);
+        if (pending.Length == 0) return found;
         if (found.Length == 0) return pending;
         var all = new HashSet<RedisValue>(found);
         all.UnionWith(pending);

@@ -40,6 +40,8 @@ internal static partial class StoreScripts
         for i, id in ipairs(ids) do
           local v = redis.call('HMGET', P .. 'v:' .. id, 'group', 'vec', 'attr')
           if v[1] == group and v[2] then
+            -- A replaced vector kept its old node until now (see Unindex): drop it so the graph holds the new one.
+            redis.call('VREM', vs, id)
             local ok = redis.pcall('VADD', vs, 'FP32', v[2], id, quant, 'M', links, 'SETATTR', v[3] or '{}')
             if type(ok) == 'table' and ok.err then
               -- Redis does not undo the SPOP: put back what was not indexed.
@@ -53,5 +55,15 @@ internal static partial class StoreScripts
         -- Drained: the lease goes with the work, so a group at rest holds no indexer keys.
         if left == 0 then redis.call('DEL', leaseKey) end
         return {done, left}
+        """;
+
+    /// <summary>
+    /// KEYS[1]: a group's pending set; ARGV[1]: the most ids wanted (-1: all). Every pending id, in one reply; nil when
+    /// there are more than ARGV[1] (a search then waits for the scan copy rather than read them all).
+    /// </summary>
+    public const string PendingUpTo = """
+        local limit = tonumber(ARGV[1])
+        if limit >= 0 and redis.call('SCARD', KEYS[1]) > limit then return false end
+        return redis.call('SMEMBERS', KEYS[1])
         """;
 }

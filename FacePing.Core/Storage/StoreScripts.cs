@@ -8,11 +8,14 @@ namespace FacePing.Core.Storage;
 /// </summary>
 internal static partial class StoreScripts
 {
-    // Removes one vector from its group's structures (not the vector hash itself).
+    // Removes one vector from its group's structures (not the vector hash itself). A vector replaced in its own group
+    // keeps its graph node (keepNode) until the indexer rewrites it: it rejoins the pending set at once, so every id of
+    // the group is at every moment in the graph or pending, and a search that reads the pending set before asking the
+    // graph misses none (the rerank scores the new vector from the hash, the stale node only proposes it).
     private const string Unindex = """
-        local function unindex(P, group, id, meta)
+        local function unindex(P, group, id, meta, keepNode)
           local g = P .. 'g:' .. group
-          redis.call('VREM', g .. ':vs', id)
+          if not keepNode then redis.call('VREM', g .. ':vs', id) end
           redis.call('SREM', g .. ':pending', id)
           redis.call('ZREM', g .. ':ids', id)
           if meta then
@@ -75,7 +78,7 @@ internal static partial class StoreScripts
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] then
-            unindex(P, old[1], id, old[2])
+            unindex(P, old[1], id, old[2], old[1] == group)
             if old[1] ~= group then note(P, old[1], id, keep) end
           end
           redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'attr', attr, 'source', ARGV[b + 4],
