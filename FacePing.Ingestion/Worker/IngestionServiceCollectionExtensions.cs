@@ -31,6 +31,8 @@ public static class IngestionServiceCollectionExtensions
             .BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>()
             .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);
@@ -44,6 +46,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<EmailSender>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton<DeliveryQueue>();
         services.AddTransient<FolderSourceFactory>();
         services.AddTransient<JobProcessor>();
         // Cluster jobs (POST /groups/{g}/cluster) run on the same stream and worker.
@@ -51,6 +54,8 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<Clustering.IClusterProgress, Clustering.JobHashProgress>();
         services.AddTransient<Clustering.ClusterJobRunner>();
         services.AddHostedService<IngestionWorker>();
+        // Notifications leave the job slots: a slow or silent receiver holds only a delivery.
+        services.AddHostedService<DeliveryWorker>();
         return builder;
     }
 }
