@@ -8,6 +8,7 @@ using FacePing.Ingestion.Drive;
 using FacePing.Ingestion.Ftp;
 using FacePing.Ingestion.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FacePing.Ingestion.Worker;
 
@@ -32,7 +33,12 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<CallbackOptions>()
             .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>()
-            .BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+            .BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
+            // A lease shorter than one attempt would let another worker send a delivery still in flight.
+            .Validate<IOptions<CallbackOptions>, IOptions<SmtpOptions>>(
+                (o, callbacks, smtp) => o.Lease > callbacks.Value.Timeout + smtp.Value.Timeout,
+                "FacePing:Deliveries:Lease must be longer than FacePing:Callbacks:Timeout plus FacePing:Smtp:Timeout.")
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);

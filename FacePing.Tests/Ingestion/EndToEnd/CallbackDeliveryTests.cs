@@ -36,6 +36,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         settings["FacePing:Ingestion:Jobs"] = "2";
         settings["FacePing:Ingestion:MaxRunningPerTenant"] = "2";
         settings["FacePing:Callbacks:Timeout"] = "00:05:00";
+        settings["FacePing:Deliveries:Lease"] = "00:10:00";
         settings["FacePing:Deliveries:Concurrency"] = "4";
         settings["FacePing:Deliveries:PollInterval"] = "00:00:00.100";
         await using var worker = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings)

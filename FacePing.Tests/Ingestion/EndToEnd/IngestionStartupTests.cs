@@ -13,6 +13,7 @@ public sealed class IngestionStartupTests(IngestionFixture fx)
     [InlineData("FacePing:Smtp:From", "not-an-address", "From")]
     [InlineData("FacePing:Deliveries:Concurrency", "0", "Concurrency")]
     [InlineData("FacePing:Deliveries:Lease", "00:00:00.100", "Lease")]
+    [InlineData("FacePing:Deliveries:Lease", "00:00:30", "Lease")] // not longer than the fixture's 5 s + 30 s
     [InlineData("FacePing:Drive:BaseUrl", "https://example.com/no-trailing-slash", "BaseUrl")]
     public async Task Invalid_options_stop_the_worker_at_start_up(string key, string value, string named)
     {
