@@ -141,6 +141,49 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         Assert.Equal(["job_" + jobId], receiver.Ids.Distinct());
     }
 
+    [Fact]
+    public async Task A_redis_frozen_while_a_retry_waits_times_the_delivery_loop_out_and_it_carries_on()
+    {
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var api = new ApiFactory(redis.ConnectionString, IngestionFixture.ApiSettings());
+        var key = await api.CreateTenantAsync("frozen");
+        var client = api.CreateClient(key.Key);
+        (await client.PostAsync("/groups/g", null)).EnsureSuccessStatusCode();
+        await using var receiver = await CallbackReceiver.StartAsync(key.WebhookSecret);
+        receiver.FailFirst = 1;
+        var settings = IngestionFixture.WorkerSettings(null, null, null);
+        settings["FacePing:Callbacks:FirstRetryDelay"] = "00:00:01";
+        settings["FacePing:Deliveries:PollInterval"] = "00:00:00.100";
+        // Short timeouts, so what the loop sends while Redis is frozen times out (RedisTimeoutException).
+        await using var worker = await new IngestionFactory(
+            redis.ConnectionString + ",syncTimeout=1000,asyncTimeout=1000", fx.Inference, settings).StartAsync();
+
+        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
+        {
+            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
+            callbackUrl = receiver.Url.ToString(),
+        });
+        // Frozen once the first attempt's 503 is rescheduled, so the loop is between attempts.
+        await WaitUntilAsync(async () => (await redis.Db.StringGetAsync(JobKeys.Delivery(key.TenantId, jobId)))
+            .ToString().Contains("\"callbackAttempts\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        redis.Freeze(); // a hung node: connections stay open, nothing is answered
+        try
+        {
+            await WaitUntilAsync(() => worker.Logs.Contains("Reading the delivery queue failed (timeout)"),
+                TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            redis.Thaw();
+        }
+
+        Assert.Equal("delivered", await WaitForCallbackOutcomeAsync(redis.Db, key.TenantId, jobId,
+            TimeSpan.FromSeconds(60)));
+        Assert.Equal(2, receiver.Requests);
+        Assert.Equal("job_" + jobId, Assert.Single(receiver.Deliveries).Id);
+    }
+
     private static async Task<string> WaitForCallbackOutcomeAsync(IDatabase db, string tenant, string jobId,
         TimeSpan limit)
     {
