@@ -24,7 +24,7 @@ public static class JobKeys
     /// <summary>Set of file ids already finished (stored or failed), for counting once and resuming.</summary>
     public static string Done(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:done";
     public static string Secret(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:secret";
-    /// <summary>A finished job's notifications waiting in the delivery queue (no secret: signed at send time).</summary>
+    /// <summary>A finished job's notifications waiting in the delivery queue (no secret: signed when sent).</summary>
     public static string Delivery(string tenant, string jobId) => $"{{t:{tenant}}}:job:{jobId}:delivery";
     /// <summary>
     /// Set of the tenant's unfinished job ids (queued or running), for the per-tenant cap on unfinished jobs.

@@ -20,8 +20,8 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// A delivery taken by a worker is due again after this long unless that worker finished or rescheduled it, so a
-    /// worker that dies mid-send leaves nothing undelivered. Must be longer than one attempt (callback time-out plus SMTP
-    /// time-out, checked at start-up) so a live worker's send is not repeated.
+    /// worker that dies mid-send leaves nothing undelivered. Must be longer than one attempt (callback time-out plus
+    /// SMTP time-out, checked at start-up) so a live worker's send is not repeated.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
