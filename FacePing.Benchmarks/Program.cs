@@ -8,6 +8,7 @@ public static class BenchmarkEntry
     {
         // "api": end-to-end figures against running services (eng/bench.sh); anything else goes to BenchmarkDotNet.
         if (args is ["api", .. var rest]) return ApiLoad.ApiLoadBench.Run(rest);
+        if (args is ["million", .. var millionArgs]) return ApiLoad.MillionBench.Run(millionArgs);
         if (args is ["pipeline-speed", .. var speedArgs]) return Detection.PipelineSpeedBench.Run(speedArgs);
         if (args is ["detection", .. var detectionArgs]) return Detection.DetectionBench.Run(detectionArgs);
         if (args is ["accuracy", .. var accuracyArgs]) return Accuracy.LfwAccuracyBench.Run(accuracyArgs);

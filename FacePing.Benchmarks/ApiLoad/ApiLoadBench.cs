@@ -317,7 +317,7 @@ public static class ApiLoadBench
         return 0;
     }
 
-    private static async Task<(double PerSecond, List<double> Latency)> Throughput(int concurrency, TimeSpan duration,
+    internal static async Task<(double PerSecond, List<double> Latency)> Throughput(int concurrency, TimeSpan duration,
         Func<int, Task<double>> call)
     {
         var latency = new List<double>();
@@ -334,11 +334,11 @@ public static class ApiLoadBench
         return (latency.Count / watch.Elapsed.TotalSeconds, latency);
     }
 
-    private static long UsedMemory(IServer server) =>
+    internal static long UsedMemory(IServer server) =>
         long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value,
             CultureInfo.InvariantCulture);
 
-    private static HashSet<int> TopK(float[][] vectors, float[] query, int k)
+    internal static HashSet<int> TopK(float[][] vectors, float[] query, int k)
     {
         var best = new PriorityQueue<int, float>();
         for (var i = 0; i < vectors.Length; i++)
@@ -352,7 +352,7 @@ public static class ApiLoadBench
 
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
-    private static StringBuilder AppendVector(StringBuilder text, float[] v)
+    internal static StringBuilder AppendVector(StringBuilder text, float[] v)
     {
         for (var i = 0; i < v.Length; i++)
         {
@@ -369,7 +369,7 @@ public static class ApiLoadBench
         return bytes;
     }
 
-    private static double Percentile(List<double> values, int p)
+    internal static double Percentile(List<double> values, int p)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];

@@ -25,7 +25,8 @@ public sealed partial class FaceStore
         var db = Db;
         var fields = db.HashGetAsync(keys.Group(group), GroupFields);
         var count = db.SortedSetLengthAsync(keys.Ids(group));
-        return ToGroup(group, await fields.WaitAsync(cancellationToken), await count);
+        var pending = db.SetLengthAsync(keys.Pending(group));
+        return ToGroup(group, await fields.WaitAsync(cancellationToken), await count, await pending);
     }
 
     /// <summary>
@@ -55,16 +56,18 @@ public sealed partial class FaceStore
         var names = await db.SortedSetRangeByRankAsync(keys.Groups).WaitAsync(cancellationToken);
         var fields = new Task<RedisValue[]>[names.Length];
         var counts = new Task<long>[names.Length];
+        var pending = new Task<long>[names.Length];
         for (var i = 0; i < names.Length; i++)
         {
             fields[i] = db.HashGetAsync(keys.Group(names[i]!), GroupFields);
             counts[i] = db.SortedSetLengthAsync(keys.Ids(names[i]!));
+            pending[i] = db.SetLengthAsync(keys.Pending(names[i]!));
         }
         var result = new List<GroupInfo>(names.Length);
         for (var i = 0; i < names.Length; i++)
         {
             // A group deleted between the two reads is simply left out.
-            if (ToGroup(names[i]!, await fields[i], await counts[i]) is { } info) result.Add(info);
+            if (ToGroup(names[i]!, await fields[i], await counts[i], await pending[i]) is { } info) result.Add(info);
         }
         return result;
     }

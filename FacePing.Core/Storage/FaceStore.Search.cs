@@ -44,7 +44,7 @@ public sealed partial class FaceStore
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
         // ignored).
         var early = unfiltered && copy is null
-            ? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken)
+            ? Similar(db, keys, group, blob, wanted, null, cancellationToken)
             : null;
         var info = head?.Fields ?? await groupRead!.WaitAsync(cancellationToken);
         if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
@@ -68,8 +68,14 @@ public sealed partial class FaceStore
         }
         if (candidates is null && unfiltered)
         {
-            candidates = await (early ?? Similar(db, keys.VectorSet(group), blob, wanted, null, cancellationToken));
+            var found = await (early ?? Similar(db, keys, group, blob, wanted, null, cancellationToken));
             scan?.Prefetch(tenant, group);
+            // Too many pending ids to read on every search (right after a bulk load): the copy, loading now, holds
+            // them all; wait for it, and read them all only when there is no copy to be had (over budget, failed).
+            candidates = found
+                ?? await FromCopyOnceLoaded(tenant, group, query, topK, info, cancellationToken)
+                ?? (await Similar(db, keys, group, blob, wanted, null, cancellationToken, everyPending: true))!;
+            activity?.SetTag("faceping.search_path", found is null ? "scan-after-load" : "hnsw");
         }
         else if (candidates is null)
         {
@@ -83,8 +89,8 @@ public sealed partial class FaceStore
             candidates = matching <= _options.ExactFilterScanLimit
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
                 ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
-                : await Similar(db, keys.VectorSet(group), blob, wanted, FilterTokens.Expression(filter),
-                    cancellationToken);
+                : (await Similar(db, keys, group, blob, wanted, FilterTokens.Expression(filter), cancellationToken,
+                    everyPending: true))!;
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
@@ -126,10 +132,33 @@ public sealed partial class FaceStore
     /// </summary>
     public const int MaxGroupByVectors = 2000;
 
-    private async Task<RedisValue[]> Similar(IDatabase db, RedisKey set, byte[] blob, int count, string? filter,
-        CancellationToken cancellationToken)
+    private async Task<RedisValue[]?> FromCopyOnceLoaded(string tenant, string group, float[] query, int topK,
+        RedisValue[] head, CancellationToken cancellationToken)
     {
-        var args = new List<object>(12) { set, "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count) };
+        if (scan is null) return null;
+        await scan.WhenLoaded(tenant, group).WaitAsync(cancellationToken);
+        if (scan.Find(tenant, group) is not { } copy) return null;
+        var (generation, revision) = ScanIndex.Version(head);
+        return await scan.CandidatesAsync(copy, tenant, group, generation, revision, query,
+            Math.Max(2 * topK, topK + 10), cancellationToken);
+    }
+
+    /// <summary>
+    /// Pending ids a search without a scan copy reads and reranks on every query; with more, an unfiltered search
+    /// waits for the group's copy instead (each id is a read of its hash from Redis).
+    /// </summary>
+    public const int PendingScanLimit = 5000;
+
+    // HNSW candidates plus every id not yet in the graph (the pending set; its size read in the same round trip): the
+    // rerank scores those exactly, so a write is found from its acknowledgement on, before the indexer has inserted it.
+    // Null when more than PendingScanLimit ids are pending, unless everyPending.
+    private async Task<RedisValue[]?> Similar(IDatabase db, StoreKeys keys, string group, byte[] blob, int count,
+        string? filter, CancellationToken cancellationToken, bool everyPending = false)
+    {
+        var args = new List<object>(12)
+        {
+            keys.VectorSet(group), "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count),
+        };
         if (filter is not null)
         {
             args.Add("FILTER");
@@ -138,8 +167,17 @@ public sealed partial class FaceStore
             args.Add("FILTER-EF");
             args.Add(Math.Max(count * 100, _options.ExactFilterScanLimit * 20));
         }
+        var pendingCount = db.SetLengthAsync(keys.Pending(group));
         var reply = await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken);
-        return reply.IsNull ? [] : (RedisValue[])reply!;
+        RedisValue[] found = reply.IsNull ? [] : (RedisValue[])reply!;
+        var waiting = await pendingCount.WaitAsync(cancellationToken);
+        if (waiting == 0) return found;
+        if (waiting > PendingScanLimit && !everyPending) return null;
+        var pending = await db.SetMembersAsync(keys.Pending(group)).WaitAsync(cancellationToken);
+        if (found.Length == 0) return pending;
+        var all = new HashSet<RedisValue>(found);
+        all.UnionWith(pending);
+        return [.. all];
     }
 
     private static async Task<long> CountIntersection(IDatabase db, RedisKey[] sets, long limit)

@@ -21,9 +21,9 @@ public sealed partial class FaceStore
     /// validated (bad id, system key in <see cref="VectorWrite.Metadata"/>, mixed dimensions).
     /// Face vectors pass the <paramref name="model"/> that made them: the group's first face records it, and a face of
     /// another model is refused with <see cref="ModelMismatchException"/> (their similarities would mean nothing).
-    /// One Lua script does the whole call, and Redis serves nobody else while it inserts into the HNSW graph (about
-    /// 1–5 ms a vector, growing slowly with the group): bulk writers should send batches of about 20 to keep search
-    /// latency low.
+    /// One Lua script does the whole call: it stores the vectors and queues their ids for the HNSW graph, which the
+    /// indexer (<see cref="IndexPendingAsync"/>, run by <see cref="VectorIndexer"/>) builds behind; searches scan the
+    /// queued ids exactly, so an acknowledged write is found at once.
     /// </summary>
     public async Task<IReadOnlyList<string>> UpsertAsync(string tenant, string group, IReadOnlyList<VectorWrite> items,
         string? model = null, CancellationToken cancellationToken = default)
@@ -36,15 +36,13 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[8 + items.Count * 6];
+        var args = new RedisValue[6 + items.Count * 6];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
-        args[3] = _options.Quantization;
-        args[4] = items.Count;
-        args[5] = _options.HnswLinks;
-        args[6] = _options.ChangeLogLength;
-        args[7] = model ?? "";
+        args[3] = items.Count;
+        args[4] = _options.ChangeLogLength;
+        args[5] = model ?? "";
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -58,7 +56,7 @@ public sealed partial class FaceStore
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 8 + i * 6;
+            var b = 6 + i * 6;
             args[b] = id;
             args[b + 1] = VectorMath.ToBytes(item.Vector);
             args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);
@@ -67,8 +65,19 @@ public sealed partial class FaceStore
             args[b + 5] = createdAt;
         }
 
-        var reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args,
-            cancellationToken))!;
+        RedisResult[] reply;
+        try
+        {
+            reply = (RedisResult[])(await _writes.EvalAsync(StoreScripts.Upsert, [keys.Group(group)], args,
+                cancellationToken))!;
+        }
+        catch
+        {
+            // Perhaps applied (a failed durability wait, a lost answer): the indexer looks at the group.
+            NoteIndexing(tenant, group);
+            throw;
+        }
+        if ((int)reply[0] == 0) NoteIndexing(tenant, group);
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);

@@ -41,13 +41,13 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
             : JsonSerializer.Deserialize<Dictionary<string, string>>((string)json!, MetadataJson)
                 ?? new Dictionary<string, string>();
 
-    private static GroupInfo? ToGroup(string name, RedisValue[] fields, long count)
+    private static GroupInfo? ToGroup(string name, RedisValue[] fields, long count, long pending)
     {
         if (fields[0].IsNull) return null;
         var createdAt = DateTimeOffset.Parse((string)fields[0]!, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal);
         return new GroupInfo(name, createdAt, count,
-            fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString());
+            fields[1].IsNull ? null : (int)fields[1], fields[2].IsNull ? null : fields[2].ToString(), pending);
     }
 
     private static string[] Strings(RedisValue[] values)

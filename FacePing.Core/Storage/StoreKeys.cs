@@ -13,11 +13,15 @@ namespace FacePing.Core.Storage;
 ///                                 copies)
 /// {t:T}:g:G:log             STREAM one entry (id) per changed vector, capped: the change log scan copies catch up from
 /// {t:T}:g:G:vs              VSET  HNSW index: element = vector id, attributes = {"h":[filter tokens]}
+/// {t:T}:g:G:pending         SET   ids stored but not yet in vs (searches scan them exactly; the indexer drains it)
+/// {t:T}:g:G:lease           STRING id of the indexer building this group's graph (expires)
 /// {t:T}:g:G:ids             ZSET  vector ids (score 0: lexicographic paging)
 /// {t:T}:g:G:m:K=V           SET   ids whose metadata has K=V (inverted index; every key but createdAt)
 /// {t:T}:g:G:mk              SET   names of the group's inverted-index keys (so deletion finds them all)
-/// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, all metadata incl. system keys),
+/// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, all metadata incl. system keys), attr
+///                                 (the vector set attributes, for the indexer),
 ///                                 source, createdAt (copies, so an operator reading the hash needs no JSON)
+/// faceping:indexing         SET   "tenant\ngroup" of groups that may have pending ids (FaceStore.IndexingKey)
 /// {t:T}:webhook-secret      STRING the tenant's callback signing secret (FacePing.Core/Auth/WebhookSecrets.cs)
 /// </code>
 /// </summary>
@@ -29,6 +33,7 @@ public readonly struct StoreKeys(string tenant)
     public RedisKey Groups => Prefix + "groups";
     public RedisKey Group(string group) => Prefix + "g:" + group;
     public RedisKey VectorSet(string group) => Prefix + "g:" + group + ":vs";
+    public RedisKey Pending(string group) => Prefix + "g:" + group + ":pending";
     public RedisKey Ids(string group) => Prefix + "g:" + group + ":ids";
     public RedisKey Inverted(string group, string key, string value) =>
         Prefix + "g:" + group + ":m:" + key + "=" + value;

@@ -47,10 +47,11 @@ public sealed record FacePhoto(string PhotoId, int FaceIndex, FacePing.Contracts
 
 /// <summary>
 /// A group as <c>GET /groups</c> shows it. <see cref="Dimensions"/> is null until the first vector; <see cref="Model"/>
-/// is the face model of its first stored face, null for groups of raw vectors.
+/// is the face model of its first stored face, null for groups of raw vectors. <see cref="PendingIndex"/> of the
+/// vectors are stored and searchable but not yet in the HNSW graph (the indexer builds it behind the writes).
 /// </summary>
 public sealed record GroupInfo(string Name, DateTimeOffset CreatedAt, long VectorCount, int? Dimensions,
-    string? Model = null);
+    string? Model = null, long PendingIndex = 0);
 
 /// <summary>
 /// A group's head as a request that searches it reads it once, before its image work

@@ -27,7 +27,11 @@ internal static partial class StoreScripts
           elseif current[2] ~= expected then
             changed[#changed + 1] = id
           else
-            redis.call('VSETATTR', g .. ':vs', id, ARGV[b + 3])
+            -- A pending vector is not in the graph yet: the indexer takes its attributes from the hash.
+            redis.call('HSET', v, 'attr', ARGV[b + 3])
+            if redis.call('SISMEMBER', g .. ':pending', id) == 0 then
+              redis.call('VSETATTR', g .. ':vs', id, ARGV[b + 3])
+            end
             local old, new = cjson.decode(expected)[key], cjson.decode(meta)[key]
             if old then redis.call('SREM', g .. ':m:' .. key .. '=' .. old, id) end
             if new then

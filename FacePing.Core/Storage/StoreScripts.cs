@@ -13,6 +13,7 @@ internal static partial class StoreScripts
         local function unindex(P, group, id, meta)
           local g = P .. 'g:' .. group
           redis.call('VREM', g .. ':vs', id)
+          redis.call('SREM', g .. ':pending', id)
           redis.call('ZREM', g .. ':ids', id)
           if meta then
             for k, v in pairs(cjson.decode(meta)) do
@@ -45,44 +46,31 @@ internal static partial class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, quantization, n, HNSW links (M), change log length, model ('' for raw vectors), then
-    /// n × (id, float32 blob, metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the
-    /// group is missing, {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's
-    /// vectors. The first face write into an empty group records its model; raw vectors record none and are checked by
-    /// dimension only. An id that exists (in this group or another group of the tenant) is replaced: its old index
-    /// entries go first. Quantization and M are fixed when a group's vector set is created (VADD refuses a mismatch),
-    /// so an existing set keeps its own: configuration changes apply to new groups.
+    /// ARGV: prefix, group, dims, n, change log length, model ('' for raw vectors), then n × (id, float32 blob,
+    /// metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the group is missing,
+    /// {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's vectors. The first face
+    /// write into an empty group records its model; raw vectors record none and are checked by dimension only. An id
+    /// that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
+    /// The vector is not inserted into the HNSW graph here (about 2–5 ms of Redis's main thread per vector): its id
+    /// joins the group's pending set, which searches scan exactly and the indexer (<see cref="IndexPending"/>) drains.
     /// </summary>
     public const string Upsert = Unindex + """
 
-        local P, group, dims, quant, n, links, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
+        local P, group, dims, n, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 0 then return {1} end
         local current = redis.call('HGET', g, 'dims')
         if current and tonumber(current) ~= dims then return {2, tonumber(current)} end
-        local model = ARGV[8]
+        local model = ARGV[6]
         if model ~= '' then
           local held = redis.call('HGET', g, 'model')
           if held and held ~= model then return {3, held} end
           if not held and not current then redis.call('HSET', g, 'model', model) end
         end
         if not current then redis.call('HSET', g, 'dims', dims) end
-        local vs = g .. ':vs'
-        if redis.call('EXISTS', vs) == 1 then
-          -- VINFO answers simple strings, which reach Lua as {ok = text}.
-          local function text(x) if type(x) == 'table' then return x.ok or x.err end return tostring(x) end
-          local info = redis.call('VINFO', vs)
-          for j = 1, #info, 2 do
-            local field = text(info[j])
-            if field == 'hnsw-m' then links = text(info[j + 1]) end
-            if field == 'quant-type' then
-              local t = text(info[j + 1])
-              quant = (t == 'int8' and 'Q8') or (t == 'bin' and 'BIN') or 'NOQUANT'
-            end
-          end
-        end
+        local pending = g .. ':pending'
         for i = 0, n - 1 do
-          local b = 9 + i * 6
+          local b = 7 + i * 6
           local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
@@ -90,8 +78,9 @@ internal static partial class StoreScripts
             unindex(P, old[1], id, old[2])
             if old[1] ~= group then note(P, old[1], id, keep) end
           end
-          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'source', ARGV[b + 4], 'createdAt', ARGV[b + 5])
-          redis.call('VADD', vs, 'FP32', blob, id, quant, 'M', links, 'SETATTR', attr)
+          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'attr', attr, 'source', ARGV[b + 4],
+            'createdAt', ARGV[b + 5])
+          redis.call('SADD', pending, id)
           redis.call('ZADD', g .. ':ids', 0, id)
           note(P, group, id, keep)
           for k, val in pairs(cjson.decode(meta)) do
@@ -150,7 +139,7 @@ internal static partial class StoreScripts
         for i = 1, #inverted, 500 do
           redis.call('UNLINK', unpack(inverted, i, math.min(i + 499, #inverted)))
         end
-        redis.call('UNLINK', g, g .. ':vs', g .. ':ids', g .. ':mk', g .. ':log')
+        redis.call('UNLINK', g, g .. ':vs', g .. ':ids', g .. ':mk', g .. ':log', g .. ':pending', g .. ':lease')
         redis.call('ZREM', P .. 'groups', group)
         return 1
         """;

@@ -12,9 +12,10 @@ public static class StoreServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="FaceStore"/>, <see cref="ApiKeyStore"/>, <see cref="IdempotencyStore"/> and
     /// <see cref="RedisDurability"/> (singletons, writes on their own <see cref="RedisWriteConnection"/>) with
-    /// validated <see cref="VectorStoreOptions"/>, the start-up durability verdict (<see cref="DurabilityStartup"/>)
-    /// and the <c>redis</c> health check. Needs an <c>IConnectionMultiplexer</c> (e.g.
-    /// <c>builder.AddRedisClient("redis")</c>) and <c>ConnectionStrings:redis</c>.
+    /// validated <see cref="VectorStoreOptions"/>, the start-up durability verdict (<see cref="DurabilityStartup"/>),
+    /// the <c>redis</c> health check and the <see cref="VectorIndexer"/> that builds HNSW graphs behind the writes.
+    /// Needs an <c>IConnectionMultiplexer</c> (e.g. <c>builder.AddRedisClient("redis")</c>) and
+    /// <c>ConnectionStrings:redis</c>.
     /// </summary>
     public static IServiceCollection AddFacePingStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<ScanIndex>();
         services.AddSingleton<FaceStore>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddHostedService<VectorIndexer>();
         return services;
     }
 }

@@ -84,6 +84,35 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(10, 60_000)]
     public int DurabilityTimeoutMilliseconds { get; set; } = 1000;
+
+    /// <summary>
+    /// Whether this process runs a <see cref="VectorIndexer"/>, which inserts written vectors into the HNSW graphs
+    /// behind the writes (every Api and worker runs one by default; a lease per group keeps them apart). Searches are
+    /// exact without it, but scan the group's pending ids on every query that does not use a scan copy.
+    /// </summary>
+    public bool IndexerEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Vectors one indexing step inserts: each takes Redis's main thread for 2–5 ms, so a step of 16 holds writes and
+    /// searches up for at most ~80 ms.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int IndexBatchSize { get; set; } = 16;
+
+    /// <summary>Pause between indexing steps, so queued writes and searches run in between.</summary>
+    [Range(0, 10_000)]
+    public int IndexerPauseMilliseconds { get; set; } = 2;
+
+    /// <summary>How often an idle indexer looks for groups with pending vectors.</summary>
+    [Range(10, 60_000)]
+    public int IndexerIdleMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// How long a group's indexing lease lasts without renewal: after an indexer dies, another takes the group over at
+    /// most this much later.
+    /// </summary>
+    [Range(100, 600_000)]
+    public int IndexerLeaseMilliseconds { get; set; } = 10_000;
 }
 
 /// <summary>The values of <see cref="VectorStoreOptions.Durability"/>.</summary>

@@ -52,5 +52,37 @@ internal static class ApiTestData
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>
+    /// Waits until the Api's indexer has put every vector of the group into its HNSW graph (GET /groups says
+    /// pendingIndex 0), for assertions on the graph itself; searches do not need it.
+    /// </summary>
+    public static async Task WaitIndexed(HttpClient client, string group)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var groups = await client.GetFromJsonAsync<JsonElement[]>("/groups");
+            var info = groups!.Single(g => g.GetProperty("name").GetString() == group);
+            var pending = info.GetProperty("pendingIndex").GetInt64();
+            if (pending == 0) return;
+            Assert.True(DateTime.UtcNow < deadline, $"{pending} vectors of {group} still not indexed");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Waits until no group has vectors waiting for the Api's indexer, which otherwise changes Redis in the background
+    /// (a drained pending set goes, a vector set appears) while a test compares Redis before and after a request.
+    /// </summary>
+    public static async Task WaitIndexerIdle(StackExchange.Redis.IDatabase db)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (await db.KeyExistsAsync(Core.Storage.FaceStore.IndexingKey))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the indexer did not catch up");
+            await Task.Delay(50);
+        }
+    }
+
     public static StringContent RawJson(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

@@ -151,6 +151,8 @@ public sealed class GroupsApiTests(ApiFixture fixture)
         using var client = Api.CreateClient(tenant.Key);
         await CreateGroup(client, "keep");
         await StoreVector(client, "keep", [1, 2], new { team = "blue" });
+        // The indexer changes keep's keys until its graph is built (pending set gone, vector set there).
+        await WaitIndexed(client, "keep");
         var before = TenantKeys(tenant.TenantId);
 
         await CreateGroup(client, "doomed");

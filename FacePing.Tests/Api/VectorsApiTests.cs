@@ -397,6 +397,7 @@ public sealed class VectorsApiTests(ApiFixture fixture)
         Assert.Equal(batches.SelectMany(b => b.Select(i => i.id)).Order(StringComparer.Ordinal), ids);
         var group = (await Json(await client.GetAsync("/groups"))).EnumerateArray().Single();
         Assert.Equal(400, group.GetProperty("vectorCount").GetInt32());
+        await WaitIndexed(client, "busy");
         Assert.Equal(400L, (long)await fixture.Redis.Db.ExecuteAsync("VCARD", $"{{t:{tenant.TenantId}}}:g:busy:vs"));
     }
 

@@ -243,6 +243,7 @@ public sealed class ClusterJobTests(ClusteringFixture fx)
                 .Order(StringComparer.Ordinal));
 
             // The vector set's filter attributes (what VSIM ... FILTER matches for larger filtered searches).
+            await WaitIndexed(bald.Client, bald.Group);
             var token = FilterTokens.Expression(new Dictionary<string, string> { ["who"] = clusterId.ToString() });
             var filtered = (RedisValue[])(await fx.Redis.Db.ExecuteAsync("VSIM",
                 new StoreKeys(bald.Tenant).VectorSet(bald.Group),

@@ -26,6 +26,7 @@ public sealed class LabelWriteTests(RedisServer redis) : IClassFixture<RedisServ
         var random = new Random(1);
         await store.UpsertAsync(tenant, "g", [.. vectors.Select(v =>
             new VectorWrite(Api.ApiTestData.RandomUnit(random, 8), v.Metadata, VectorSources.Vector, v.Id))]);
+        await store.IndexAllAsync(tenant, "g");
         return (tenant, store);
     }
 

@@ -25,6 +25,7 @@ public sealed class TenantPlacementTests(ClusterFixture fx)
             await CreateGroup(writer, group);
             var id = await StoreVector(writer, group, [1, 0, (float)i], new { floor = i });
             tenants.Add((tenant, ports[i], group, id));
+            await WaitIndexed(writer, group);
 
             var groups = await reader.GetFromJsonAsync<JsonElement[]>("/groups");
             var listed = Assert.Single(groups!);

@@ -107,7 +107,8 @@ public sealed class RedisCrashTests(OwnRedisApi own, ITestOutputHelper output) :
             var stored = await client.GetFromJsonAsync<JsonElement>($"/vectors/{id}");
             Assert.Equal(vector, stored.GetProperty("vectorString").GetString());
         }
-        var tenant = listed.Count; // the index agrees with the id list
+        var tenant = listed.Count; // the index agrees with the id list once the indexer, resumed, caught up
+        await ApiTestData.WaitIndexed(client, "load");
         var vcard = await own.Redis.Db.ExecuteAsync("VCARD", (await TenantPrefix(client)) + "g:load:vs");
         Assert.Equal(tenant, (int)vcard);
     }

@@ -34,6 +34,7 @@ public sealed class FuzzFoundBugsTests(ApiFixture fixture)
     {
         using var client = await fixture.Factory.CreateTenantClientAsync();
         using (await client.PostAsync("/groups/utf", null)) { }
+        await Api.ApiTestData.WaitIndexerIdle(fixture.Redis.Db);
         var before = await fixture.Redis.Server.DatabaseSizeAsync();
         var content = new ByteArrayContent(Encoding.Latin1.GetBytes(latin1Json)); // the \x escapes become raw bytes
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");

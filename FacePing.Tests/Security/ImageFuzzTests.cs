@@ -104,6 +104,7 @@ public sealed class ImageFuzzTests(FacesFixture fixture, ITestOutputHelper outpu
             }
             using (content)
             {
+                await Api.ApiTestData.WaitIndexerIdle(fixture.Redis.Db);
                 var before = await fixture.Redis.Server.DatabaseSizeAsync();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 HttpResponseMessage response;

@@ -18,6 +18,7 @@ public sealed class ImageLimitsTests(FacesFixture fixture)
         using var client = await fixture.Api.CreateTenantClientAsync();
         await ApiTestData.CreateGroup(client, "bombs");
         var bomb = PngHeader(100_000, 100_000);
+        await Api.ApiTestData.WaitIndexerIdle(fixture.Redis.Db);
         var before = await fixture.Redis.Server.DatabaseSizeAsync();
 
         using (var generate = await client.PostAsync("/vector/generate", Form(("image", bomb))))

@@ -57,6 +57,7 @@ public sealed class KeyHardeningTests(ApiFixture fixture)
     public async Task Key_names_with_unprintable_characters_are_400_and_create_nothing(string name)
     {
         using var admin = fixture.Factory.CreateAdminClient();
+        await Api.ApiTestData.WaitIndexerIdle(fixture.Redis.Db);
         var before = await fixture.Redis.Server.DatabaseSizeAsync();
         using var response = await admin.PostAsJsonAsync("/admin/keys", new { name });
         var problem = await ProblemAssert.IsValidation(response, "name");

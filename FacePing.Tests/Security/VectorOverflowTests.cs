@@ -43,6 +43,7 @@ public sealed class VectorOverflowTests(ApiFixture fixture)
     {
         using var client = await fixture.Factory.CreateTenantClientAsync();
         await CreateGroup(client, "huge");
+        await Api.ApiTestData.WaitIndexerIdle(fixture.Redis.Db);
         var before = await fixture.Redis.Server.DatabaseSizeAsync();
         using var response = await client.PostAsync("/groups/huge/vector",
             RawJson("""{"vectorString":"3e38,3e38,3e38"}"""));

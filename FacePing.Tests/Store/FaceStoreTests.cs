@@ -42,6 +42,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
             writes.Add(new VectorWrite(vectors[i], metadata, VectorSources.Vector, $"v{i:D5}"));
         }
         foreach (var chunk in writes.Chunk(200)) await store.UpsertAsync(tenant, "f", chunk);
+        // In the graph, so the filtered path below is VSIM's FILTER (pending ids would be scanned exactly).
+        await store.IndexAllAsync(tenant, "f");
 
         var exactScan = Store(exactFilterScanLimit: 2000);
         var indexOnly = Store(exactFilterScanLimit: 0); // forces VSIM ... FILTER
@@ -94,7 +96,8 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
 
         var hash = await _connection.GetDatabase().HashGetAllAsync(new StoreKeys(tenant).Vector("drive-abc"));
         var fields = hash.ToDictionary(e => (string)e.Name!, e => e.Value);
-        Assert.Equal(["createdAt", "group", "meta", "source", "vec"], fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["attr", "createdAt", "group", "meta", "source", "vec"],
+            fields.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("drive", (string?)fields["source"]);
         Assert.Equal("ingest", (string?)fields["group"]);
         Assert.Equal(12, ((byte[])fields["vec"]!).Length);
@@ -158,6 +161,21 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
 
         var db = _connection.GetDatabase();
         var keys = new StoreKeys(tenant);
+        // Not in the graph yet: pending, each in the group it is in now.
+        Assert.Equal(["y"], (await db.SetMembersAsync(keys.Pending("a"))).Select(v => (string)v!));
+        Assert.Equal(["x"], (await db.SetMembersAsync(keys.Pending("b"))).Select(v => (string)v!));
+        await store.IndexAllAsync(tenant, "a");
+        await store.IndexAllAsync(tenant, "b");
+        Assert.Equal(0, await db.SetLengthAsync(keys.Pending("a")));
+        Assert.Equal(1L, (long)await db.ExecuteAsync("VCARD", keys.VectorSet("a")));
+        // Moving an indexed vector takes it out of its old graph and queues it for the new one.
+        await store.UpsertAsync(tenant, "a",
+            [new VectorWrite([1, 1], new Dictionary<string, string> { ["k"] = "2" }, VectorSources.Vector, "x")]);
+        Assert.Equal(0L, (long)await db.ExecuteAsync("VCARD", keys.VectorSet("b")));
+        Assert.Equal(["x"], (await db.SetMembersAsync(keys.Pending("a"))).Select(v => (string)v!));
+        await store.UpsertAsync(tenant, "b",
+            [new VectorWrite([1, 1], new Dictionary<string, string> { ["k"] = "2" }, VectorSources.Vector, "x")]);
+        Assert.Equal(0, await db.SetLengthAsync(keys.Pending("a")));
         Assert.Equal(1L, (long)await db.ExecuteAsync("VCARD", keys.VectorSet("a")));
         Assert.Equal(["y"], (await db.SetMembersAsync(keys.Inverted("a", "k", "1"))).Select(v => (string)v!));
         Assert.Equal(["x"], (await db.SetMembersAsync(keys.Inverted("b", "k", "2"))).Select(v => (string)v!));
@@ -167,6 +185,7 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
         Assert.Equal(1, result.Deleted);
         Assert.Equal(["y"], result.NotFound);
         Assert.Equal(0L, (long)await db.ExecuteAsync("VCARD", keys.VectorSet("b")));
+        Assert.Equal(0, await db.SetLengthAsync(keys.Pending("b")));
         Assert.False(await db.KeyExistsAsync(keys.Inverted("b", "k", "2")));
         Assert.False(await db.KeyExistsAsync(keys.Vector("x")));
         // The group keeps the dimension its first vector fixed.

@@ -27,12 +27,16 @@ public sealed class IndexSettingsTests(RedisServer redis) : IClassFixture<RedisS
         var before = Store(16, "Q8");
         await before.CreateGroupAsync(tenant, "old");
         await before.AddAsync(tenant, "old", new VectorWrite([1f, 0f, 0f], null, VectorSources.Vector));
+        // The graph is built behind the writes, by the indexer of the configuration of its time.
+        await before.IndexAllAsync(tenant, "old");
 
         var after = Store(32, "NOQUANT");
         await after.AddAsync(tenant, "old", new VectorWrite([0f, 1f, 0f], null, VectorSources.Vector));
         await after.UpsertAsync(tenant, "old", [new VectorWrite([0f, 0f, 1f], null, VectorSources.Vector, "fixed-id")]);
         await after.CreateGroupAsync(tenant, "new");
         await after.AddAsync(tenant, "new", new VectorWrite([1f, 1f, 0f], null, VectorSources.Vector));
+        await after.IndexAllAsync(tenant, "old");
+        await after.IndexAllAsync(tenant, "new");
 
         var keys = new StoreKeys(tenant);
         var old = await Info(keys.VectorSet("old"));

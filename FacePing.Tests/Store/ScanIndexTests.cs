@@ -56,6 +56,32 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
         Assert.NotNull(scan.Find(tenant, group));
     }
 
+    [Fact]
+    public async Task Right_after_a_bulk_load_too_large_to_read_per_search_the_first_search_waits_for_the_copy()
+    {
+        var (store, scan) = Create();
+        var tenant = Tenant();
+        const int dims = 16, count = FaceStore.PendingScanLimit + 1000;
+        var random = new Random(21);
+        await store.CreateGroupAsync(tenant, "bulk");
+        // No indexer ran: nothing is in the graph, and more ids are pending than a search reads one by one.
+        var vectors = await Fill(store, tenant, "bulk", count, dims, random);
+        Assert.Equal(count, (await store.GetGroupAsync(tenant, "bulk"))!.PendingIndex);
+        Assert.Null(scan.Find(tenant, "bulk"));
+
+        var served = scan.Served;
+        for (var q = 0; q < 5; q++)
+        {
+            var query = RandomUnit(random, dims);
+            var truth = Enumerable.Range(0, count).OrderByDescending(i => VectorMath.Cosine(query, vectors[i]))
+                .Take(10).Select(i => $"v{i:D5}");
+            var hits = await store.SearchAsync(tenant, "bulk", query, 10, null);
+            Assert.Equal(truth, hits.Select(h => h.Id));
+        }
+        // Every answer came from the copy: the first search waited for its load.
+        Assert.Equal(served + 5, scan.Served);
+    }
+
     private async Task<string[]> RedisIds(string tenant, string group) =>
         [.. (await _connection.GetDatabase().SortedSetRangeByRankAsync(new StoreKeys(tenant).Ids(group)))
             .Select(v => (string)v!)];

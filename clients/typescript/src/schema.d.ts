@@ -645,6 +645,8 @@ export interface components {
             /** Format: int32 */
             dimensions: null | number;
             model: null | string;
+            /** Format: int64 */
+            pendingIndex: number;
         };
         HttpValidationProblemDetails: {
             type?: null | string;

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using StackExchange.Redis;
+using static FacePing.Benchmarks.ApiLoad.ApiLoadBench;
+
+namespace FacePing.Benchmarks.ApiLoad;
+
+/// <summary>
+/// One large group through the Api (eng/bench-million.sh starts Redis with the shipped settings and one Api): bulk
+/// load of face-like vectors (identities: a random centre each, every vector the centre plus per-photo noise,
+/// normalised), its acknowledged rate and Redis memory per vector, searches right after the load and once the HNSW
+/// graph caught up (p50/p99 at concurrency 1 and 16, recall@10 against brute force), the time until the graph caught
+/// up, and the Api's scan-copy memory. Ends with a burst of writes, after which the script kills Redis.
+/// Usage: FacePing.Benchmarks million --api URL --admin-key KEY --redis HOST:PORT [--vectors N] [--dims 640]
+///        [--per-identity 5] [--batch 100] [--in-flight 4] [--queries 100] [--seconds 10] [--burst 5000]
+/// </summary>
+public static class MillionBench
+{
+    public static int Run(string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
+    private static async Task<int> RunAsync(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2) map[args[i].TrimStart('-')] = args[i + 1];
+        int Int(string name, int fallback) =>
+            map.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var (count, dims, perIdentity) = (Int("vectors", 100_000), Int("dims", 640), Int("per-identity", 5));
+        var (batch, inFlight, queryCount) = (Int("batch", 100), Int("in-flight", 4), Int("queries", 100));
+        var (seconds, burst) = (Int("seconds", 10), Int("burst", 5000));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+        {
+            BaseAddress = new Uri(map["api"]), Timeout = TimeSpan.FromSeconds(300),
+        };
+        using var redis = await ConnectionMultiplexer.ConnectAsync(map["redis"] + ",allowAdmin=true");
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        using var adminRequest = new HttpRequestMessage(HttpMethod.Post, "/admin/keys")
+        {
+            Content = JsonContent.Create(new { name = "million" }),
+        };
+        adminRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", map["admin-key"]);
+        using var created = await http.SendAsync(adminRequest);
+        created.EnsureSuccessStatusCode();
+        var key = await created.Content.ReadFromJsonAsync<JsonElement>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            key.GetProperty("key").GetString());
+        const string group = "million";
+        (await http.PostAsync($"/groups/{group}", null)).EnsureSuccessStatusCode();
+
+        Console.WriteLine(
+            $"# {count:N0} face-like {dims}-d vectors in one group, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; Redis {server.Version}; load average " +
+                          $"{LoadAverage()} at start");
+
+        // ---- face-like vectors ----
+        var random = new Random(42);
+        var vectors = new float[count][];
+        float[]? centre = null;
+        for (var i = 0; i < count; i++)
+        {
+            if (i % perIdentity == 0) centre = RandomVectors.Unit(random, dims);
+            vectors[i] = Noisy(random, centre!, 0.7f);
+        }
+
+        // ---- bulk load ----
+        var memoryBefore = UsedMemory(server);
+        var next = -1;
+        var batches = (count + batch - 1) / batch;
+        var perSecond = new List<double>();
+        var watch = Stopwatch.StartNew();
+        var sampler = Task.Run(async () =>
+        {
+            var last = 0;
+            var lastTime = watch.Elapsed;
+            while (Volatile.Read(ref next) < batches)
+            {
+                await Task.Delay(1000);
+                var done = Math.Min(Volatile.Read(ref next), batches) * batch;
+                var now = watch.Elapsed;
+                lock (perSecond) perSecond.Add((done - last) / (now - lastTime).TotalSeconds);
+                (last, lastTime) = (done, now);
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
+        {
+            int b;
+            while ((b = Interlocked.Increment(ref next)) < batches)
+                await Upsert(http, group, vectors, b * batch, Math.Min(count, (b + 1) * batch), "v");
+        })));
+        watch.Stop();
+        await sampler;
+        var memoryAfter = UsedMemory(server);
+        var pendingAfterLoad = await Pending(http, group);
+        Console.WriteLine(
+            $"## Load: {count:N0} vectors, {batch} per request, {inFlight} in flight, shipped durability");
+        Console.WriteLine($"- {watch.Elapsed.TotalSeconds:F1} s: **{count / watch.Elapsed.TotalSeconds:N0} " +
+                          "vectors/s** " +
+                          $"acknowledged (median of 1-s samples {Median(perSecond):N0}/s); load average " +
+                          $"{LoadAverage()}");
+        Console.WriteLine($"- Redis used_memory delta {(memoryAfter - memoryBefore) / (double)count:N0} bytes/vector " +
+                          $"(with {pendingAfterLoad:N0} still pending, i.e. not yet in the graph)");
+
+        // ---- queries and truth ----
+        var queries = new float[queryCount][];
+        for (var q = 0; q < queryCount; q++) queries[q] = Noisy(random, vectors[random.Next(count)], 0.5f);
+        var truth = new HashSet<int>[queryCount];
+        Parallel.For(0, queryCount, q => truth[q] = TopK(vectors, queries[q], 10));
+        var bodies = queries.Select(q =>
+            $"{{\"vectorString\":\"{AppendVector(new StringBuilder(), q)}\",\"topK\":10}}").ToArray();
+
+        async Task<(double Ms, int Hits)> Search(int q)
+        {
+            var w = Stopwatch.StartNew();
+            using var response = await http.PostAsync($"/groups/{group}/vectors/search",
+                new StringContent(bodies[q], Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            w.Stop();
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"search: {(int)response.StatusCode} {text}");
+            var hits = JsonDocument.Parse(text).RootElement.EnumerateArray()
+                .Count(h => truth[q].Contains(int.Parse(h.GetProperty("id").GetString()![1..],
+                    CultureInfo.InvariantCulture)));
+            return (w.Elapsed.TotalMilliseconds, hits);
+        }
+
+        async Task Searches(string when)
+        {
+            var latency = new List<double>();
+            var hits = 0;
+            for (var q = 0; q < queryCount; q++)
+            {
+                var (ms, h) = await Search(q);
+                latency.Add(ms);
+                hits += h;
+            }
+            var (rate, loaded) = await Throughput(16, TimeSpan.FromSeconds(seconds),
+                async i => (await Search(i % queryCount)).Ms);
+            Console.WriteLine($"- {when}: concurrency 1 p50 {Percentile(latency, 50):F1} ms, p99 " +
+                              $"{Percentile(latency, 99):F1} ms, recall@10 {hits / (10.0 * queryCount):F4}; " +
+                              $"concurrency 16 p50 {Percentile(loaded, 50):F1} ms, " +
+                              $"p99 {Percentile(loaded, 99):F1} ms," +
+                              $" {rate:N0}/s; load average {LoadAverage()}");
+        }
+
+        Console.WriteLine("## Search (near-duplicate queries: a stored face plus noise)");
+        var first = await Search(0);
+        Console.WriteLine($"- first search after the load: {first.Ms:F0} ms, {first.Hits}/10 of the true top 10");
+        await Searches("right after the load");
+
+        // ---- the graph catches up ----
+        var catchUp = Stopwatch.StartNew();
+        long pending;
+        while ((pending = await Pending(http, group)) > 0) await Task.Delay(1000);
+        Console.WriteLine($"## HNSW caught up {(watch.Elapsed + catchUp.Elapsed).TotalSeconds:F0} s after the load " +
+                          $"started ({catchUp.Elapsed.TotalSeconds:F0} s after it ended): " +
+                          $"{pendingAfterLoad / Math.Max(catchUp.Elapsed.TotalSeconds, 0.001):N0} vectors/s indexed " +
+                          $"after the load");
+        var memoryIndexed = UsedMemory(server);
+        Console.WriteLine($"- Redis used_memory delta {(memoryIndexed - memoryBefore) / (double)count:N0} " +
+                          "bytes/vector with the graph built");
+        await Searches("graph built");
+
+        // ---- burst, then the script kills Redis ----
+        var burstWatch = Stopwatch.StartNew();
+        var burstVectors = vectors.Take(burst).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(t => Task.Run(async () =>
+        {
+            for (var b = t; b * batch < burst; b += inFlight)
+                await Upsert(http, group, burstVectors, b * batch, Math.Min(burst, (b + 1) * batch), "burst");
+        })));
+        Console.WriteLine($"## Burst: {burst:N0} new vectors in {burstWatch.Elapsed.TotalSeconds:F1} s, then SIGKILL");
+        return 0;
+    }
+
+    private static float[] Noisy(Random random, float[] centre, float amount)
+    {
+        var noise = RandomVectors.Unit(random, centre.Length);
+        var v = new float[centre.Length];
+        for (var d = 0; d < v.Length; d++) v[d] = centre[d] + amount * noise[d];
+        return RandomVectors.Normalize(v);
+    }
+
+    private static async Task Upsert(HttpClient http, string group, float[][] vectors, int from, int to, string prefix)
+    {
+        var body = new StringBuilder("{\"vectors\":[");
+        for (var i = from; i < to; i++)
+        {
+            if (i > from) body.Append(',');
+            body.Append("{\"id\":\"").Append(prefix).Append(i.ToString("D7", CultureInfo.InvariantCulture))
+                .Append("\",\"vectorString\":\"");
+            AppendVector(body, vectors[i]);
+            body.Append("\"}");
+        }
+        body.Append("]}");
+        using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",
+            new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException(
+                $"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<long> Pending(HttpClient http, string group)
+    {
+        var groups = await http.GetFromJsonAsync<JsonElement[]>("/groups");
+        return groups!.Single(g => g.GetProperty("name").GetString() == group).GetProperty("pendingIndex").GetInt64();
+    }
+
+    private static double Median(List<double> values) => values.Count == 0 ? double.NaN : Percentile(values, 50);
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "?";
+}

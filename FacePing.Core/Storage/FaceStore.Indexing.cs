@@ -1,0 +1,143 @@
+using StackExchange.Redis;
+
+namespace FacePing.Core.Storage;
+
+// The HNSW graph built behind the writes: the pending sets and the indexer's steps.
+public sealed partial class FaceStore
+{
+    /// <summary>
+    /// The set of groups that may have pending vectors ("tenant\ngroup"): the indexer's to-do list. A hint only (a
+    /// key outside every tenant's hash slot, so the write scripts cannot touch it): writers add to it after their
+    /// script, the indexer removes a group once its pending set is empty, and finds groups a crash left out by scanning
+    /// for pending sets (<see cref="PendingGroupsAsync"/>).
+    /// </summary>
+    public static readonly RedisKey IndexingKey = "faceping:indexing";
+
+    /// <summary>
+    /// Inserts up to <paramref name="batch"/> of the group's pending vectors into its HNSW graph, as the holder of the
+    /// group's indexing lease <paramref name="indexer"/> (taken when free, renewed for <paramref name="lease"/>).
+    /// </summary>
+    public async Task<IndexStep> IndexPendingAsync(string tenant, string group, string indexer, int batch,
+        TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        using var activity = Activity.StartActivity("store.index");
+        var keys = new StoreKeys(tenant);
+        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
+            [keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, batch, _options.Quantization,
+                _options.HnswLinks]).WaitAsync(cancellationToken))!;
+        var step = (int)reply[0] switch
+        {
+            -1 => new IndexStep(IndexOutcome.Leased, 0, (long)reply[1]),
+            -2 => new IndexStep(IndexOutcome.Gone, 0, 0),
+            -3 => throw new InvalidOperationException($"VADD into {group} failed: {reply[2]}"),
+            var n => new IndexStep(IndexOutcome.Indexed, n, (long)reply[1]),
+        };
+        activity?.SetTag("faceping.vectors", step.Indexed);
+        activity?.SetTag("faceping.pending", step.Pending);
+        return step;
+    }
+
+    /// <summary>The lease holder name of <see cref="IndexAllAsync"/>.</summary>
+    public const string IndexAllHolder = "index-all";
+
+    /// <summary>
+    /// Inserts every pending vector of the group into its HNSW graph (tests, tools), unless an indexer holds the
+    /// group's lease. Callers of this method share one lease holder name, and hold it briefly.
+    /// </summary>
+    public async Task IndexAllAsync(string tenant, string group, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var step = await IndexPendingAsync(tenant, group, IndexAllHolder, 256, TimeSpan.FromSeconds(1),
+                cancellationToken);
+            if (step.Outcome != IndexOutcome.Indexed || step.Pending == 0) return;
+        }
+    }
+
+    /// <summary>The groups on the indexer's list (<see cref="IndexingKey"/>).</summary>
+    public async Task<IReadOnlyList<(string Tenant, string Group)>> IndexingListAsync(
+        CancellationToken cancellationToken = default)
+    {
+        var members = await Db.SetMembersAsync(IndexingKey).WaitAsync(cancellationToken);
+        var result = new List<(string, string)>(members.Length);
+        foreach (var m in members)
+        {
+            var text = (string)m!;
+            var cut = text.IndexOf('\n');
+            if (cut > 0) result.Add((text[..cut], text[(cut + 1)..]));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Takes the group off the indexer's list once its pending set is empty. Removes first and looks again after, so a
+    /// write that queued an id meanwhile is not forgotten (it is seen here, or its writer adds the group back).
+    /// </summary>
+    public async Task<bool> RetireIfDrainedAsync(string tenant, string group, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        await db.SetRemoveAsync(IndexingKey, Member(tenant, group)).WaitAsync(cancellationToken);
+        if (await db.SetLengthAsync(new StoreKeys(tenant).Pending(group)).WaitAsync(cancellationToken) == 0)
+            return true;
+        await db.SetAddAsync(IndexingKey, Member(tenant, group)).WaitAsync(cancellationToken);
+        return false;
+    }
+
+    /// <summary>
+    /// Puts every group holding a pending set on the indexer's list: a SCAN of every primary, for groups whose writer
+    /// stopped between its script and noting the group (a crash) — at start-up and now and then.
+    /// </summary>
+    public async Task<int> PendingGroupsAsync(CancellationToken cancellationToken = default)
+    {
+        var found = 0;
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var server = redis.GetServer(endpoint);
+            if (!server.IsConnected || server.IsReplica) continue;
+            await foreach (var key in server.KeysAsync(pattern: "{t:*}:g:*:pending", pageSize: 1000)
+                               .WithCancellation(cancellationToken))
+            {
+                var text = (string)key!;
+                var tenantEnd = text.IndexOf("}:g:", StringComparison.Ordinal);
+                if (tenantEnd < 3) continue;
+                var tenant = text[3..tenantEnd];
+                var group = text[(tenantEnd + 4)..^":pending".Length];
+                await Db.SetAddAsync(IndexingKey, Member(tenant, group)).WaitAsync(cancellationToken);
+                found++;
+            }
+        }
+        return found;
+    }
+
+    // After the write script, applied or not (a write whose durability wait failed was applied): an extra name on the
+    // list costs the indexer one look. Fire and forget: the write's answer never depends on it.
+    private void NoteIndexing(string tenant, string group)
+    {
+        try
+        {
+            Db.SetAdd(IndexingKey, Member(tenant, group), CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Found again by the indexer's scan for pending sets.
+        }
+    }
+
+    private static RedisValue Member(string tenant, string group) => tenant + "\n" + group;
+}
+
+/// <summary>What one indexing step did.</summary>
+public enum IndexOutcome
+{
+    /// <summary>Vectors were inserted (perhaps none: nothing was pending).</summary>
+    Indexed,
+
+    /// <summary>Another indexer holds the group's lease.</summary>
+    Leased,
+
+    /// <summary>The group no longer exists.</summary>
+    Gone,
+}
+
+/// <summary>One indexing step: how many vectors it inserted and how many are still pending.</summary>
+public readonly record struct IndexStep(IndexOutcome Outcome, int Indexed, long Pending);

@@ -1,0 +1,102 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FacePing.Core.Storage;
+
+/// <summary>
+/// Builds the groups' HNSW graphs behind their writes: takes the groups on <see cref="FaceStore.IndexingKey"/> in
+/// turn and inserts their pending vectors in small batches (<see cref="FaceStore.IndexPendingAsync"/>), pausing between
+/// batches so writes and searches get Redis's main thread back (longer while writes arrive). Runs in every Api and
+/// worker; a group's lease (renewed with every batch, expiring when its holder dies) lets one indexer at a time build
+/// it. All state is in Redis, so it resumes where it stopped after a restart of itself or of Redis, or a failover.
+/// </summary>
+public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreOptions> options, TimeProvider clock,
+    ILogger<VectorIndexer> logger, IMeterFactory meters) : BackgroundService
+{
+    // Groups whose writer crashed before noting them are found by a scan for pending sets this often.
+    private static readonly TimeSpan RescanInterval = TimeSpan.FromMinutes(10);
+
+    private readonly string _id = Environment.MachineName + ":" + Guid.NewGuid().ToString("N");
+    private readonly VectorStoreOptions _options = options.Value;
+    private readonly Counter<long> _indexed = meters.Create(FaceStore.Activity.Name)
+        .CreateCounter<long>("faceping.store.indexed", "{vector}", "Vectors inserted into HNSW graphs by this process");
+    private long _pending;
+
+    /// <summary>Vectors this indexer saw pending in the group it worked on last (the dashboard's gauge).</summary>
+    public long LastPending => Interlocked.Read(ref _pending);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.IndexerEnabled) return;
+        meters.Create(FaceStore.Activity.Name).CreateObservableGauge("faceping.store.pending", () => LastPending,
+            "{vector}", "Vectors stored but not yet in the HNSW graph (group last indexed by this process)");
+        var idle = TimeSpan.FromMilliseconds(_options.IndexerIdleMilliseconds);
+        var rescanAt = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (clock.GetUtcNow() >= rescanAt)
+                {
+                    await store.PendingGroupsAsync(stoppingToken);
+                    rescanAt = clock.GetUtcNow() + RescanInterval;
+                }
+                var groups = await store.IndexingListAsync(stoppingToken);
+                foreach (var (tenant, group) in groups) await DrainAsync(tenant, group, stoppingToken);
+                if (groups.Count == 0) await Task.Delay(idle, clock, stoppingToken);
+                else await Task.Delay(TimeSpan.FromMilliseconds(_options.IndexerPauseMilliseconds), clock,
+                    stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Redis down or failing over: the pending sets wait in Redis; try again after a pause.
+                LogIndexingFailed(e.Message);
+                await Task.Delay(idle * 4, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task DrainAsync(string tenant, string group, CancellationToken cancellationToken)
+    {
+        var lease = TimeSpan.FromMilliseconds(_options.IndexerLeaseMilliseconds);
+        var pause = TimeSpan.FromMilliseconds(_options.IndexerPauseMilliseconds);
+        var before = long.MaxValue;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var started = clock.GetTimestamp();
+            var step = await store.IndexPendingAsync(tenant, group, _id, _options.IndexBatchSize, lease,
+                cancellationToken);
+            var took = clock.GetElapsedTime(started);
+            Interlocked.Exchange(ref _pending, step.Pending);
+            if (step.Indexed > 0) _indexed.Add(step.Indexed);
+            switch (step.Outcome)
+            {
+                case IndexOutcome.Gone:
+                    await store.RetireIfDrainedAsync(tenant, group, cancellationToken);
+                    return;
+                case IndexOutcome.Leased:
+                    return;
+            }
+            if (step.Pending == 0)
+            {
+                await store.RetireIfDrainedAsync(tenant, group, cancellationToken);
+                return;
+            }
+            // Redis runs one command at a time: the pause lets queued writes and searches in between batches. While
+            // writes are arriving (more pending than the last step left) it yields them 3/4 of the main thread.
+            var writing = step.Pending > before - step.Indexed;
+            before = step.Pending;
+            var wait = writing && took * 3 > pause ? took * 3 : pause;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing pending vectors failed, retrying: {Error}")]
+    private partial void LogIndexingFailed(string error);
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics.Metrics;
+using FacePing.Core.Metadata;
+using FacePing.Core.Storage;
+using FacePing.Core.Vectors;
+using FacePing.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FacePing.Tests.Store;
+
+/// <summary>
+/// Writes store the vector and queue its id; the HNSW graph is built behind them by <see cref="VectorIndexer"/>.
+/// A write is found exactly before its graph insert, the queue survives a SIGKILL of Redis, and a dead indexer's
+/// groups are taken over once its lease runs out.
+/// </summary>
+public sealed class PendingIndexTests : IAsyncLifetime
+{
+    private const int Dims = 64;
+    private readonly RedisServer _redis = new();
+    private ConnectionMultiplexer _connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private static VectorStoreOptions Options(int batch = 16, int leaseMs = 10_000) => new()
+    {
+        IndexBatchSize = batch,
+        IndexerLeaseMilliseconds = leaseMs,
+        IndexerIdleMilliseconds = 20,
+        IndexerPauseMilliseconds = 0,
+    };
+
+    private FaceStore Store(VectorStoreOptions? options = null) =>
+        new(_connection, Microsoft.Extensions.Options.Options.Create(options ?? Options()), TimeProvider.System);
+
+    private VectorIndexer Indexer(FaceStore store, VectorStoreOptions options) =>
+        new(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
+            NullLogger<VectorIndexer>.Instance,
+            new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
+    private static async Task<float[][]> LoadAsync(FaceStore store, string tenant, string group, int count, int seed)
+    {
+        var random = new Random(seed);
+        var vectors = new float[count][];
+        await store.CreateGroupAsync(tenant, group);
+        for (var i = 0; i < count; i += 100)
+        {
+            var batch = new List<VectorWrite>();
+            for (var j = i; j < Math.Min(count, i + 100); j++)
+            {
+                vectors[j] = Api.ApiTestData.RandomUnit(random, Dims);
+                batch.Add(new VectorWrite(vectors[j], new Dictionary<string, string> { ["n"] = (j % 7).ToString() },
+                    VectorSources.Vector, $"v{j:D5}"));
+            }
+            await store.UpsertAsync(tenant, group, batch);
+        }
+        return vectors;
+    }
+
+    // Both counts in one atomic read: an indexer running meanwhile moves ids from one to the other.
+    private async Task<(long Indexed, long Pending)> CountsAsync(string tenant, string group)
+    {
+        var keys = new StoreKeys(tenant);
+        var reply = (long[])(await _connection.GetDatabase().ScriptEvaluateAsync("""
+            local indexed = 0
+            if redis.call('EXISTS', KEYS[1]) == 1 then indexed = redis.call('VCARD', KEYS[1]) end
+            return {indexed, redis.call('SCARD', KEYS[2])}
+            """, [keys.VectorSet(group), keys.Pending(group)]))!;
+        return (reply[0], reply[1]);
+    }
+
+    [Fact]
+    public async Task A_write_is_found_exactly_before_its_graph_insert_and_after()
+    {
+        var tenant = Guid.NewGuid().ToString("N");
+        var store = Store();
+        var vectors = await LoadAsync(store, tenant, "g", 500, seed: 3);
+        // No indexer has run: nothing is in the graph, everything is pending, and the group says so.
+        Assert.Equal((0L, 500L), await CountsAsync(tenant, "g"));
+        Assert.Equal(500, (await store.GetGroupAsync(tenant, "g"))!.PendingIndex);
+
+        async Task AssertExact(float[][] expected, int[] probes)
+        {
+            foreach (var i in probes)
+            {
+                var truth = Enumerable.Range(0, expected.Length).Where(j => expected[j] is not null)
+                    .OrderByDescending(j => VectorMath.Cosine(vectors[i], expected[j])).Take(10)
+                    .Select(j => $"v{j:D5}").ToList();
+                var hits = await store.SearchAsync(tenant, "g", vectors[i], 10, null);
+                Assert.Equal(truth, hits.Select(h => h.Id));
+                // A filtered search of a large match goes through VSIM's FILTER: the pending ids are scanned too.
+                var filter = new Dictionary<string, string> { ["n"] = (i % 7).ToString() };
+                var filtered = await Store(new VectorStoreOptions { ExactFilterScanLimit = 0 })
+                    .SearchAsync(tenant, "g", vectors[i], 1, filter);
+                Assert.Equal($"v{i:D5}", Assert.Single(filtered).Id);
+            }
+        }
+        int[] probes = [0, 17, 250, 499];
+        await AssertExact(vectors, probes);
+
+        // Half indexed: answers are the same, from the graph and the pending set together.
+        var half = await store.IndexPendingAsync(tenant, "g", FaceStore.IndexAllHolder, 250,
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 250, 250), half);
+        await AssertExact(vectors, probes);
+
+        // A re-upsert of an indexed or a pending id leaves the graph and queues the new vector; a delete of either
+        // takes it out of both.
+        var indexed = (string)(await _connection.GetDatabase().ExecuteAsync("VRANDMEMBER",
+            new StoreKeys(tenant).VectorSet("g")))!;
+        var pending = (string)(await _connection.GetDatabase().SetRandomMemberAsync(
+            new StoreKeys(tenant).Pending("g")))!;
+        var random = new Random(9);
+        foreach (var id in new[] { indexed, pending })
+        {
+            var slot = int.Parse(id[1..]);
+            vectors[slot] = Api.ApiTestData.RandomUnit(random, Dims);
+            await store.UpsertAsync(tenant, "g", [new VectorWrite(vectors[slot],
+                new Dictionary<string, string> { ["n"] = (slot % 7).ToString() }, VectorSources.Vector, id)]);
+        }
+        Assert.Equal((249L, 251L), await CountsAsync(tenant, "g"));
+        await AssertExact(vectors, [int.Parse(indexed[1..]), int.Parse(pending[1..]), 17]);
+        var deleted = await store.DeleteVectorsAsync(tenant, "g", [indexed, pending]);
+        Assert.Equal(2, deleted.Deleted);
+        Assert.Equal((249L, 249L), await CountsAsync(tenant, "g"));
+        vectors[int.Parse(indexed[1..])] = null!;
+        vectors[int.Parse(pending[1..])] = null!;
+
+        await store.IndexAllAsync(tenant, "g");
+        Assert.Equal((498L, 0L), await CountsAsync(tenant, "g"));
+        await AssertExact(vectors, new[] { 0, 17, 499 }.Where(i => vectors[i] is not null).ToArray());
+    }
+
+    [Fact]
+    public async Task One_indexer_per_group_and_a_dead_ones_group_is_taken_over_when_its_lease_ends()
+    {
+        var tenant = Guid.NewGuid().ToString("N");
+        var options = Options(batch: 8, leaseMs: 1500);
+        var store = Store(options);
+        await LoadAsync(store, tenant, "g", 300, seed: 5);
+
+        // "dead" took the lease with its last step and never came back.
+        var first = await store.IndexPendingAsync(tenant, "g", "dead", 8, TimeSpan.FromMilliseconds(1500));
+        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 8, 292), first);
+        Assert.Equal(IndexOutcome.Leased,
+            (await store.IndexPendingAsync(tenant, "g", "other", 8, TimeSpan.FromSeconds(1))).Outcome);
+
+        using var indexer = Indexer(store, options);
+        await indexer.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitAsync(async () => (await CountsAsync(tenant, "g")).Pending == 0, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await indexer.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal((300L, 0L), await CountsAsync(tenant, "g"));
+        // The group is off the to-do list once drained.
+        Assert.Empty(await store.IndexingListAsync());
+    }
+
+    [Fact]
+    public async Task The_indexer_resumes_after_redis_is_killed_and_nothing_acknowledged_is_lost()
+    {
+        var tenant = Guid.NewGuid().ToString("N");
+        var options = Options(batch: 8);
+        var store = Store(options);
+        const int count = 1500;
+        var vectors = await LoadAsync(store, tenant, "g", count, seed: 7);
+
+        using var indexer = Indexer(store, options);
+        await indexer.StartAsync(CancellationToken.None);
+        try
+        {
+            // Killed in the middle of building the graph.
+            await WaitAsync(async () => (await CountsAsync(tenant, "g")).Indexed >= 100, TimeSpan.FromSeconds(60));
+            _redis.Kill();
+            await Task.Delay(500);
+            await _redis.StartAsync();
+            var (indexed, pending) = await CountsAsync(tenant, "g");
+            Assert.Equal(count, indexed + pending); // the AOF has every vector, in the graph or queued
+            Assert.True(pending > 0, "the graph was complete before the kill: nothing to resume");
+            await WaitAsync(async () => (await CountsAsync(tenant, "g")).Pending == 0, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            await indexer.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal(((long)count, 0L), await CountsAsync(tenant, "g"));
+        Assert.Equal(count, (await store.GetGroupAsync(tenant, "g"))!.VectorCount);
+        foreach (var i in new[] { 0, 700, 1499 })
+        {
+            var hits = await store.SearchAsync(tenant, "g", vectors[i], 1, null);
+            Assert.Equal($"v{i:D5}", Assert.Single(hits).Id);
+        }
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try
+            {
+                if (await done()) return;
+            }
+            catch (RedisException)
+            {
+                // Redis is restarting.
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"not done within {limit}");
+            await Task.Delay(50);
+        }
+    }
+}

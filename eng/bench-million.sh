@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# One large group through the Api: starts Redis 8 with the shipped settings (deploy/redis/redis.conf: AOF, fsync
+# always) and one Api in Release (its indexer builds the HNSW graph behind the writes), runs the load client's
+# "million" mode (load rate, Redis bytes per vector, search p50/p99 at concurrency 1 and 16 with recall@10 right after
+# the load and once the graph caught up, time until it caught up), then SIGKILLs Redis right after the client's last
+# burst of writes and times its restart (until PING answers PONG, i.e. the AOF is loaded).
+#   eng/bench-million.sh [--vectors 100000] [--dims 640] [--batch 100] [--in-flight 4] [--queries 100] [--seconds 10]
+#                        [--burst 5000] [--out .cache/bench/million.md]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+./eng/provision-redis.sh >/dev/null
+# shellcheck source=redis-conf-args.sh
+source eng/redis-conf-args.sh
+
+out="$root/.cache/bench/million.md"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    *) args+=("$1" "$2"); shift 2 ;;
+  esac
+done
+mkdir -p "$(dirname "$out")"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "building (Release)..." >&2
+dotnet build FacePing.Api -c Release -v q -nologo >/dev/null
+dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis_port="$(free_port)"
+start_redis() {
+  .cache/redis/bin/redis-server "${conf[@]}" --bind 127.0.0.1 --port "$redis_port" --dir "$work" \
+    --logfile "$work/redis.log" --daemonize no &
+  redis_pid=$!
+  pids+=("$redis_pid")
+}
+start_redis
+admin_key="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+api_port="$(free_port)"
+env ASPNETCORE_URLS="http://127.0.0.1:$api_port" Logging__LogLevel__Default=Warning \
+  "Logging__LogLevel__FacePing.Core.Storage.Scan=Information" \
+  ConnectionStrings__redis="127.0.0.1:$redis_port" FacePing__AdminKey="$admin_key" FacePing__RateLimit__Enabled=false \
+  dotnet FacePing.Api/bin/Release/net10.0/FacePing.Api.dll >"$work/api.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null || { tail -n 30 "$work/api.log" >&2; exit 1; }
+
+{
+  dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll million --api "http://127.0.0.1:$api_port" \
+    --admin-key "$admin_key" --redis "127.0.0.1:$redis_port" "${args[@]}"
+  # Killed right after the burst: the AOF tail has the burst's writes (and the indexer's steps) to replay.
+  aof_bytes="$(du -sb "$work/appendonlydir" | cut -f1)"
+  kill -9 "$redis_pid"
+  wait "$redis_pid" 2>/dev/null || true
+  start="$(date +%s.%N)"
+  start_redis
+  until [ "$(.cache/redis/bin/redis-cli -p "$redis_port" ping 2>/dev/null)" = "PONG" ]; do sleep 0.05; done
+  end="$(date +%s.%N)"
+  echo "## Restart after SIGKILL right after the burst"
+  echo "- PING answered PONG $(python3 -c "print(f'{$end - $start:.1f}')") s after the restart (AOF $((aof_bytes >> 20)) MiB)"
+  # Started inside this pipeline's subshell, so the cleanup trap does not know it.
+  kill "$redis_pid"
+  echo ""
+  echo "Api scan copy:"
+  grep -h "Scan copy\|scan copy" "$work/api.log" | sed 's/^ */    /' || echo "    (no scan copy was loaded)"
+} | tee "$out"
+echo "report written to $out" >&2
