@@ -206,9 +206,6 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
     }
 
     /// <summary>
-    /// Whether the end-of-job notifications went out (a job re-delivered after a crash sends them only if not).
-    /// </summary>
-    /// <summary>
     /// Counts a deliberate hand-back of the job (shutdown, Inference or Redis unavailable): the stream entry is
     /// delivered again later, and that delivery is not a crash.
     /// </summary>
@@ -219,11 +216,34 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time, Se
     public async Task<long> GetInterruptionsAsync(string tenant, string jobId) =>
         (long?)await Db.HashGetAsync(JobKeys.Job(tenant, jobId), "interruptions") ?? 0;
 
+    /// <summary>
+    /// Whether the end-of-job notifications were queued for delivery (a job re-delivered after a crash queues them
+    /// only if not).
+    /// </summary>
     public Task<bool> IsNotifiedAsync(string tenant, string jobId) =>
         Db.HashExistsAsync(JobKeys.Job(tenant, jobId), "notifiedAt");
 
     public Task MarkNotifiedAsync(string tenant, string jobId) =>
         Db.HashSetAsync(JobKeys.Job(tenant, jobId), "notifiedAt", time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    // KEYS: job. ARGV: field, value pairs. A job that expired meanwhile is not brought back as a bare hash.
+    private const string SetIfExistsScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[1], unpack(ARGV))
+        return 1
+        """;
+
+    /// <summary>
+    /// Records how the job's callback ended (<c>delivered</c>, <c>failed</c> after every attempt, or <c>refused</c>:
+    /// a 4xx or a target the address guard refused) and after how many attempts.
+    /// </summary>
+    public Task RecordCallbackAsync(string tenant, string jobId, string outcome, int attempts) =>
+        Db.ScriptEvaluateAsync(SetIfExistsScript, [JobKeys.Job(tenant, jobId)],
+            ["callback", outcome, "callbackAttempts", attempts]);
+
+    /// <summary>Records whether the job's notification e-mail was accepted by the SMTP server.</summary>
+    public Task RecordEmailAsync(string tenant, string jobId, bool sent) =>
+        Db.ScriptEvaluateAsync(SetIfExistsScript, [JobKeys.Job(tenant, jobId)], ["email", sent ? "sent" : "failed"]);
 
     private static int Int(Dictionary<string, RedisValue> hash, string name) =>
         hash.TryGetValue(name, out var value) && value.TryParse(out int n) ? n : 0;

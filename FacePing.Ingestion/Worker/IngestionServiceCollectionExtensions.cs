@@ -8,6 +8,7 @@ using FacePing.Ingestion.Drive;
 using FacePing.Ingestion.Ftp;
 using FacePing.Ingestion.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FacePing.Ingestion.Worker;
 
@@ -31,6 +32,13 @@ public static class IngestionServiceCollectionExtensions
             .BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CallbackOptions>()
             .BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>()
+            .BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
+            // A lease shorter than one attempt would let another worker send a delivery still in flight.
+            .Validate<IOptions<CallbackOptions>, IOptions<SmtpOptions>>(
+                (o, callbacks, smtp) => o.Lease > callbacks.Value.Timeout + smtp.Value.Timeout,
+                "FacePing:Deliveries:Lease must be longer than FacePing:Callbacks:Timeout plus FacePing:Smtp:Timeout.")
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddFacePingStore(builder.Configuration);
@@ -44,6 +52,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<EmailSender>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<JobNotifier>();
+        services.AddSingleton<DeliveryQueue>();
         services.AddTransient<FolderSourceFactory>();
         services.AddTransient<JobProcessor>();
         // Cluster jobs (POST /groups/{g}/cluster) run on the same stream and worker.
@@ -51,6 +60,8 @@ public static class IngestionServiceCollectionExtensions
         services.TryAddSingleton<Clustering.IClusterProgress, Clustering.JobHashProgress>();
         services.AddTransient<Clustering.ClusterJobRunner>();
         services.AddHostedService<IngestionWorker>();
+        // Notifications leave the job slots: a slow or silent receiver holds only a delivery.
+        services.AddHostedService<DeliveryWorker>();
         return builder;
     }
 }

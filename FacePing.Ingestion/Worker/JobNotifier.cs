@@ -1,24 +1,22 @@
-using FacePing.Core.Auth;
 using FacePing.Core.Jobs;
 using FacePing.Ingestion.Notifications;
 
 namespace FacePing.Ingestion.Worker;
 
 /// <summary>
-/// Sends the end-of-job callback (signed with the tenant's webhook secret when it has one) and e-mail that the job
-/// asked for, both at the same time.
+/// Queues the end-of-job callback and e-mail the job asked for (<see cref="DeliveryQueue"/>); the
+/// <see cref="DeliveryWorker"/> sends them outside the job's slot, so a slow or silent receiver never holds a slot
+/// another job needs.
 /// </summary>
-public sealed class JobNotifier(CallbackSender callbacks, EmailSender email, WebhookSecrets secrets)
+public sealed class JobNotifier(DeliveryQueue queue)
 {
-    public async Task NotifyAsync(JobDefinition job, JobView view, CancellationToken cancellationToken)
+    public async Task NotifyAsync(JobDefinition job, JobView view)
     {
-        var summary = JobSummary.From(view);
-        var tasks = new List<Task>();
-        if (job.CallbackUrl is not null && Uri.TryCreate(job.CallbackUrl, UriKind.Absolute, out var url))
-            tasks.Add(callbacks.SendAsync(url, summary, await secrets.GetAsync(job.Tenant, cancellationToken),
-                cancellationToken));
-        if (!string.IsNullOrEmpty(job.NotificationEmail))
-            tasks.Add(email.SendAsync(job.NotificationEmail, summary, cancellationToken));
-        await Task.WhenAll(tasks);
+        var callback = job.CallbackUrl is not null && Uri.TryCreate(job.CallbackUrl, UriKind.Absolute, out _)
+            ? job.CallbackUrl
+            : null;
+        var email = string.IsNullOrEmpty(job.NotificationEmail) ? null : job.NotificationEmail;
+        if (callback is null && email is null) return;
+        await queue.EnqueueAsync(new PendingDelivery(job.Tenant, job.JobId, callback, email, JobSummary.From(view)));
     }
 }

@@ -15,9 +15,9 @@ namespace FacePing.Ingestion.Worker;
 /// <summary>
 /// Runs one job to its end: list the folder, then per image download → its largest face or every face, as the job
 /// chose (<see cref="FaceService"/>: the Inference service and the face rules) → replace the photo's faces under
-/// deterministic ids, counting each file once; then notify and
-/// drop the credentials. Safe to run again for the same job after a crash: finished files are skipped, and a file
-/// finished twice is stored under the same id and counted once.
+/// deterministic ids, counting each file once; then queue the notifications and drop the credentials. Safe to run
+/// again for the same job after a crash: finished files are skipped, and a file finished twice is stored under the
+/// same id and counted once.
 /// </summary>
 public sealed class JobProcessor(
     JobStore jobs,
@@ -66,7 +66,7 @@ public sealed class JobProcessor(
             if (error is not null) activity?.SetStatus(ActivityStatusCode.Error, error);
         }
 
-        await CloseAsync(job, cancellationToken);
+        await CloseAsync(job);
     }
 
     /// <summary>The job's credentials unsealed, or why they cannot be had.</summary>
@@ -94,14 +94,14 @@ public sealed class JobProcessor(
         var view = await jobs.GetAsync(tenant, jobId);
         if (view is not null && !JobStatus.IsFinal(view.Status))
             await jobs.FinishAsync(tenant, jobId, JobStatus.Failed, error);
-        await CloseAsync(job, cancellationToken);
+        await CloseAsync(job);
     }
 
     /// <summary>
-    /// Drops the credentials and sends the notifications once (also when a worker died after finishing but before
-    /// notifying).
+    /// Drops the credentials and queues the notifications once (also when a worker died after finishing but before
+    /// queuing them); they are sent outside the job's slot (<see cref="Notifications.DeliveryWorker"/>).
     /// </summary>
-    private async Task CloseAsync(JobDefinition job, CancellationToken cancellationToken)
+    private async Task CloseAsync(JobDefinition job)
     {
         var (tenant, jobId) = (job.Tenant, job.JobId);
         await jobs.DeleteSecretAsync(tenant, jobId);
@@ -110,7 +110,7 @@ public sealed class JobProcessor(
             var final = (await jobs.GetAsync(tenant, jobId))!;
             logger.LogInformation("Job {JobId} {Status}: {Success}/{Total} stored, {Failed} failed",
                 jobId, final.Status, final.SuccessCount, final.TotalFiles, final.Failed.Count);
-            await notifier.NotifyAsync(job, final, cancellationToken);
+            await notifier.NotifyAsync(job, final);
             await jobs.MarkNotifiedAsync(tenant, jobId);
         }
     }

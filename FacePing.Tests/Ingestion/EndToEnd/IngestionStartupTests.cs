@@ -11,6 +11,9 @@ public sealed class IngestionStartupTests(IngestionFixture fx)
     [InlineData("FacePing:Ftp:AllowedHosts:0", "not a host/!", "AllowedHosts")]
     [InlineData("FacePing:Callbacks:AllowedHosts:0", "10.0.0.0/99", "AllowedHosts")]
     [InlineData("FacePing:Smtp:From", "not-an-address", "From")]
+    [InlineData("FacePing:Deliveries:Concurrency", "0", "Concurrency")]
+    [InlineData("FacePing:Deliveries:Lease", "00:00:00.100", "Lease")]
+    [InlineData("FacePing:Deliveries:Lease", "00:00:30", "Lease")] // not longer than the fixture's 5 s + 30 s
     [InlineData("FacePing:Drive:BaseUrl", "https://example.com/no-trailing-slash", "BaseUrl")]
     public async Task Invalid_options_stop_the_worker_at_start_up(string key, string value, string named)
     {
