@@ -70,6 +70,12 @@ public static class RedisFailures
         {
             case DurabilityException e:
                 return new RedisFailure(RedisFailureKind.NotDurable, "not-durable", e.Message, 1, e.NotApplied);
+            // A reconnect that meets a restarted Redis still reading its data set fails its handshake with this
+            // type rather than a LOADING reply: the same state, said the same way (the health check met it).
+            case RedisConnectionException { FailureType: ConnectionFailureType.Loading } e:
+                var loading = ServerErrors.Single(x => x.Kind == RedisFailureKind.Loading);
+                return new RedisFailure(loading.Kind, loading.Code.ToLowerInvariant(), loading.Detail,
+                    loading.RetryAfter, NeverSent(e.CommandStatus));
             case RedisConnectionException e:
                 return new RedisFailure(RedisFailureKind.Unreachable, "unreachable",
                     "The data store is unreachable; retry shortly.", 2, NeverSent(e.CommandStatus));
