@@ -77,21 +77,7 @@ public static class ApiLoadBench
             int b;
             while ((b = Interlocked.Increment(ref nextBatch)) < batches)
             {
-                var body = new StringBuilder("{\"vectors\":[");
-                for (var i = b * 100; i < Math.Min(a.Vectors, (b + 1) * 100); i++)
-                {
-                    if (i > b * 100) body.Append(',');
-                    body.Append("{\"id\":\"v")
-                        .Append(i.ToString("D7", CultureInfo.InvariantCulture)).Append("\",\"vectorString\":\"");
-                    AppendVector(body, vectors[i]);
-                    body.Append("\"}");
-                }
-                body.Append("]}");
-                using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",
-                    new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
-                if (!response.IsSuccessStatusCode)
-                    throw new InvalidOperationException(
-                        $"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                await Upsert(http, group, vectors, b * 100, Math.Min(a.Vectors, (b + 1) * 100), "v");
             }
         })));
         loadWatch.Stop();
@@ -351,6 +337,26 @@ public static class ApiLoadBench
     }
 
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+
+    /// <summary>Upserts vectors[from..to) in one request, with ids prefix + a seven-digit index.</summary>
+    internal static async Task Upsert(HttpClient http, string group, float[][] vectors, int from, int to, string prefix)
+    {
+        var body = new StringBuilder("{\"vectors\":[");
+        for (var i = from; i < to; i++)
+        {
+            if (i > from) body.Append(',');
+            body.Append("{\"id\":\"").Append(prefix).Append(i.ToString("D7", CultureInfo.InvariantCulture))
+                .Append("\",\"vectorString\":\"");
+            AppendVector(body, vectors[i]);
+            body.Append("\"}");
+        }
+        body.Append("]}");
+        using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",
+            new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException(
+                $"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
 
     internal static StringBuilder AppendVector(StringBuilder text, float[] v)
     {

@@ -184,25 +184,6 @@ public static class MillionBench
         return RandomVectors.Normalize(v);
     }
 
-    private static async Task Upsert(HttpClient http, string group, float[][] vectors, int from, int to, string prefix)
-    {
-        var body = new StringBuilder("{\"vectors\":[");
-        for (var i = from; i < to; i++)
-        {
-            if (i > from) body.Append(',');
-            body.Append("{\"id\":\"").Append(prefix).Append(i.ToString("D7", CultureInfo.InvariantCulture))
-                .Append("\",\"vectorString\":\"");
-            AppendVector(body, vectors[i]);
-            body.Append("\"}");
-        }
-        body.Append("]}");
-        using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",
-            new StringContent(body.ToString(), Encoding.UTF8, "application/json"));
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException(
-                $"upsert: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
     private static async Task<long> Pending(HttpClient http, string group)
     {
         var groups = await http.GetFromJsonAsync<JsonElement[]>("/groups");

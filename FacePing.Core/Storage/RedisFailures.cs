@@ -45,11 +45,14 @@ public static class RedisFailures
 {
     private const string FailingOver = "The data store is failing over to a new primary; retry shortly.";
 
+    private static readonly (string Code, RedisFailureKind Kind, string Detail, int RetryAfter) Loading =
+        ("LOADING", RedisFailureKind.Loading, "The data store restarted and is loading its data; retry shortly.", 2);
+
     private static readonly (string Code, RedisFailureKind Kind, string Detail, int RetryAfter)[] ServerErrors =
     [
         ("READONLY", RedisFailureKind.ReadOnly, FailingOver, 1),
         ("UNBLOCKED", RedisFailureKind.ReadOnly, FailingOver, 1),
-        ("LOADING", RedisFailureKind.Loading, "The data store restarted and is loading its data; retry shortly.", 2),
+        Loading,
         ("MASTERDOWN", RedisFailureKind.MasterDown,
             "The data store has lost its primary and is failing over; retry shortly.", 1),
         ("NOREPLICAS", RedisFailureKind.NoReplicas,
@@ -73,9 +76,7 @@ public static class RedisFailures
             // A reconnect that meets a restarted Redis still reading its data set fails its handshake with this
             // type rather than a LOADING reply: the same state, said the same way (the health check met it).
             case RedisConnectionException { FailureType: ConnectionFailureType.Loading } e:
-                var loading = ServerErrors.Single(x => x.Kind == RedisFailureKind.Loading);
-                return new RedisFailure(loading.Kind, loading.Code.ToLowerInvariant(), loading.Detail,
-                    loading.RetryAfter, NeverSent(e.CommandStatus));
+                return Server(Loading) with { NotApplied = NeverSent(e.CommandStatus) };
             case RedisConnectionException e:
                 return new RedisFailure(RedisFailureKind.Unreachable, "unreachable",
                     "The data store is unreachable; retry shortly.", 2, NeverSent(e.CommandStatus));
