@@ -5,7 +5,9 @@
 # the load and once the graph caught up, time until it caught up), then SIGKILLs Redis right after the client's last
 # burst of writes and times its restart (until PING answers PONG, i.e. the AOF is loaded).
 #   eng/bench-million.sh [--vectors 100000] [--dims 640] [--batch 100] [--in-flight 4] [--queries 100] [--seconds 10]
-#                        [--burst 5000] [--out .cache/bench/million.md]
+#                        [--burst 5000] [--precision half] [--out .cache/bench/million.md]
+# --precision sets FacePing:Store:VectorPrecision of the Apis: half by default, as the store keeps the face vectors of
+# imports and /face (the client sends its vectors through the raw upsert, which `auto` would keep in float32).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,10 +16,12 @@ cd "$root"
 source eng/redis-conf-args.sh
 
 out="$root/.cache/bench/million.md"
+precision=half
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
+    --precision) precision="$2"; shift 2 ;;
     *) args+=("$1" "$2"); shift 2 ;;
   esac
 done
@@ -46,21 +50,32 @@ start_redis() {
 }
 start_redis
 admin_key="bench-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# start_api PORT LOG [SETTING=VALUE...]: one Api in Release on the bench's Redis, waited for until healthy.
+start_api() {
+  local port="$1" log="$2"; shift 2
+  env ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
+    ConnectionStrings__redis="127.0.0.1:$redis_port" FacePing__AdminKey="$admin_key" FacePing__RateLimit__Enabled=false \
+    FacePing__Store__VectorPrecision="$precision" "$@" \
+    dotnet FacePing.Api/bin/Release/net10.0/FacePing.Api.dll >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  tail -n 30 "$log" >&2
+  exit 1
+}
 api_port="$(free_port)"
-env ASPNETCORE_URLS="http://127.0.0.1:$api_port" Logging__LogLevel__Default=Warning \
-  "Logging__LogLevel__FacePing.Core.Storage.Scan=Information" \
-  ConnectionStrings__redis="127.0.0.1:$redis_port" FacePing__AdminKey="$admin_key" FacePing__RateLimit__Enabled=false \
-  dotnet FacePing.Api/bin/Release/net10.0/FacePing.Api.dll >"$work/api.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null || { tail -n 30 "$work/api.log" >&2; exit 1; }
+start_api "$api_port" "$work/api.log" "Logging__LogLevel__FacePing.Core.Storage.Scan=Information"
+# A second Api without scan copies or indexer: what the HNSW graph alone proposes (filtered searches, a group over the
+# scan budget, an Api whose copy is still loading), measured once the graph is built.
+graph_port="$(free_port)"
+start_api "$graph_port" "$work/graph-api.log" FacePing__Store__ScanCacheMegabytes=0 FacePing__Store__IndexerEnabled=false
 
 {
   dotnet FacePing.Benchmarks/bin/Release/net10.0/FacePing.Benchmarks.dll million --api "http://127.0.0.1:$api_port" \
-    --admin-key "$admin_key" --redis "127.0.0.1:$redis_port" "${args[@]}"
+    --admin-key "$admin_key" --redis "127.0.0.1:$redis_port" --graph-api "http://127.0.0.1:$graph_port" \
+    "${args[@]}"
   # Killed right after the burst: the AOF tail has the burst's writes (and the indexer's steps) to replay.
   aof_bytes="$(du -sb "$work/appendonlydir" | cut -f1)"
   kill -9 "$redis_pid"
@@ -71,9 +86,13 @@ curl -fsS "http://127.0.0.1:$api_port/health" >/dev/null || { tail -n 30 "$work/
   end="$(date +%s.%N)"
   echo "## Restart after SIGKILL right after the burst"
   echo "- PING answered PONG $(python3 -c "print(f'{$end - $start:.1f}')") s after the restart (AOF $((aof_bytes >> 20)) MiB)"
+  # Redis's own account of the load: the base file (RDB preamble, the graph stored with its links) and the tail.
+  grep -E "Done loading RDB|DB loaded from|Reading RDB base|Reading the remaining|AOF.*loaded" "$work/redis.log" \
+    | tail -n 6 | sed 's/^[0-9]*:M /    /'
   # Started inside this pipeline's subshell, so the cleanup trap does not know it.
   kill "$redis_pid"
   echo ""
+  echo "Apis: FacePing:Store:VectorPrecision=$precision, other settings as shipped."
   echo "Api scan copy:"
   grep -h "Scan copy\|scan copy" "$work/api.log" | sed 's/^ */    /' || echo "    (no scan copy was loaded)"
 } | tee "$out"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FacePing.Core.Vectors;
 
 namespace FacePing.Benchmarks.Accuracy;
 
@@ -59,6 +60,8 @@ public static class LfwAccuracyBench
              $"FAR {VerificationMetrics.AcceptRate(impostor, options.Threshold) * 100:F2} %, " +
              $"TAR {VerificationMetrics.AcceptRate(genuine, options.Threshold):F4}");
 
+        StoredPrecision(view2, images, scores, options.Threshold, Line);
+
         Line();
         Line($"failures at threshold {options.Threshold:F3}, by cause:");
         foreach (var (cause, count) in FailureCauses(view2, scores, images, options.Threshold))
@@ -76,6 +79,45 @@ public static class LfwAccuracyBench
             Console.Error.WriteLine($"report written to {file}");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The same pairs scored as a search scores them: the probe's float32 vector against the second photo's vector as
+    /// the store keeps it in half precision (<c>FacePing:Store:VectorPrecision</c> <c>half</c>, the default), so the
+    /// accept rates at the shipped threshold show whether that storage moves any decision.
+    /// </summary>
+    private static void StoredPrecision(IReadOnlyList<LfwPair> pairs, IReadOnlyDictionary<string, LfwImage> images,
+        double[] scores, double threshold, Action<string> line)
+    {
+        var stored = new double[scores.Length];
+        double worst = 0, sum = 0;
+        var changed = 0;
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var (a, b) = (images[pairs[i].First].Embedding, images[pairs[i].Second].Embedding);
+            if (a is null || b is null)
+            {
+                stored[i] = scores[i];
+                continue;
+            }
+            var half = new float[b.Length];
+            HalfVectors.TryDecode(HalfVectors.Encode(b), half);
+            stored[i] = VectorMath.Cosine(a, half);
+            var delta = Math.Abs(stored[i] - scores[i]);
+            (worst, sum) = (Math.Max(worst, delta), sum + delta);
+            if ((stored[i] >= threshold) != (scores[i] >= threshold)) changed++;
+        }
+        var same = pairs.Select(p => p.Same).ToArray();
+        double Rate(bool genuine, double[] s) =>
+            VerificationMetrics.AcceptRate(s.Where((_, i) => same[i] == genuine).ToArray(), threshold);
+        line("");
+        line("stored in half precision (the second photo as the store keeps it), against float32:");
+        line($"  |cosine change| mean {sum / pairs.Count:E2}, largest {worst:E2}; decisions changed at " +
+             $"{threshold:F3}: {changed} of {pairs.Count}");
+        line($"  accuracy {Percent(VerificationMetrics.Accuracy(stored, same, threshold))} " +
+             $"(float32 {Percent(VerificationMetrics.Accuracy(scores, same, threshold))}); " +
+             $"TAR {Rate(true, stored):F4} (float32 {Rate(true, scores):F4}); " +
+             $"FAR {Rate(false, stored) * 100:F2} % (float32 {Rate(false, scores) * 100:F2} %)");
     }
 
     /// <summary>Every failed pair counted once, under the first cause that applies.</summary>

@@ -61,9 +61,9 @@ public sealed partial class FaceStore
             for (var i = 0; i < page.Length; i++)
             {
                 var v = await reads[i].WaitAsync(cancellationToken);
-                if (v[0].IsNull || (string?)v[0] != group || v[1].IsNull) continue;
-                var floats = MemoryMarshal.Cast<byte, float>(((ReadOnlyMemory<byte>)v[1]).Span);
-                if (floats.Length != dims) continue;
+                if (v[0].IsNull || (string?)v[0] != group) continue;
+                var floats = VectorEncoding.Decode(v[1], v[2]);
+                if (floats is null || floats.Length != dims) continue;
                 if ((ids.Count + 1) * dims > data.Length) Array.Resize(ref data, data.Length * 2);
                 floats.CopyTo(data.AsSpan(ids.Count * dims));
                 ids.Add((string)page[i]!);
@@ -75,7 +75,8 @@ public sealed partial class FaceStore
         return new GroupVectors([.. ids], data, dims);
     }
 
-    private static readonly RedisValue[] ScanVectorFields = ["group", "vec"];
+    private static readonly RedisValue[] ScanVectorFields =
+        ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField];
 
     /// <summary>
     /// Gives metadata key <paramref name="key"/> the value <paramref name="labels"/>[id] on each listed vector of the

@@ -1,3 +1,4 @@
+using FacePing.Core.Vectors;
 using StackExchange.Redis;
 
 namespace FacePing.Core.Storage;
@@ -16,15 +17,41 @@ public sealed partial class FaceStore
     /// <summary>
     /// Inserts up to <paramref name="batch"/> of the group's pending vectors into its HNSW graph, as the holder of the
     /// group's indexing lease <paramref name="indexer"/> (taken when free, renewed for <paramref name="lease"/>).
+    /// Reads the pending vectors here, decodes them and derives their filter tokens, then one script inserts those
+    /// still unchanged (<see cref="StoreScripts.IndexPending"/>).
     /// </summary>
     public async Task<IndexStep> IndexPendingAsync(string tenant, string group, string indexer, int batch,
         TimeSpan lease, CancellationToken cancellationToken = default)
     {
         using var activity = Activity.StartActivity("store.index");
         var keys = new StoreKeys(tenant);
-        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
-            [keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, batch, _options.Quantization,
-                _options.HnswLinks]).WaitAsync(cancellationToken))!;
+        var db = Db;
+        var ids = await db.SetRandomMembersAsync(keys.Pending(group), batch).WaitAsync(cancellationToken);
+        var reads = new Task<RedisValue[]>[ids.Length];
+        for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)ids[i]!), IndexFields);
+        var args = new List<RedisValue>(8 + ids.Length * 6)
+        {
+            keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, _options.Quantization, _options.HnswLinks,
+            _options.HnswBuildEf, 0,
+        };
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var v = await reads[i].WaitAsync(cancellationToken);
+            var half = !v[2].IsNull;
+            // Not in the group (the script drops it from the pending set if still so) or unreadable (dropped too,
+            // when unchanged: an empty blob): either way the pending set cannot hold it forever.
+            var vector = (string?)v[0] == group ? VectorEncoding.Decode(v[1], v[2]) : null;
+            args.Add(ids[i]);
+            args.Add(half ? VectorEncoding.HalfField : VectorEncoding.Float32Field);
+            args.Add(half ? v[2] : v[1]);
+            args.Add(v[3]);
+            args.Add(vector is null ? RedisValue.EmptyString : VectorMath.ToBytes(vector));
+            args.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(
+                Indexed(new Dictionary<string, string>(ParseMetadata(v[3]), StringComparer.Ordinal))));
+        }
+        args[7] = (args.Count - 8) / 6;
+        var reply = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
+            [.. args]).WaitAsync(cancellationToken))!;
         var step = (int)reply[0] switch
         {
             -1 => new IndexStep(IndexOutcome.Leased, 0, (long)reply[1]),
@@ -36,6 +63,9 @@ public sealed partial class FaceStore
         activity?.SetTag("faceping.pending", step.Pending);
         return step;
     }
+
+    private static readonly RedisValue[] IndexFields =
+        ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];
 
     /// <summary>The lease holder name of <see cref="IndexAllAsync"/>.</summary>
     public const string IndexAllHolder = "index-all";

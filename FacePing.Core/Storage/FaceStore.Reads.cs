@@ -15,8 +15,8 @@ public sealed partial class FaceStore
     {
         if (!Names.IsValidId(id)) return null;
         var values = await Db.HashGetAsync(new StoreKeys(tenant).Vector(id), VectorFields).WaitAsync(cancellationToken);
-        if (values[0].IsNull || values[1].IsNull) return null;
-        return new StoredVector(id, values[0]!, VectorMath.FromBytes((byte[])values[1]!), ParseMetadata(values[2]));
+        if (values[0].IsNull || VectorEncoding.Decode(values[1], values[3]) is not { } vector) return null;
+        return new StoredVector(id, values[0]!, vector, ParseMetadata(values[2]));
     }
 
     /// <summary>Ids of the group in ordinal order, starting after <paramref name="after"/>.</summary>

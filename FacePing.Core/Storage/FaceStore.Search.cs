@@ -89,8 +89,8 @@ public sealed partial class FaceStore
             candidates = matching <= _options.ExactFilterScanLimit
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
                 ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
-                : (await Similar(db, keys, group, blob, wanted, FilterTokens.Expression(filter), cancellationToken,
-                    everyPending: true))!;
+                : (await Similar(db, keys, group, blob, wanted * FilteredOversample, FilterTokens.Expression(filter),
+                    cancellationToken, everyPending: true))!;
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
@@ -142,6 +142,11 @@ public sealed partial class FaceStore
         return await scan.CandidatesAsync(copy, tenant, group, generation, revision, query,
             Math.Max(2 * topK, topK + 10), cancellationToken);
     }
+
+    // A filtered VSIM walks the graph's (binary-quantised) order among the matching vectors only, which proposes the
+    // true neighbours less reliably than an unfiltered walk: on 3,000 random 512-d vectors recall@10 was 0.93 with the
+    // unfiltered candidate count and ≥ 0.98 with 4 × (FaceStoreTests). Each candidate is one hash read in the rerank.
+    private const int FilteredOversample = 4;
 
     /// <summary>
     /// Pending ids a search without a scan copy reads and reranks on every query; with more, an unfiltered search
@@ -205,9 +210,9 @@ public sealed partial class FaceStore
         {
             var v = await reads[i].WaitAsync(cancellationToken);
             // Deleted or moved since the index answered: not a hit.
-            if (v[0].IsNull || (string?)v[0] != group || v[1].IsNull) continue;
-            var stored = MemoryMarshal.Cast<byte, float>(((ReadOnlyMemory<byte>)v[1]).Span);
-            if (stored.Length != query.Length) continue;
+            if (v[0].IsNull || (string?)v[0] != group) continue;
+            var stored = VectorEncoding.Decode(v[1], v[3]);
+            if (stored is null || stored.Length != query.Length) continue;
             values[i] = v;
             scored.Add((i, VectorMath.Cosine(query, stored)));
         }

@@ -36,7 +36,7 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var createdAt = Timestamp(clock.GetUtcNow());
         var ids = new string[items.Count];
-        var args = new RedisValue[6 + items.Count * 6];
+        var args = new RedisValue[6 + items.Count * 4];
         args[0] = keys.Prefix;
         args[1] = group;
         args[2] = dims;
@@ -56,13 +56,13 @@ public sealed partial class FaceStore
             if (!Names.IsValidId(id)) throw new ArgumentException($"Item {i}: id is not {Names.IdRule}.");
             var metadata = Compose(item, createdAt, i);
             ids[i] = id;
-            var b = 6 + i * 6;
+            var b = 6 + i * 4;
+            var (field, bytes) = VectorEncoding.Encode(item.Vector,
+                VectorEncoding.IsHalf(_options.VectorPrecision, item.Source));
             args[b] = id;
-            args[b + 1] = VectorMath.ToBytes(item.Vector);
-            args[b + 2] = JsonSerializer.Serialize(metadata, MetadataJson);
-            args[b + 3] = FilterTokens.Attributes(Indexed(metadata));
-            args[b + 4] = item.Source;
-            args[b + 5] = createdAt;
+            args[b + 1] = field;
+            args[b + 2] = bytes;
+            args[b + 3] = JsonSerializer.Serialize(metadata, MetadataJson);
         }
 
         RedisResult[] reply;

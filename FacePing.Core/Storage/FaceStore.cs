@@ -24,7 +24,9 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly RedisValue[] VectorFields = ["group", "vec", "meta"];
+    // The vector is in one of two fields (VectorEncoding): float32 "vec" or half "vh".
+    private static readonly RedisValue[] VectorFields =
+        ["group", VectorEncoding.Float32Field, "meta", VectorEncoding.HalfField];
     private static readonly RedisValue[] MetaFields = ["group", "meta"];
     private static readonly RedisValue[] GroupFields = ["createdAt", "dims", "model"];
 

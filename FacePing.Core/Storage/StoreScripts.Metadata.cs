@@ -27,8 +27,8 @@ internal static partial class StoreScripts
           elseif current[2] ~= expected then
             changed[#changed + 1] = id
           else
-            -- A pending vector is not in the graph yet: the indexer takes its attributes from the hash.
-            redis.call('HSET', v, 'attr', ARGV[b + 3])
+            -- A pending vector is not in the graph yet (or has a stale node the indexer replaces): the indexer
+            -- derives its attributes from the new metadata.
             if redis.call('SISMEMBER', g .. ':pending', id) == 0 then
               redis.call('VSETATTR', g .. ':vs', id, ARGV[b + 3])
             end

@@ -49,13 +49,14 @@ internal static partial class StoreScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, group, dims, n, change log length, model ('' for raw vectors), then n × (id, float32 blob,
-    /// metadata JSON, attributes JSON, source, createdAt). Returns {0} on success, {1} when the group is missing,
-    /// {2, dims} on a dimension mismatch, {3, model} when the group holds another face model's vectors. The first face
-    /// write into an empty group records its model; raw vectors record none and are checked by dimension only. An id
-    /// that exists (in this group or another group of the tenant) is replaced: its old index entries go first.
-    /// The vector is not inserted into the HNSW graph here (about 2–5 ms of Redis's main thread per vector): its id
-    /// joins the group's pending set, which searches scan exactly and the indexer (<see cref="IndexPending"/>) drains.
+    /// ARGV: prefix, group, dims, n, change log length, model ('' for raw vectors), then n × (id, vector field
+    /// (<c>vh</c> or <c>vec</c>, <see cref="VectorEncoding"/>), vector bytes, metadata JSON). Returns {0} on success,
+    /// {1} when the group is missing, {2, dims} on a dimension mismatch, {3, model} when the group holds another face
+    /// model's vectors. The first face write into an empty group records its model; raw vectors record none and are
+    /// checked by dimension only. An id that exists (in this group or another group of the tenant) is replaced: its
+    /// old index entries go first. The vector is not inserted into the HNSW graph here (Redis's main thread for
+    /// 0.4–5 ms a vector): its id joins the group's pending set, which searches scan exactly and the indexer
+    /// (<see cref="IndexPending"/>) drains.
     /// </summary>
     public const string Upsert = Unindex + """
 
@@ -73,16 +74,17 @@ internal static partial class StoreScripts
         if not current then redis.call('HSET', g, 'dims', dims) end
         local pending = g .. ':pending'
         for i = 0, n - 1 do
-          local b = 7 + i * 6
-          local id, blob, meta, attr = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+          local b = 7 + i * 4
+          local id, field, blob, meta = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] then
             unindex(P, old[1], id, old[2], old[1] == group)
             if old[1] ~= group then note(P, old[1], id, keep) end
+            -- A hash of an older layout (float32 'vec', attr and copies of metadata) is rewritten whole.
+            redis.call('DEL', v)
           end
-          redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta, 'attr', attr, 'source', ARGV[b + 4],
-            'createdAt', ARGV[b + 5])
+          redis.call('HSET', v, 'group', group, field, blob, 'meta', meta)
           redis.call('SADD', pending, id)
           redis.call('ZADD', g .. ':ids', 0, id)
           note(P, group, id, keep)

@@ -67,12 +67,19 @@ public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreO
         var lease = TimeSpan.FromMilliseconds(_options.IndexerLeaseMilliseconds);
         var pause = TimeSpan.FromMilliseconds(_options.IndexerPauseMilliseconds);
         var before = long.MaxValue;
+        var batch = Math.Min(8, _options.IndexBatchSize);
         while (!cancellationToken.IsCancellationRequested)
         {
             var started = clock.GetTimestamp();
-            var step = await store.IndexPendingAsync(tenant, group, _id, _options.IndexBatchSize, lease,
-                cancellationToken);
+            var step = await store.IndexPendingAsync(tenant, group, _id, batch, lease, cancellationToken);
             var took = clock.GetElapsedTime(started);
+            // Steps of about IndexStepMilliseconds: an insert's cost grows with the graph and with the machine's load.
+            if (step.Indexed > 0)
+            {
+                var perVector = took.TotalMilliseconds / step.Indexed;
+                batch = (int)Math.Clamp(_options.IndexStepMilliseconds / Math.Max(perVector, 0.01), 1,
+                    _options.IndexBatchSize);
+            }
             Interlocked.Exchange(ref _pending, step.Pending);
             if (step.Indexed > 0) _indexed.Add(step.Indexed);
             switch (step.Outcome)

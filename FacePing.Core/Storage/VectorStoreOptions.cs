@@ -8,32 +8,56 @@ public sealed class VectorStoreOptions
     public const string Section = "FacePing:Store";
 
     /// <summary>
-    /// How the HNSW index stores its copy of each vector: <c>Q8</c> (default), <c>NOQUANT</c> or <c>BIN</c>.
-    /// Q8 because the index only chooses candidates: exact scores come from the float32 copy in the vector hash, and
-    /// asking for several times topK candidates hides int8's tiny ranking noise, while Q8 takes a quarter of
-    /// NOQUANT's memory and is faster to scan. BIN loses too much for 512-d face embeddings. Measured
-    /// (SearchAccuracyTests, 3,000 random 512-d, EF 500): recall@10 0.9983 with Q8 and 0.9983 with NOQUANT — the rerank
-    /// absorbs the quantization.
+    /// How the HNSW index stores its copy of each vector for new groups: <c>BIN</c> (default), <c>Q8</c> or
+    /// <c>NOQUANT</c>. The index only proposes candidates: exact scores come from the copy in the vector hash, and the
+    /// scan copy answers unfiltered searches once loaded. BIN (one bit a dimension) because the graph's memory and
+    /// insert time are what a million faces pay: 640-d, M 16, measured on 20,000 random unit vectors with Redis 8,
+    /// 971 bytes and 2,634 inserts/s a vector with BIN against 1,531 bytes and 663/s with Q8 (docs/performance.md
+    /// has recall and the 1M figures). Existing groups keep their vector set's quantization.
     /// </summary>
     [RegularExpression("^(Q8|NOQUANT|BIN)$")]
-    public string Quantization { get; set; } = "Q8";
+    public string Quantization { get; set; } = "BIN";
 
     /// <summary>
-    /// HNSW links per node (VADD's M) for new groups. 32 rather than Redis's 16: on 20,000 random unit 512-d vectors
-    /// (Q8, 20 queries, 50 candidates, one run) recall@10 was 0.48 / 0.78 at EF 200 / 500 with M 16 and 0.78 / 0.95
-    /// with M 32, for ~40 % slower inserts (335 → 198 vectors/s) and more memory per vector. Existing groups keep the M
-    /// they were created with.
+    /// How the vector hash keeps each new vector: <c>half</c> (its length as a double and its direction in half
+    /// floats, <see cref="Vectors.HalfVectors"/>; 1,288 bytes for 640-d instead of 2,560), <c>float32</c> (exactly as
+    /// given) or <c>auto</c> (default): half for the face vectors the service computes from photos, float32 for
+    /// vectors callers send, which they read back exactly as sent. A half copy moves a cosine by about 1e-5 (no
+    /// decision changed on LFW). Vectors already stored keep their form until written again.
+    /// </summary>
+    [RegularExpression("^(auto|half|float32)$")]
+    public string VectorPrecision { get; set; } = VectorPrecisions.Auto;
+
+    /// <summary>
+    /// HNSW links per node (VADD's M) for new groups. 16, Redis's default: with BIN, 640-d, M 32 took 1,270 bytes a
+    /// vector and 1,032 inserts/s against M 16's 971 bytes and 2,634/s (20,000 random unit vectors). Uniformly random
+    /// vectors need M 32 for HNSW recall (0.78 → 0.95 at EF 500 on 20,000 random 512-d, Q8); face vectors cluster by
+    /// person and the scan copy answers unfiltered searches exactly, so the graph is tuned for its size and build
+    /// speed. Existing groups keep the M they were created with.
     /// </summary>
     [Range(4, 128)]
-    public int HnswLinks { get; set; } = 32;
+    public int HnswLinks { get; set; } = 16;
 
-    /// <summary>Candidates asked from VSIM per requested result (before the exact rerank).</summary>
+    /// <summary>
+    /// Exploration factor of each graph insert (VADD's EF). 50 rather than Redis's 200: inserting 100,000 random 640-d
+    /// vectors (BIN, M 16) ran at 333/s over the last 20,000 with 200 and 1,117/s with 50, and the build rate bounds
+    /// both how soon the graph catches up and how long Redis takes to replay its append-only file after a crash.
+    /// The graph only proposes candidates, which are reranked exactly; docs/performance.md has its recall.
+    /// </summary>
+    [Range(10, 2000)]
+    public int HnswBuildEf { get; set; } = 50;
+
+    /// <summary>
+    /// Candidates asked from VSIM per requested result (before the exact rerank). 16 for the BIN graph, whose
+    /// Hamming order is coarse: on 3,000 random 512-d vectors a filtered search's recall@10 was 0.77 with 4 and 0.93
+    /// with 16 (FaceStoreTests). Each candidate is one read of its vector hash in the rerank.
+    /// </summary>
     [Range(1, 100)]
-    public int CandidateFactor { get; set; } = 4;
+    public int CandidateFactor { get; set; } = 16;
 
     /// <summary>Least number of candidates asked from VSIM.</summary>
     [Range(1, 10000)]
-    public int MinCandidates { get; set; } = 50;
+    public int MinCandidates { get; set; } = 200;
 
     /// <summary>
     /// HNSW search exploration factor (EF) for VSIM; higher is slower and more exact. Measured on 3,000 random unit
@@ -57,7 +81,7 @@ public sealed class VectorStoreOptions
     /// index. 0 turns the copies off.
     /// </summary>
     [Range(0, 1_048_576)]
-    public int ScanCacheMegabytes { get; set; } = 1024;
+    public int ScanCacheMegabytes { get; set; } = 2048;
 
     /// <summary>
     /// Changes kept in each group's change log (at least; Redis trims in whole blocks). A copy that falls further
@@ -93,11 +117,18 @@ public sealed class VectorStoreOptions
     public bool IndexerEnabled { get; set; } = true;
 
     /// <summary>
-    /// Vectors one indexing step inserts: each takes Redis's main thread for 2–5 ms, so a step of 16 holds writes and
-    /// searches up for at most ~80 ms.
+    /// Most vectors one indexing step inserts. A step holds Redis's main thread (a graph insert takes 0.3–3 ms,
+    /// growing with the graph), so the indexer sizes its steps to <see cref="IndexStepMilliseconds"/> up to this.
     /// </summary>
     [Range(1, 10_000)]
-    public int IndexBatchSize { get; set; } = 16;
+    public int IndexBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long one indexing step should take: the longest a write or search waits behind the indexer. The indexer
+    /// sizes each step from the time per vector of the one before.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int IndexStepMilliseconds { get; set; } = 20;
 
     /// <summary>Pause between indexing steps, so queued writes and searches run in between.</summary>
     [Range(0, 10_000)]
@@ -113,6 +144,14 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(100, 600_000)]
     public int IndexerLeaseMilliseconds { get; set; } = 10_000;
+}
+
+/// <summary>The values of <see cref="VectorStoreOptions.VectorPrecision"/>.</summary>
+public static class VectorPrecisions
+{
+    public const string Auto = "auto";
+    public const string Half = "half";
+    public const string Float32 = "float32";
 }
 
 /// <summary>The values of <see cref="VectorStoreOptions.Durability"/>.</summary>

@@ -60,7 +60,15 @@ public sealed class FaceServiceTests(FacesFixture fixture)
         Assert.Equal(passing, group!.VectorCount);
         Assert.Equal(FaceModel.Name, group.Model);
         var first = await Store.GetVectorAsync(tenant, ids[0]);
-        Assert.Equal(selection.Accepted[0].Embedding, first!.Vector);
+        // A face vector is kept in half precision (FacePing:Store:VectorPrecision auto): each component within 2^-11 of
+        // the unit vector's, the direction unchanged to 1e-5.
+        var embedding = selection.Accepted[0].Embedding;
+        Assert.NotNull(embedding);
+        Assert.NotNull(first);
+        Assert.Equal(embedding.Length, first.Vector.Length);
+        Assert.All(embedding.Zip(first.Vector), p => Assert.True(Math.Abs(p.First - p.Second) <= 1.0 / 2048,
+            $"{p.First} stored as {p.Second}"));
+        Assert.True(Core.Vectors.VectorMath.Cosine(embedding, first.Vector) > 0.99999);
     }
 
     [Fact]

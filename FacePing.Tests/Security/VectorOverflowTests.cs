@@ -94,8 +94,9 @@ public sealed class VectorOverflowTests(ApiFixture fixture)
         var good = await StoreVector(client, "old", [1, 0, 0]);
         var old = await StoreVector(client, "old", [0, 1, 0]);
         // As the store kept it before the parse bounds (or as any other writer might have).
-        await fixture.Redis.Db.HashSetAsync(new StoreKeys(tenant.TenantId).Vector(old), "vec",
-            VectorMath.ToBytes([bad, bad, bad]));
+        var hash = new StoreKeys(tenant.TenantId).Vector(old);
+        await fixture.Redis.Db.HashDeleteAsync(hash, "vh");
+        await fixture.Redis.Db.HashSetAsync(hash, "vec", VectorMath.ToBytes([bad, bad, bad]));
 
         using var response = await client.PostAsync("/groups/old/vectors/search",
             RawJson("""{"vectorString":"1,1,1","topK":5}"""));

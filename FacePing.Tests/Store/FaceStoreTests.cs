@@ -96,11 +96,10 @@ public sealed class FaceStoreTests(RedisServer redis, ITestOutputHelper output)
 
         var hash = await _connection.GetDatabase().HashGetAllAsync(new StoreKeys(tenant).Vector("drive-abc"));
         var fields = hash.ToDictionary(e => (string)e.Name!, e => e.Value);
-        Assert.Equal(["attr", "createdAt", "group", "meta", "source", "vec"],
-            fields.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("drive", (string?)fields["source"]);
+        // The vector in half precision (its length as a double, then 3 half floats); metadata only in the JSON.
+        Assert.Equal(["group", "meta", "vh"], fields.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("ingest", (string?)fields["group"]);
-        Assert.Equal(12, ((byte[])fields["vec"]!).Length);
+        Assert.Equal(8 + 3 * 2, ((byte[])fields["vh"]!).Length);
 
         var byJob = await store.FindByMetadataAsync(tenant, null,
             new Dictionary<string, string> { ["jobId"] = "job-1" }, 10);

@@ -18,8 +18,6 @@ public sealed class FormattingTests
     /// </summary>
     private static readonly (string File, string Start)[] LongerLines =
     [
-        ("FacePing.Core/Storage/StoreScripts.cs", "local P, group, dims, quant, n, links, keep = ARGV[1], ARGV[2]"),
-        ("FacePing.Core/Storage/StoreScripts.cs", "redis.call('HSET', v, 'group', group, 'vec', blob, 'meta', meta"),
         ("FacePing.Tests/OnRedisCluster/CrossApiFaceTests.cs", "public async Task A_face_stored_on_one_api_is"),
         ("FacePing.Tests/OnRedisCluster/CrossApiVectorTests.cs", "public async Task A_write_on_one_api_is_found"),
         ("FacePing.Tests/Security/TenantIsolationTests.cs", "$$\"\"\"{\"vectors\":[{\"id\":\"{{f.VectorId}}\","),

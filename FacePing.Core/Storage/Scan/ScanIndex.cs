@@ -26,7 +26,8 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     /// The group hash fields a search and a load read: createdAt, dims, then what <see cref="Version"/> needs.
     /// </summary>
     internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
-    private static readonly RedisValue[] VectorFields = ["group", "vec"];
+    private static readonly RedisValue[] VectorFields =
+        ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
 
     private readonly VectorStoreOptions _options = options.Value;
@@ -194,8 +195,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         for (var i = 0; i < ids.Length; i++)
         {
             var v = await reads[i].WaitAsync(cancellationToken);
-            var inGroup = !v[0].IsNull && (string?)v[0] == group && !v[1].IsNull;
-            changes.Add((ids[i], inGroup ? VectorMath.FromBytes(((ReadOnlyMemory<byte>)v[1]).Span) : null));
+            changes.Add((ids[i], !v[0].IsNull && (string?)v[0] == group ? VectorEncoding.Decode(v[1], v[2]) : null));
         }
         return changes;
     }
