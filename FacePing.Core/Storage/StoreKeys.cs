@@ -18,9 +18,9 @@ namespace FacePing.Core.Storage;
 /// {t:T}:g:G:ids             ZSET  vector ids (score 0: lexicographic paging)
 /// {t:T}:g:G:m:K=V           SET   ids whose metadata has K=V (inverted index; every key but createdAt)
 /// {t:T}:g:G:mk              SET   names of the group's inverted-index keys (so deletion finds them all)
-/// {t:T}:v:ID                HASH  group, vec (float32 LE bytes), meta (JSON, all metadata incl. system keys), attr
-///                                 (the vector set attributes, for the indexer),
-///                                 source, createdAt (copies, so an operator reading the hash needs no JSON)
+/// {t:T}:v:ID                HASH  group, the vector: vh (half precision, HalfVectors) or vec (float32 LE bytes; see
+///                                 VectorEncoding), meta (JSON, all metadata incl. system keys). Hashes written before
+///                                 issue 19 also hold attr, source and createdAt, which nothing reads any more
 /// faceping:indexing         SET   "tenant\ngroup" of groups that may have pending ids (FaceStore.IndexingKey)
 /// {t:T}:webhook-secret      STRING the tenant's callback signing secret (FacePing.Core/Auth/WebhookSecrets.cs)
 /// </code>
