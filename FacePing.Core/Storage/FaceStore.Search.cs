@@ -72,10 +72,17 @@ public sealed partial class FaceStore
             scan?.Prefetch(tenant, group);
             // Too many pending ids to read on every search (right after a bulk load): the copy, loading now, holds
             // them all; wait for it, and read them all only when there is no copy to be had (over budget, failed).
-            candidates = found
-                ?? await FromCopyOnceLoaded(tenant, group, query, topK, info, cancellationToken)
+            // A large group waits for its copy too: the one-bit graph alone misses many true neighbours at scale
+            // (docs/performance.md: 0.89 of a person's own photos at 100k, 0.20 at 1M).
+            var large = found is not null && scan is not null && await db.SortedSetLengthAsync(keys.Ids(group))
+                .WaitAsync(cancellationToken) > _options.ScanCopyFirstVectors;
+            var fromCopy = found is null || large
+                ? await FromCopyOnceLoaded(tenant, group, query, topK, info, cancellationToken)
+                : null;
+            candidates = fromCopy
+                ?? found
                 ?? (await Similar(db, keys, group, blob, wanted, null, cancellationToken, everyPending: true))!;
-            activity?.SetTag("faceping.search_path", found is null ? "scan-after-load" : "hnsw");
+            activity?.SetTag("faceping.search_path", fromCopy is not null ? "scan-after-load" : "hnsw");
         }
         else if (candidates is null)
         {

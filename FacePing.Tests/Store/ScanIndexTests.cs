@@ -22,10 +22,13 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
 
     public void Dispose() => _connection.Dispose();
 
-    private (FaceStore Store, ScanIndex Scan) Create(int megabytes = 1024, int changeLog = 10_000)
+    private (FaceStore Store, ScanIndex Scan) Create(int megabytes = 1024, int changeLog = 10_000,
+        int copyFirst = 10_000)
     {
-        var options = Options.Create(
-            new VectorStoreOptions { ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog });
+        var options = Options.Create(new VectorStoreOptions
+        {
+            ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog, ScanCopyFirstVectors = copyFirst,
+        });
         var scan = new ScanIndex(_connection, options, TimeProvider.System, NullLogger<ScanIndex>.Instance);
         return (new FaceStore(_connection, options, TimeProvider.System, scan), scan);
     }
@@ -54,6 +57,26 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
         await store.SearchAsync(tenant, group, RandomUnit(new Random(1), dims), 1, null);
         await scan.WhenLoaded(tenant, group);
         Assert.NotNull(scan.Find(tenant, group));
+    }
+
+    [Theory]
+    [InlineData(100, true)] // larger than ScanCopyFirstVectors: waits for its copy
+    [InlineData(1000, false)] // smaller: the graph (with the pending ids) answers while the copy loads
+    public async Task A_large_groups_first_search_on_an_api_without_its_copy_is_answered_by_the_copy(int copyFirst,
+        bool byCopy)
+    {
+        var tenant = Tenant();
+        var (writer, _) = Create();
+        await writer.CreateGroupAsync(tenant, "big");
+        var vectors = await Fill(writer, tenant, "big", 300, 32, new Random(5));
+        await writer.IndexAllAsync(tenant, "big"); // all in the graph, nothing pending
+
+        // An Api that just started: no copy of the group.
+        var (store, scan) = Create(copyFirst: copyFirst);
+        var served = scan.Served;
+        var hits = await store.SearchAsync(tenant, "big", vectors[42], 1, null);
+        Assert.Equal("v00042", Assert.Single(hits).Id);
+        Assert.Equal(byCopy ? served + 1 : served, scan.Served);
     }
 
     [Fact]
