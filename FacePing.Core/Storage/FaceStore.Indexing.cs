@@ -139,8 +139,24 @@ public sealed partial class FaceStore
         return found;
     }
 
-    // After the write script, applied or not (a write whose durability wait failed was applied): an extra name on the
-    // list costs the indexer one look. Fire and forget: the write's answer never depends on it.
+    // After a write script that succeeded: the name is on the list before the write is answered, so whoever sees the
+    // answer and then finds the list empty knows the indexer is done with it. A failure only delays indexing until the
+    // indexer's next scan for pending sets; the write's answer never depends on it.
+    private async Task NoteIndexingAsync(string tenant, string group)
+    {
+        try
+        {
+            await Db.SetAddAsync(IndexingKey, Member(tenant, group));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // The write was applied and is answered as such; the group is found again by the indexer's scan for
+            // pending sets.
+        }
+    }
+
+    // After a write script that failed, applied or not (a write whose durability wait failed was applied): an extra
+    // name on the list costs the indexer one look. Fire and forget: Redis may be down, and the failure is answered now.
     private void NoteIndexing(string tenant, string group)
     {
         try

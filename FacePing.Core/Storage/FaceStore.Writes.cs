@@ -77,7 +77,7 @@ public sealed partial class FaceStore
             NoteIndexing(tenant, group);
             throw;
         }
-        if ((int)reply[0] == 0) NoteIndexing(tenant, group);
+        if ((int)reply[0] == 0) await NoteIndexingAsync(tenant, group);
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);
