@@ -26,16 +26,11 @@ done
 
 server=.cache/redis/bin/redis-server
 cli=.cache/redis/bin/redis-cli
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 # The shipped settings as redis-server arguments (the array conf).
 source eng/redis-conf-args.sh
 
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+# shellcheck source=eng/scratch.sh
+source eng/scratch.sh
 primary="$(free_port)"; replica="$(free_port)"
 mkdir -p "$work/p" "$work/r"
 "$server" "${conf[@]}" --bind 127.0.0.1 --port "$primary" --dir "$work/p" --logfile "$work/p/redis.log" & pids+=($!)

@@ -14,15 +14,8 @@ concurrency="${2:-4}"
 echo "building (Release)..." >&2
 for p in FacePing.Api FacePing.Inference FacePing.Ingestion; do dotnet build "$p" -c Release -v q -nologo >/dev/null; done
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=eng/scratch.sh
+source eng/scratch.sh
 
 photo="$root/fixtures/faces/Tom_Cruise_avp_2014_4.jpg"
 mkdir -p "$work/ftp"

@@ -26,20 +26,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$(dirname "$out")"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 echo "building (Release)..." >&2
 dotnet build FacePing.Api -c Release -v q -nologo >/dev/null
 dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=eng/scratch.sh
+source eng/scratch.sh
 
 redis_port="$(free_port)"
 start_redis() {

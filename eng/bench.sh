@@ -21,21 +21,14 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$(dirname "$out")"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 echo "building (Release)..." >&2
 dotnet build FacePing.Api -c Release -v q -nologo >/dev/null
 dotnet build FacePing.Inference -c Release -v q -nologo >/dev/null
 dotnet build FacePing.Benchmarks -c Release -v q -nologo >/dev/null
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=eng/scratch.sh
+source eng/scratch.sh
 
 redis_port="$(free_port)"
 .cache/redis/bin/redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$work" --appendonly yes \

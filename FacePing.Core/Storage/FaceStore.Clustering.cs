@@ -62,10 +62,8 @@ public sealed partial class FaceStore
             {
                 var v = await reads[i].WaitAsync(cancellationToken);
                 if (v[0].IsNull || (string?)v[0] != group) continue;
-                var floats = VectorEncoding.Decode(v[1], v[2]);
-                if (floats is null || floats.Length != dims) continue;
                 if ((ids.Count + 1) * dims > data.Length) Array.Resize(ref data, data.Length * 2);
-                floats.CopyTo(data.AsSpan(ids.Count * dims));
+                if (!VectorEncoding.TryRead(v[1], v[2], data.AsSpan(ids.Count * dims, dims))) continue;
                 ids.Add((string)page[i]!);
             }
             if (page.Length < GroupReadPage) break;
@@ -152,7 +150,7 @@ public sealed partial class FaceStore
                     args.Add(pending[i]);
                     args.Add(current[1]);
                     args.Add(JsonSerializer.Serialize(metadata, MetadataJson));
-                    args.Add(FilterTokens.Attributes(Indexed(metadata)));
+                    args.Add(FilterTokens.Attributes(metadata));
                 }
                 var count = (args.Count - 5) / 4;
                 if (count == 0) break;

@@ -46,8 +46,7 @@ public sealed partial class FaceStore
             args.Add(half ? v[2] : v[1]);
             args.Add(v[3]);
             args.Add(vector is null ? RedisValue.EmptyString : VectorMath.ToBytes(vector));
-            args.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(
-                Indexed(new Dictionary<string, string>(ParseMetadata(v[3]), StringComparer.Ordinal))));
+            args.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(ParseMetadata(v[3])));
         }
         args[7] = (args.Count - 8) / 6;
         var reply = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],

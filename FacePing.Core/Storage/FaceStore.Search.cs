@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using FacePing.Core.Storage.Scan;
 using FacePing.Core.Vectors;
@@ -213,15 +214,23 @@ public sealed partial class FaceStore
             reads[i] = db.HashGetAsync(keys.Vector((string)candidates[i]!), VectorFields);
         var scored = new List<(int Index, float Score)>(candidates.Length);
         var values = new RedisValue[candidates.Length][];
-        for (var i = 0; i < candidates.Length; i++)
+        // One buffer for every candidate's vector (up to a few hundred per search).
+        var stored = ArrayPool<float>.Shared.Rent(query.Length);
+        try
         {
-            var v = await reads[i].WaitAsync(cancellationToken);
-            // Deleted or moved since the index answered: not a hit.
-            if (v[0].IsNull || (string?)v[0] != group) continue;
-            var stored = VectorEncoding.Decode(v[1], v[3]);
-            if (stored is null || stored.Length != query.Length) continue;
-            values[i] = v;
-            scored.Add((i, VectorMath.Cosine(query, stored)));
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                var v = await reads[i].WaitAsync(cancellationToken);
+                // Deleted or moved since the index answered: not a hit.
+                if (v[0].IsNull || (string?)v[0] != group) continue;
+                if (!VectorEncoding.TryRead(v[1], v[3], stored.AsSpan(0, query.Length))) continue;
+                values[i] = v;
+                scored.Add((i, VectorMath.Cosine(query, stored.AsSpan(0, query.Length))));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(stored);
         }
         scored.Sort((a, b) => b.Score.CompareTo(a.Score) is var c && c != 0 ? c
             : string.CompareOrdinal((string)candidates[a.Index]!, (string)candidates[b.Index]!));

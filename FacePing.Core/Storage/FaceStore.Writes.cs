@@ -134,12 +134,4 @@ public sealed partial class FaceStore
         }
         return metadata;
     }
-
-    // createdAt is unique per vector: an inverted set or filter token for it would cost a key per vector for nothing.
-    private static Dictionary<string, string> Indexed(Dictionary<string, string> metadata)
-    {
-        var copy = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
-        copy.Remove(SystemMetadata.CreatedAt);
-        return copy;
-    }
 }

@@ -1,3 +1,4 @@
+using FacePing.Core.Metadata;
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,12 +33,17 @@ internal static class FilterTokens
         }
     }
 
+    /// <summary>
+    /// The vector set attributes for a vector's metadata. createdAt has no token (nor, in the write scripts, an
+    /// inverted set): it is unique per vector, so either would cost an entry per vector for nothing.
+    /// </summary>
     public static string Attributes(IReadOnlyDictionary<string, string> metadata)
     {
         var sb = new StringBuilder(16 + metadata.Count * 19).Append("{\"h\":[");
         var first = true;
         foreach (var (k, v) in metadata)
         {
+            if (k == SystemMetadata.CreatedAt) continue;
             if (!first) sb.Append(',');
             sb.Append('"').Append(Token(k, v)).Append('"');
             first = false;

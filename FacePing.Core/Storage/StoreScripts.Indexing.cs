@@ -47,17 +47,17 @@ internal static partial class StoreScripts
             local v = redis.call('HMGET', P .. 'v:' .. id, 'group', field, 'meta')
             if v[1] ~= group then
               redis.call('SREM', pending, id)
-            elseif v[2] == ARGV[b + 2] and v[3] == ARGV[b + 3] and ARGV[b + 4] == '' then
-              -- Unchanged and unreadable (no vector the caller could decode): it cannot join the graph.
-              redis.call('SREM', pending, id)
             elseif v[2] == ARGV[b + 2] and v[3] == ARGV[b + 3] then
-              -- A replaced vector kept its old node until now (see Unindex): drop it so the graph holds the new one.
-              redis.call('VREM', vs, id)
-              local ok = redis.pcall('VADD', vs, 'FP32', ARGV[b + 4], id, quant, 'EF', ef, 'M', links,
-                'SETATTR', ARGV[b + 5])
-              if type(ok) == 'table' and ok.err then return {-3, redis.call('SCARD', pending), ok.err} end
+              -- Unchanged since the caller read it. An empty blob: unreadable, it cannot join the graph. Otherwise a
+              -- replaced vector kept its old node until now (see Unindex): drop it so the graph holds the new one.
+              if ARGV[b + 4] ~= '' then
+                redis.call('VREM', vs, id)
+                local ok = redis.pcall('VADD', vs, 'FP32', ARGV[b + 4], id, quant, 'EF', ef, 'M', links,
+                  'SETATTR', ARGV[b + 5])
+                if type(ok) == 'table' and ok.err then return {-3, redis.call('SCARD', pending), ok.err} end
+                done = done + 1
+              end
               redis.call('SREM', pending, id)
-              done = done + 1
             end
           end
         end

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FacePing.Core.Metadata;
 using FacePing.Core.Vectors;
 using StackExchange.Redis;
@@ -30,6 +31,20 @@ internal static class VectorEncoding
     /// <summary>The field and bytes a new vector is written as.</summary>
     public static (string Field, byte[] Bytes) Encode(ReadOnlySpan<float> vector, bool half) =>
         half ? (HalfField, HalfVectors.Encode(vector)) : (Float32Field, VectorMath.ToBytes(vector));
+
+    /// <summary>
+    /// Writes the stored vector into <paramref name="into"/> from the values of its two fields; false when neither
+    /// holds a vector of <paramref name="into"/>'s length. For reads in bulk, into a buffer the caller reuses.
+    /// </summary>
+    public static bool TryRead(RedisValue float32, RedisValue half, Span<float> into)
+    {
+        if (!half.IsNull) return HalfVectors.TryDecode(((ReadOnlyMemory<byte>)half).Span, into);
+        if (float32.IsNull) return false;
+        var stored = MemoryMarshal.Cast<byte, float>(((ReadOnlyMemory<byte>)float32).Span);
+        if (stored.Length != into.Length) return false;
+        stored.CopyTo(into);
+        return true;
+    }
 
     /// <summary>The stored vector from the values of its two fields, or null when neither holds one.</summary>
     public static float[]? Decode(RedisValue float32, RedisValue half)

@@ -10,17 +10,10 @@ cd "$root"
 ./eng/provision-redis.sh >/dev/null
 # shellcheck source=../../../eng/redis-conf-args.sh
 source eng/redis-conf-args.sh
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 dotnet build FacePing.Api -c Release -v q -nologo >/dev/null
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=eng/scratch.sh
+source eng/scratch.sh
 
 redis_port="$(free_port)"
 .cache/redis/bin/redis-server "${conf[@]}" --bind 127.0.0.1 --port "$redis_port" --dir "$work" \
