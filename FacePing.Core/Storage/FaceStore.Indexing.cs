@@ -83,6 +83,37 @@ public sealed partial class FaceStore
         }
     }
 
+    /// <summary>
+    /// Has the Redis server holding the group rewrite its append-only file, so the graph inserts in its tail go into
+    /// its base (a restart loads a graph from the base; it replays each insert in the tail at graph speed). True when
+    /// that is done or under way, or nothing needs it (AOF off); false when a rewrite already running may predate the
+    /// inserts (try again later) or the command is refused (a managed Redis may rename it away: Redis's own rewrite
+    /// rule then decides).
+    /// </summary>
+    public async Task<bool> PersistGraphAsync(string tenant, string group,
+        CancellationToken cancellationToken = default)
+    {
+        // On the write connection: StackExchange.Redis sends INFO and BGREWRITEAOF only where admin mode is on.
+        var connection = await _writes.ConnectionAsync();
+        var endpoint = connection.GetDatabase().IdentifyEndpoint(new StoreKeys(tenant).Group(group));
+        var server = endpoint is null ? null : connection.GetServer(endpoint);
+        if (server is null || !server.IsConnected) return false;
+        try
+        {
+            var persistence = await server.InfoRawAsync("persistence").WaitAsync(cancellationToken) ?? "";
+            if (!persistence.Contains("aof_enabled:1", StringComparison.Ordinal)) return true;
+            if (persistence.Contains("aof_rewrite_in_progress:1", StringComparison.Ordinal)) return false;
+            await server.ExecuteAsync("BGREWRITEAOF").WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is RedisServerException or RedisCommandException)
+        {
+            // Refused by the server (renamed or disabled, or a rewrite just started elsewhere) or by the client (no
+            // admin mode): skip this time.
+            return false;
+        }
+    }
+
     /// <summary>The groups on the indexer's list (<see cref="IndexingKey"/>).</summary>
     public async Task<IReadOnlyList<(string Tenant, string Group)>> IndexingListAsync(
         CancellationToken cancellationToken = default)

@@ -80,6 +80,9 @@ public sealed class RedisDurability
     /// <summary>The verdict in force, or null while Redis has not answered yet.</summary>
     public DurabilityVerdict? Verdict => _verdict;
 
+    /// <summary>The write connection (admin commands allowed on it, as the start-up verdict needs).</summary>
+    internal ValueTask<IConnectionMultiplexer> ConnectionAsync() => _connection.GetAsync();
+
     /// <summary>A policy-less instance (<c>none</c>), for stores built without dependency injection.</summary>
     public static RedisDurability None(IConnectionMultiplexer redis) =>
         new(redis, Options.Create(new VectorStoreOptions { Durability = DurabilityModes.None }));

@@ -153,6 +153,17 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(100, 600_000)]
     public int IndexerLeaseMilliseconds { get; set; } = 10_000;
+
+    /// <summary>
+    /// Graph inserts after which the indexer has Redis rewrite its append-only file (<c>BGREWRITEAOF</c>, when AOF is
+    /// on and no rewrite is running), and a tenth of that once a group's pending set has drained. A restart replays
+    /// the file's tail, and a replayed <c>VADD</c> costs a graph insert (~2 ms at a million vectors, where Redis's own
+    /// rule, 5 % of the base, lets ~25,000 of them pile up), so after an import the graph goes into the file's base at
+    /// once instead of staying in its tail. 0: never (a managed Redis that refuses the command is skipped the same
+    /// way).
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int IndexPersistVectors { get; set; } = 100_000;
 }
 
 /// <summary>The values of <see cref="VectorStoreOptions.VectorPrecision"/>.</summary>

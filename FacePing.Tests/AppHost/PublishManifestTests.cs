@@ -47,7 +47,7 @@ public sealed class PublishManifestTests
         string[] settings =
         [
             "--appendonly yes", "--appendfsync always", "--aof-use-rdb-preamble yes", "--auto-aof-rewrite-percentage 5",
-            "--maxmemory-policy noeviction", "--save ''",
+            "--maxmemory-policy noeviction", "--save ''", "--hash-max-listpack-value 4096",
         ];
         foreach (var setting in settings)
             Assert.Contains(setting, command);

@@ -21,6 +21,7 @@ public sealed class RedisServerTests(RedisServer redis) : IClassFixture<RedisSer
         {
             ["appendonly"] = "yes", ["appendfsync"] = "always", ["aof-use-rdb-preamble"] = "yes",
             ["auto-aof-rewrite-percentage"] = "5", ["maxmemory-policy"] = "noeviction", ["save"] = "",
+            ["hash-max-listpack-value"] = "4096",
         };
         foreach (var (name, value) in expected)
             Assert.Equal(value, (await redis.Server.ConfigGetAsync(name)).Single().Value);
