@@ -5,7 +5,8 @@
 # the load and once the graph caught up, time until it caught up), then SIGKILLs Redis right after the client's last
 # burst of writes and times its restart (until PING answers PONG, i.e. the AOF is loaded).
 #   eng/bench-million.sh [--vectors 100000] [--dims 640] [--batch 100] [--in-flight 4] [--queries 100] [--seconds 10]
-#                        [--burst 5000] [--precision half] [--out .cache/bench/million.md]
+#                        [--burst 5000] [--events N] [--precision half] [--out .cache/bench/million.md]
+# --events N gives each identity an event of N in its metadata and measures searches filtered by the query's event.
 # --precision sets FacePing:Store:VectorPrecision of the Apis: half by default, as the store keeps the face vectors of
 # imports and /face (the client sends its vectors through the raw upsert, which `auto` would keep in float32).
 set -euo pipefail
@@ -71,8 +72,15 @@ start_api "$graph_port" "$work/graph-api.log" FacePing__Store__ScanCacheMegabyte
     "${args[@]}"
   # Killed right after the burst: the AOF tail has the burst's writes (and the indexer's steps) to replay.
   aof_bytes="$(du -sb "$work/appendonlydir" | cut -f1)"
+  # The whole server dies, a rewrite child it forked included (a child left behind keeps the listening socket it
+  # inherited). Redis was started outside this pipeline's subshell, so `wait` cannot wait for it: poll until the
+  # process has exited (a zombie: it is nobody's to reap here) — a 2.5 GB process takes a moment to exit, and until
+  # then the new server cannot bind the port.
+  pkill -9 -P "$redis_pid" 2>/dev/null || true
   kill -9 "$redis_pid"
-  wait "$redis_pid" 2>/dev/null || true
+  while [ -e "/proc/$redis_pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$redis_pid/status" 2>/dev/null; do
+    sleep 0.05
+  done
   start="$(date +%s.%N)"
   start_redis
   until [ "$(.cache/redis/bin/redis-cli -p "$redis_port" ping 2>/dev/null)" = "PONG" ]; do sleep 0.05; done
@@ -83,7 +91,7 @@ start_api "$graph_port" "$work/graph-api.log" FacePing__Store__ScanCacheMegabyte
   grep -E "Done loading RDB|DB loaded from|Reading RDB base|Reading the remaining|AOF.*loaded" "$work/redis.log" \
     | tail -n 6 | sed 's/^[0-9]*:M /    /'
   # Started inside this pipeline's subshell, so the cleanup trap does not know it.
-  kill "$redis_pid"
+  kill "$redis_pid" 2>/dev/null || true
   echo ""
   echo "Apis: FacePing:Store:VectorPrecision=$precision, other settings as shipped."
   echo "Api scan copy:"

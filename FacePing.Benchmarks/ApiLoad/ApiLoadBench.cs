@@ -324,11 +324,12 @@ public static class ApiLoadBench
         long.Parse(server.Info("memory").SelectMany(g => g).First(p => p.Key == "used_memory").Value,
             CultureInfo.InvariantCulture);
 
-    internal static HashSet<int> TopK(float[][] vectors, float[] query, int k)
+    internal static HashSet<int> TopK(float[][] vectors, float[] query, int k, Func<int, bool>? where = null)
     {
         var best = new PriorityQueue<int, float>();
         for (var i = 0; i < vectors.Length; i++)
         {
+            if (where is not null && !where(i)) continue;
             var score = Dot(vectors[i], query);
             if (best.Count < k) best.Enqueue(i, score);
             else if (best.TryPeek(out _, out var worst) && score > worst) best.EnqueueDequeue(i, score);
@@ -339,7 +340,10 @@ public static class ApiLoadBench
     private static float Dot(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
     /// <summary>Upserts vectors[from..to) in one request, with ids prefix + a seven-digit index.</summary>
-    internal static async Task Upsert(HttpClient http, string group, float[][] vectors, int from, int to, string prefix)
+    /// <summary>Upserts vectors [from, to) as ids prefix + index, each with metadata {"event": …} when
+    /// <paramref name="eventOf"/> gives one.</summary>
+    internal static async Task Upsert(HttpClient http, string group, float[][] vectors, int from, int to, string prefix,
+        Func<int, string?>? eventOf = null)
     {
         var body = new StringBuilder("{\"vectors\":[");
         for (var i = from; i < to; i++)
@@ -348,7 +352,9 @@ public static class ApiLoadBench
             body.Append("{\"id\":\"").Append(prefix).Append(i.ToString("D7", CultureInfo.InvariantCulture))
                 .Append("\",\"vectorString\":\"");
             AppendVector(body, vectors[i]);
-            body.Append("\"}");
+            body.Append('"');
+            if (eventOf?.Invoke(i) is { } ev) body.Append(",\"metadata\":{\"event\":\"").Append(ev).Append("\"}");
+            body.Append('}');
         }
         body.Append("]}");
         using var response = await http.PostAsync($"/groups/{group}/vectors/upsert",

@@ -39,7 +39,7 @@ public sealed partial class FaceStore
         var blob = VectorMath.ToBytes(query);
         var wanted = Math.Max(topK * _options.CandidateFactor, _options.MinCandidates);
         var unfiltered = filter is not { Count: > 0 };
-        var copy = unfiltered ? scan?.Find(tenant, group) : null;
+        var copy = scan?.Find(tenant, group);
         var groupRead = head is null ? db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields) : null;
         // Without a filter or a scan copy the index query goes out in the same round trip as the group check; its
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
@@ -58,13 +58,13 @@ public sealed partial class FaceStore
         }
 
         RedisValue[]? candidates = null;
-        if (copy is not null)
+        if (copy is not null && unfiltered)
         {
             // The copy ranks by int8 scores (error ~1e-3, far below the gap between the 10th and 20th best of 100k
             // random vectors), so fewer candidates than HNSW needs: every one is a read from Redis in the rerank.
             var (generation, revision) = ScanIndex.Version(info);
             candidates = await scan!.CandidatesAsync(copy, tenant, group, generation, revision, query,
-                Math.Max(2 * topK, topK + 10), cancellationToken);
+                Math.Max(2 * topK, topK + 10), null, cancellationToken);
             activity?.SetTag("faceping.search_path", candidates is null ? "hnsw" : "scan");
         }
         if (candidates is null && unfiltered)
@@ -75,10 +75,9 @@ public sealed partial class FaceStore
             // them all; wait for it, and read them all only when there is no copy to be had (over budget, failed).
             // A large group waits for its copy too: the one-bit graph alone misses many true neighbours at scale
             // (docs/performance.md: 0.89 of a person's own photos at 100k, 0.20 at 1M).
-            var large = found is not null && scan is not null && await db.SortedSetLengthAsync(keys.Ids(group))
-                .WaitAsync(cancellationToken) > _options.ScanCopyFirstVectors;
+            var large = found is not null && await LargeAsync(db, keys, group, cancellationToken);
             var fromCopy = found is null || large
-                ? await FromCopyOnceLoaded(tenant, group, query, topK, info, cancellationToken)
+                ? await FromCopyOnceLoaded(tenant, group, query, topK, info, null, cancellationToken)
                 : null;
             candidates = fromCopy
                 ?? found
@@ -94,11 +93,34 @@ public sealed partial class FaceStore
                 .WaitAsync(cancellationToken);
             if (matching == 0) return [];
             activity?.SetTag("faceping.filter_matches", matching);
-            candidates = matching <= _options.ExactFilterScanLimit
+            if (matching <= _options.ExactFilterScanLimit)
+            {
                 // Few matches: score them all, exact and complete (HNSW with a selective filter can miss some).
-                ? await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken)
-                : (await Similar(db, keys, group, blob, wanted * FilteredOversample, FilterTokens.Expression(filter),
-                    cancellationToken, everyPending: true))!;
+                candidates = await db.SetCombineAsync(SetOperation.Intersect, sets).WaitAsync(cancellationToken);
+                activity?.SetTag("faceping.search_path", "filter-exact");
+            }
+            else
+            {
+                // Many: the scan copy ranks only the vectors holding the filter's tokens, however many; a large group
+                // without one waits for it, as an unfiltered search does. The graph's filtered walk is the last resort.
+                var required = FilterTokens.Hashes(filter);
+                var (generation, revision) = ScanIndex.Version(info);
+                if (copy is not null)
+                {
+                    candidates = await scan!.CandidatesAsync(copy, tenant, group, generation, revision, query,
+                        Math.Max(2 * topK, topK + 10), required, cancellationToken);
+                }
+                else if (scan is not null)
+                {
+                    scan.Prefetch(tenant, group);
+                    if (await LargeAsync(db, keys, group, cancellationToken))
+                        candidates = await FromCopyOnceLoaded(tenant, group, query, topK, info, required,
+                            cancellationToken);
+                }
+                activity?.SetTag("faceping.search_path", candidates is null ? "hnsw-filter" : "scan-filter");
+                candidates ??= (await Similar(db, keys, group, blob, wanted * FilteredOversample,
+                    FilterTokens.Expression(filter), cancellationToken, everyPending: true))!;
+            }
         }
         activity?.SetTag("faceping.candidates", candidates.Length);
         return await Rerank(db, keys, group, query, candidates, topK, filter, cancellationToken);
@@ -141,15 +163,22 @@ public sealed partial class FaceStore
     public const int MaxGroupByVectors = 2000;
 
     private async Task<RedisValue[]?> FromCopyOnceLoaded(string tenant, string group, float[] query, int topK,
-        RedisValue[] head, CancellationToken cancellationToken)
+        RedisValue[] head, ulong[]? required, CancellationToken cancellationToken)
     {
         if (scan is null) return null;
         await scan.WhenLoaded(tenant, group).WaitAsync(cancellationToken);
         if (scan.Find(tenant, group) is not { } copy) return null;
         var (generation, revision) = ScanIndex.Version(head);
         return await scan.CandidatesAsync(copy, tenant, group, generation, revision, query,
-            Math.Max(2 * topK, topK + 10), cancellationToken);
+            Math.Max(2 * topK, topK + 10), required, cancellationToken);
     }
+
+    // Over ScanCopyFirstVectors: the one-bit graph alone misses too many true neighbours to answer it while a copy can
+    // be had (docs/performance.md).
+    private async Task<bool> LargeAsync(IDatabase db, StoreKeys keys, string group,
+        CancellationToken cancellationToken) =>
+        scan is not null && await db.SortedSetLengthAsync(keys.Ids(group)).WaitAsync(cancellationToken)
+        > _options.ScanCopyFirstVectors;
 
     // A filtered VSIM walks the graph's (binary-quantised) order among the matching vectors only, which proposes the
     // true neighbours less reliably than an unfiltered walk: on 3,000 random 512-d vectors recall@10 was 0.93 with the

@@ -37,7 +37,7 @@ public sealed partial class FaceStore(IConnectionMultiplexer redis, IOptions<Vec
 
     private IDatabase Db => redis.GetDatabase();
 
-    private static IReadOnlyDictionary<string, string> ParseMetadata(RedisValue json) =>
+    internal static IReadOnlyDictionary<string, string> ParseMetadata(RedisValue json) =>
         json.IsNullOrEmpty
             ? new Dictionary<string, string>()
             : JsonSerializer.Deserialize<Dictionary<string, string>>((string)json!, MetadataJson)

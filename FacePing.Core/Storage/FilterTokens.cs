@@ -14,7 +14,10 @@ namespace FacePing.Core.Storage;
 /// </summary>
 internal static class FilterTokens
 {
-    public static string Token(string key, string value)
+    public static string Token(string key, string value) => Hash(key, value).ToString("x16");
+
+    /// <summary>The token as a number (the scan copy holds these).</summary>
+    public static ulong Hash(string key, string value)
     {
         var length = Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value);
         var rented = ArrayPool<byte>.Shared.Rent(length);
@@ -25,7 +28,7 @@ internal static class FilterTokens
             written += Encoding.UTF8.GetBytes(value, rented.AsSpan(written));
             Span<byte> hash = stackalloc byte[32];
             SHA256.HashData(rented.AsSpan(0, written), hash);
-            return Convert.ToHexStringLower(hash[..8]);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash);
         }
         finally
         {
@@ -49,6 +52,22 @@ internal static class FilterTokens
             first = false;
         }
         return sb.Append("]}").ToString();
+    }
+
+    /// <summary>
+    /// A vector's tokens for the scan copy: every metadata pair but createdAt (as in <see cref="Attributes"/>).
+    /// </summary>
+    public static ulong[] Hashes(IReadOnlyDictionary<string, string> metadata)
+    {
+        var count = metadata.Count - (metadata.ContainsKey(SystemMetadata.CreatedAt) ? 1 : 0);
+        if (count <= 0) return [];
+        var hashes = new ulong[count];
+        var i = 0;
+        foreach (var (k, v) in metadata)
+        {
+            if (k != SystemMetadata.CreatedAt) hashes[i++] = Hash(k, v);
+        }
+        return hashes;
     }
 
     public static string Expression(IReadOnlyDictionary<string, string> filter)

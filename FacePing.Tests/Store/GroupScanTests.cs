@@ -60,4 +60,26 @@ public sealed class GroupScanTests
         scan.Apply([("b", RandomUnit(random, 32))], 5);
         Assert.Equal(["c"], scan.Ids());
     }
+
+    [Fact]
+    public void A_filtered_search_ranks_only_the_vectors_holding_every_token_and_tokens_move_with_their_rows()
+    {
+        var random = new Random(4);
+        var scan = new GroupScan("g", 0);
+        var a = RandomUnit(random, 64);
+        var b = RandomUnit(random, 64);
+        var c = RandomUnit(random, 64);
+        scan.Apply([("a", a, [1UL, 2UL]), ("b", b, [2UL]), ("c", c, [1UL, 2UL, 3UL])], 3);
+        Assert.Equal(["a", "c"], scan.Search(b, 3, [1UL, 2UL]).Order());
+        Assert.Equal(["a", "b", "c"], scan.Search(a, 3, [2UL]).Order());
+        Assert.Empty(scan.Search(a, 3, [4UL]));
+        // Removing a moves c into a's row: its tokens go with it, a's do not stay behind.
+        scan.Apply([("a", null, [])], 4);
+        Assert.Equal(["c"], scan.Search(a, 3, [3UL]));
+        Assert.Equal(["c"], scan.Search(a, 3, [1UL]));
+        // New metadata replaces the tokens.
+        scan.Apply([("c", c, [5UL])], 5);
+        Assert.Empty(scan.Search(c, 3, [1UL]));
+        Assert.Equal(["c"], scan.Search(b, 3, [5UL]));
+    }
 }

@@ -23,11 +23,12 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
     public void Dispose() => _connection.Dispose();
 
     private (FaceStore Store, ScanIndex Scan) Create(int megabytes = 1024, int changeLog = 10_000,
-        int copyFirst = 10_000)
+        int copyFirst = 10_000, int exactFilter = 2000)
     {
         var options = Options.Create(new VectorStoreOptions
         {
             ScanCacheMegabytes = megabytes, ChangeLogLength = changeLog, ScanCopyFirstVectors = copyFirst,
+            ExactFilterScanLimit = exactFilter,
         });
         var scan = new ScanIndex(_connection, options, TimeProvider.System, NullLogger<ScanIndex>.Instance);
         return (new FaceStore(_connection, options, TimeProvider.System, scan), scan);
@@ -103,6 +104,61 @@ public sealed class ScanIndexTests(RedisServer redis, ITestOutputHelper output)
         }
         // Every answer came from the copy: the first search waited for its load.
         Assert.Equal(served + 5, scan.Served);
+    }
+
+    [Fact]
+    public async Task A_filter_matching_many_vectors_is_answered_exactly_by_the_copy_among_the_matching_ones_only()
+    {
+        var tenant = Tenant();
+        // A filter matching over 100 vectors is past the exact scan of the matches: the graph's filtered walk would
+        // answer it, and on one-bit codes it misses true neighbours.
+        var (store, scan) = Create(exactFilter: 100);
+        await store.CreateGroupAsync(tenant, "events");
+        const int count = 3000, dims = 128;
+        var random = new Random(77);
+        var vectors = new float[count][];
+        var writes = new List<VectorWrite>(count);
+        for (var i = 0; i < count; i++)
+        {
+            vectors[i] = RandomUnit(random, dims);
+            writes.Add(new VectorWrite(vectors[i], new Dictionary<string, string> { ["event"] = $"e{i % 3}" },
+                VectorSources.Vector, $"v{i:D5}"));
+        }
+        foreach (var chunk in writes.Chunk(250)) await store.UpsertAsync(tenant, "events", chunk);
+        await store.IndexAllAsync(tenant, "events");
+        await Warm(store, scan, tenant, "events", dims);
+
+        List<string> Truth(float[] query, string @event) => [.. Enumerable.Range(0, count)
+            .Where(i => $"e{i % 3}" == @event)
+            .OrderByDescending(i => VectorMath.Cosine(query, vectors[i])).Take(10).Select(i => $"v{i:D5}")];
+        var served = scan.Served;
+        for (var q = 0; q < 10; q++)
+        {
+            var query = RandomUnit(random, dims);
+            var hits = await store.SearchAsync(tenant, "events", query, 10,
+                new Dictionary<string, string> { ["event"] = "e1" });
+            Assert.Equal(Truth(query, "e1"), hits.Select(h => h.Id));
+        }
+        Assert.Equal(served + 10, scan.Served);
+
+        // Another Api moves v00001 from e1 to e2: the copy learns it from the change log before it answers.
+        await OtherReplica().UpsertAsync(tenant, "events", [new VectorWrite(vectors[1],
+            new Dictionary<string, string> { ["event"] = "e2" }, VectorSources.Vector, "v00001")]);
+        var e2 = await store.SearchAsync(tenant, "events", vectors[1], 1,
+            new Dictionary<string, string> { ["event"] = "e2" });
+        Assert.Equal("v00001", Assert.Single(e2).Id);
+        var e1 = await store.SearchAsync(tenant, "events", vectors[1], 10,
+            new Dictionary<string, string> { ["event"] = "e1" });
+        Assert.DoesNotContain("v00001", e1.Select(h => h.Id));
+        Assert.Equal(10, e1.Count);
+
+        // An Api without the copy waits for it when the group is over ScanCopyFirstVectors, filtered or not.
+        var (fresh, freshScan) = Create(copyFirst: 1000, exactFilter: 100);
+        var query2 = RandomUnit(random, dims);
+        var first = await fresh.SearchAsync(tenant, "events", query2, 10,
+            new Dictionary<string, string> { ["event"] = "e0" });
+        Assert.Equal(Truth(query2, "e0"), first.Select(h => h.Id));
+        Assert.Equal(1, freshScan.Served);
     }
 
     private async Task<string[]> RedisIds(string tenant, string group) =>

@@ -9,8 +9,10 @@ namespace FacePing.Core.Storage.Scan;
 /// One group's vectors as 4-bit and 8-bit codes in contiguous arrays, scanned in full for every query, where an HNSW
 /// walk over uniformly spread vectors must visit a large part of the graph to reach the same recall. The 4-bit pass
 /// reads every vector (100k × 512-d: 26 MB, memory-bound) and keeps a few hundred; the int8 pass re-scores those and
-/// keeps the requested candidates, which the store reranks exactly from Redis. Holds ids and codes only.
-/// Reads run in parallel under a read lock; applying changes takes the write lock briefly.
+/// keeps the requested candidates, which the store reranks exactly from Redis. Holds ids, codes and each vector's
+/// filter tokens (<see cref="FilterTokens.Hash"/> of its metadata pairs), so a filtered search scans only the vectors
+/// whose metadata matches, however many do. Reads run in parallel under a read lock; applying changes takes the write
+/// lock briefly.
 /// </summary>
 internal sealed class GroupScan(string generation, long revision)
 {
@@ -29,6 +31,7 @@ internal sealed class GroupScan(string generation, long revision)
     private float[] _scales = [];
     private int _nibbleBytes;
     private string[] _ids = [];
+    private ulong[][] _tokens = [];
     private long _revision = revision;
 
     /// <summary>Changes (group hash field <c>gen</c>) when the group is deleted and created again.</summary>
@@ -48,13 +51,13 @@ internal sealed class GroupScan(string generation, long revision)
 
     /// <summary>Approximate managed memory held (arrays, ids, lookup).</summary>
     public long Bytes =>
-        _nibbles.LongLength + _codes.LongLength + _scales.LongLength * 8 + _ids.LongLength * 8 + Count * 120L;
+        _nibbles.LongLength + _codes.LongLength + _scales.LongLength * 8 + _ids.LongLength * 16 + Count * 160L;
 
     /// <summary>
     /// Estimate of <see cref="Bytes"/> for a group of the given size (the budget check before a load).
     /// </summary>
     public static long EstimateBytes(long count, int dimensions) =>
-        count * (Int4Codes.Bytes(dimensions) + dimensions + 8 + 8 + 120L);
+        count * (Int4Codes.Bytes(dimensions) + dimensions + 8 + 16 + 160L);
 
     /// <summary>
     /// Makes room for <paramref name="count"/> vectors up front (a full load knows the group's size).
@@ -74,17 +77,25 @@ internal sealed class GroupScan(string generation, long revision)
     }
 
     /// <summary>
-    /// Sets or removes each id (a null vector removes it) and records the revision they bring the copy to.
+    /// Sets or removes each id (a null vector removes it) with no filter tokens, and records the revision they bring
+    /// the copy to.
     /// </summary>
-    public void Apply(IReadOnlyList<(string Id, float[]? Vector)> changes, long revision)
+    public void Apply(IReadOnlyList<(string Id, float[]? Vector)> changes, long revision) =>
+        Apply([.. changes.Select(c => (c.Id, c.Vector, Array.Empty<ulong>()))], revision);
+
+    /// <summary>
+    /// Sets or removes each id (a null vector removes it) with its filter tokens, and records the revision they bring
+    /// the copy to.
+    /// </summary>
+    public void Apply(IReadOnlyList<(string Id, float[]? Vector, ulong[] Tokens)> changes, long revision)
     {
         _lock.EnterWriteLock();
         try
         {
-            foreach (var (id, vector) in changes)
+            foreach (var (id, vector, tokens) in changes)
             {
                 if (vector is null || (Dimensions != 0 && vector.Length != Dimensions)) Remove(id);
-                else Set(id, vector);
+                else Set(id, vector, tokens);
             }
             if (revision > _revision) Interlocked.Exchange(ref _revision, revision);
         }
@@ -94,8 +105,11 @@ internal sealed class GroupScan(string generation, long revision)
         }
     }
 
-    /// <summary>Ids of the <paramref name="count"/> best approximate matches, best first.</summary>
-    public string[] Search(ReadOnlySpan<float> query, int count)
+    /// <summary>
+    /// Ids of the <paramref name="count"/> best approximate matches, best first; with <paramref name="required"/>, only
+    /// among the vectors holding every one of those tokens.
+    /// </summary>
+    public string[] Search(ReadOnlySpan<float> query, int count, ulong[]? required = null)
     {
         _lock.EnterReadLock();
         try
@@ -109,8 +123,8 @@ internal sealed class GroupScan(string generation, long revision)
                 Int4Codes.EncodeQuery(query, low.AsSpan(0, _nibbleBytes), high.AsSpan(0, _nibbleBytes), out var sum);
                 var first = Math.Max(count * 4, MinFirstPass);
                 var coarse = Count < ParallelThreshold
-                    ? ScanRange(low, high, sum, 0, Count, first)
-                    : ScanParallel(low, high, sum, first);
+                    ? ScanRange(low, high, sum, 0, Count, first, required)
+                    : ScanParallel(low, high, sum, first, required);
 
                 Int8Codes.EncodeQuery(query, codes.AsSpan(0, Dimensions));
                 var q = codes.AsSpan(0, Dimensions);
@@ -144,19 +158,20 @@ internal sealed class GroupScan(string generation, long revision)
         finally { _lock.ExitReadLock(); }
     }
 
-    private TopCandidates ScanParallel(sbyte[] low, sbyte[] high, int sum, int count)
+    private TopCandidates ScanParallel(sbyte[] low, sbyte[] high, int sum, int count, ulong[]? required)
     {
         var parts = Math.Min(Environment.ProcessorCount, Count / (ParallelThreshold / 2));
         var results = new TopCandidates[parts];
         var size = (Count + parts - 1) / parts;
         Parallel.For(0, parts,
-            p => results[p] = ScanRange(low, high, sum, p * size, Math.Min(Count, (p + 1) * size), count));
+            p => results[p] = ScanRange(low, high, sum, p * size, Math.Min(Count, (p + 1) * size), count, required));
         var merged = results[0];
         for (var p = 1; p < parts; p++) merged.AddFrom(results[p]);
         return merged;
     }
 
-    private TopCandidates ScanRange(sbyte[] low, sbyte[] high, int sum, int from, int to, int count)
+    private TopCandidates ScanRange(sbyte[] low, sbyte[] high, int sum, int from, int to, int count,
+        ulong[]? required)
     {
         var top = new TopCandidates(count);
         var width = _nibbleBytes;
@@ -169,6 +184,11 @@ internal sealed class GroupScan(string generation, long revision)
         var threshold = float.NegativeInfinity;
         for (var i = 0; i < scales.Length; i++)
         {
+            if (required is not null && !HoldsAll(_tokens[from + i], required))
+            {
+                row = ref Unsafe.Add(ref row, width);
+                continue;
+            }
             var score = (Int4Codes.Dot(l, h, MemoryMarshal.CreateReadOnlySpan(ref row, width)) - offset) * scales[i];
             row = ref Unsafe.Add(ref row, width);
             if (score <= threshold) continue;
@@ -178,13 +198,23 @@ internal sealed class GroupScan(string generation, long revision)
         return top;
     }
 
+    // A vector holds a handful of tokens and a filter names one or two: a linear look is the fastest.
+    private static bool HoldsAll(ulong[] held, ulong[] required)
+    {
+        foreach (var token in required)
+        {
+            if (Array.IndexOf(held, token) < 0) return false;
+        }
+        return true;
+    }
+
     private void SetDimensions(int dimensions)
     {
         Dimensions = dimensions;
         _nibbleBytes = Int4Codes.Bytes(dimensions);
     }
 
-    private void Set(string id, float[] vector)
+    private void Set(string id, float[] vector, ulong[] tokens)
     {
         if (Dimensions == 0) SetDimensions(vector.Length);
         if (!_slots.TryGetValue(id, out var slot))
@@ -194,6 +224,7 @@ internal sealed class GroupScan(string generation, long revision)
             _slots[id] = slot;
             _ids[slot] = id;
         }
+        _tokens[slot] = tokens;
         _scales[slot] = Int8Codes.Encode(vector, _codes.AsSpan(slot * Dimensions, Dimensions));
         _nibbleScales[slot] = Int4Codes.Encode(vector, _nibbles.AsSpan(slot * _nibbleBytes, _nibbleBytes));
     }
@@ -211,9 +242,11 @@ internal sealed class GroupScan(string generation, long revision)
             _scales[slot] = _scales[last];
             _nibbleScales[slot] = _nibbleScales[last];
             _ids[slot] = _ids[last];
+            _tokens[slot] = _tokens[last];
             _slots[_ids[slot]] = slot;
         }
         _ids[last] = null!;
+        _tokens[last] = null!;
     }
 
     private void Grow() => Resize(Math.Max(64, _ids.Length * 2));
@@ -224,6 +257,7 @@ internal sealed class GroupScan(string generation, long revision)
         if ((long)capacity * Dimensions > Array.MaxLength)
             throw new InsufficientMemoryException("Group too large for one scan array.");
         Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _tokens, capacity);
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _nibbleScales, capacity);
         Array.Resize(ref _codes, capacity * Dimensions);

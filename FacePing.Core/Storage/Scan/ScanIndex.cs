@@ -27,7 +27,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     /// </summary>
     internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
     private static readonly RedisValue[] VectorFields =
-        ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField];
+        ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
 
     private readonly VectorStoreOptions _options = options.Value;
@@ -91,7 +91,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     /// index).
     /// </summary>
     internal async Task<RedisValue[]?> CandidatesAsync(GroupScan scan, string tenant, string group, string generation,
-        long revision, float[] query, int count, CancellationToken cancellationToken)
+        long revision, float[] query, int count, ulong[]? required, CancellationToken cancellationToken)
     {
         if (scan.Generation != generation
             || (scan.Revision < revision && !await CatchUpAsync(scan, tenant, group, revision, cancellationToken)))
@@ -101,7 +101,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
             Prefetch(tenant, group);
             return null;
         }
-        var ids = scan.Search(query, count);
+        var ids = scan.Search(query, count, required);
         Interlocked.Increment(ref _served);
         var values = new RedisValue[ids.Length];
         for (var i = 0; i < ids.Length; i++) values[i] = ids[i];
@@ -184,18 +184,21 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
         LogLoaded(tenant, group, scan.Count, scan.Bytes >> 20, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    // The current state of each id: its vector when it is in the group, else null (deleted or moved away).
-    private async Task<List<(string Id, float[]? Vector)>> ReadAsync(StoreKeys keys, string group, string[] ids,
-        CancellationToken cancellationToken)
+    // The current state of each id: its vector and filter tokens when it is in the group, else null (deleted or moved
+    // away).
+    private async Task<List<(string Id, float[]? Vector, ulong[] Tokens)>> ReadAsync(StoreKeys keys, string group,
+        string[] ids, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         var reads = new Task<RedisValue[]>[ids.Length];
         for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector(ids[i]), VectorFields);
-        var changes = new List<(string, float[]?)>(ids.Length);
+        var changes = new List<(string, float[]?, ulong[])>(ids.Length);
         for (var i = 0; i < ids.Length; i++)
         {
             var v = await reads[i].WaitAsync(cancellationToken);
-            changes.Add((ids[i], !v[0].IsNull && (string?)v[0] == group ? VectorEncoding.Decode(v[1], v[2]) : null));
+            changes.Add(!v[0].IsNull && (string?)v[0] == group
+                ? (ids[i], VectorEncoding.Decode(v[1], v[2]), FilterTokens.Hashes(FaceStore.ParseMetadata(v[3])))
+                : (ids[i], null, []));
         }
         return changes;
     }
