@@ -219,7 +219,8 @@ public static class MillionBench
         if (graphHttp is not null) await Searches("graph built, HNSW graph alone (Api without scan copy)", graphHttp);
         if (events > 0)
         {
-            Console.WriteLine($"## Filtered by the query's own event ({events} events, ~{count / events:N0} vectors each)");
+            Console.WriteLine(
+                $"## Filtered by the query's own event ({events} events, ~{count / events:N0} vectors each)");
             await FilteredSearches("through the scan copy");
             if (graphHttp is not null) await FilteredSearches("HNSW graph alone (VSIM FILTER)", graphHttp);
         }
