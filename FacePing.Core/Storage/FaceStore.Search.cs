@@ -60,11 +60,7 @@ public sealed partial class FaceStore
         RedisValue[]? candidates = null;
         if (copy is not null && unfiltered)
         {
-            // The copy ranks by int8 scores (error ~1e-3, far below the gap between the 10th and 20th best of 100k
-            // random vectors), so fewer candidates than HNSW needs: every one is a read from Redis in the rerank.
-            var (generation, revision) = ScanIndex.Version(info);
-            candidates = await scan!.CandidatesAsync(copy, tenant, group, generation, revision, query,
-                Math.Max(2 * topK, topK + 10), null, cancellationToken);
+            candidates = await FromCopy(copy, tenant, group, query, topK, info, null, cancellationToken);
             activity?.SetTag("faceping.search_path", candidates is null ? "hnsw" : "scan");
         }
         if (candidates is null && unfiltered)
@@ -104,11 +100,9 @@ public sealed partial class FaceStore
                 // Many: the scan copy ranks only the vectors holding the filter's tokens, however many; a large group
                 // without one waits for it, as an unfiltered search does. The graph's filtered walk is the last resort.
                 var required = FilterTokens.Hashes(filter);
-                var (generation, revision) = ScanIndex.Version(info);
                 if (copy is not null)
                 {
-                    candidates = await scan!.CandidatesAsync(copy, tenant, group, generation, revision, query,
-                        Math.Max(2 * topK, topK + 10), required, cancellationToken);
+                    candidates = await FromCopy(copy, tenant, group, query, topK, info, required, cancellationToken);
                 }
                 else if (scan is not null)
                 {
@@ -167,10 +161,20 @@ public sealed partial class FaceStore
     {
         if (scan is null) return null;
         await scan.WhenLoaded(tenant, group).WaitAsync(cancellationToken);
-        if (scan.Find(tenant, group) is not { } copy) return null;
+        return scan.Find(tenant, group) is { } copy
+            ? await FromCopy(copy, tenant, group, query, topK, head, required, cancellationToken)
+            : null;
+    }
+
+    // The copy ranks by int8 scores (error ~1e-3, far below the gap between the 10th and 20th best of 100k random
+    // vectors), so fewer candidates than HNSW needs: every one is a read from Redis in the rerank. Null when the copy
+    // cannot reflect the group as of head (it is reloaded; ask the index).
+    private Task<RedisValue[]?> FromCopy(GroupScan copy, string tenant, string group, float[] query, int topK,
+        RedisValue[] head, ulong[]? required, CancellationToken cancellationToken)
+    {
         var (generation, revision) = ScanIndex.Version(head);
-        return await scan.CandidatesAsync(copy, tenant, group, generation, revision, query,
-            Math.Max(2 * topK, topK + 10), required, cancellationToken);
+        return scan!.CandidatesAsync(copy, tenant, group, generation, revision, query, Math.Max(2 * topK, topK + 10),
+            required, cancellationToken);
     }
 
     // Over ScanCopyFirstVectors: the one-bit graph alone misses too many true neighbours to answer it while a copy can

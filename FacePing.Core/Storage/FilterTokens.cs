@@ -42,20 +42,19 @@ internal static class FilterTokens
     /// </summary>
     public static string Attributes(IReadOnlyDictionary<string, string> metadata)
     {
-        var sb = new StringBuilder(16 + metadata.Count * 19).Append("{\"h\":[");
-        var first = true;
-        foreach (var (k, v) in metadata)
+        var hashes = Hashes(metadata);
+        var sb = new StringBuilder(16 + hashes.Length * 19).Append("{\"h\":[");
+        for (var i = 0; i < hashes.Length; i++)
         {
-            if (k == SystemMetadata.CreatedAt) continue;
-            if (!first) sb.Append(',');
-            sb.Append('"').Append(Token(k, v)).Append('"');
-            first = false;
+            if (i > 0) sb.Append(',');
+            sb.Append('"').Append(hashes[i].ToString("x16")).Append('"');
         }
         return sb.Append("]}").ToString();
     }
 
     /// <summary>
-    /// A vector's tokens for the scan copy: every metadata pair but createdAt (as in <see cref="Attributes"/>).
+    /// A vector's tokens as numbers (the scan copy holds these; <see cref="Attributes"/> writes them in hex): every
+    /// metadata pair but createdAt.
     /// </summary>
     public static ulong[] Hashes(IReadOnlyDictionary<string, string> metadata)
     {
