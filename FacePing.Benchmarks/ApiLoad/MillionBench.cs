@@ -42,7 +42,9 @@ public static class MillionBench
             BaseAddress = new Uri(map["api"]), Timeout = TimeSpan.FromSeconds(300),
         };
         using var redis = await ConnectionMultiplexer.ConnectAsync(map["redis"] + ",allowAdmin=true");
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        // One server, or every master of a cluster (eng/bench-million.sh --cluster): memory and rewrites are summed.
+        var servers = redis.GetServers().Where(s => !s.IsReplica).OrderBy(s => s.EndPoint.ToString()).ToArray();
+        var server = servers[0];
         using var adminRequest = new HttpRequestMessage(HttpMethod.Post, "/admin/keys")
         {
             Content = JsonContent.Create(new { name = "million" }),
@@ -58,7 +60,8 @@ public static class MillionBench
 
         Console.WriteLine(
             $"# {count:N0} face-like {dims}-d vectors in one group, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; Redis {server.Version}; load average " +
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; Redis {server.Version} ({servers.Length} " +
+                          $"master{(servers.Length > 1 ? "s" : "")}); load average " +
                           $"{LoadAverage()} at start");
 
         // ---- face-like vectors ----
@@ -72,7 +75,7 @@ public static class MillionBench
         }
 
         // ---- bulk load ----
-        var memoryBefore = UsedMemory(server);
+        var memoryBefore = UsedMemory(servers);
         var next = -1;
         var batches = (count + batch - 1) / batch;
         var perSecond = new List<double>();
@@ -98,7 +101,7 @@ public static class MillionBench
         })));
         watch.Stop();
         await sampler;
-        var memoryAfter = UsedMemory(server);
+        var memoryAfter = UsedMemory(servers);
         var pendingAfterLoad = await Pending(http, group);
         Console.WriteLine(
             $"## Load: {count:N0} vectors, {batch} per request, {inFlight} in flight, shipped durability");
@@ -209,10 +212,15 @@ public static class MillionBench
         // the figures below are of the built graph at rest, not of searches sharing the 2 cores with a forked rewrite.
         var settle = Stopwatch.StartNew();
         await Task.Delay(2000);
-        while (RewriteRunning(server)) await Task.Delay(500);
+        while (servers.Any(RewriteRunning)) await Task.Delay(500);
         Console.WriteLine($"- AOF rewrite after the build done {settle.Elapsed.TotalSeconds:F0} s after it caught up " +
-                          $"({Persistence(server, "aof_rewrites")} rewrites in all)");
-        var memoryIndexed = UsedMemory(server);
+                          $"({servers.Sum(s => int.Parse(Persistence(s, "aof_rewrites")))} rewrites in all)");
+        if (servers.Length > 1)
+        {
+            Console.WriteLine("- used_memory per master: " +
+                string.Join(", ", servers.Select(s => $"{s.EndPoint} {UsedMemory([s]) / 1048576.0:N0} MiB")));
+        }
+        var memoryIndexed = UsedMemory(servers);
         Console.WriteLine($"- Redis used_memory delta {(memoryIndexed - memoryBefore) / (double)count:N0} " +
                           "bytes/vector with the graph built");
         await Searches("graph built");
@@ -236,6 +244,8 @@ public static class MillionBench
         Console.WriteLine($"## Burst: {burst:N0} new vectors in {burstWatch.Elapsed.TotalSeconds:F1} s, then SIGKILL");
         return 0;
     }
+
+    private static long UsedMemory(IServer[] servers) => servers.Sum(ApiLoadBench.UsedMemory);
 
     private static bool RewriteRunning(IServer server) =>
         Persistence(server, "aof_rewrite_in_progress") != "0" || Persistence(server, "aof_rewrite_scheduled") != "0";

@@ -114,6 +114,8 @@ public sealed partial class FaceStore
         }
         var clear = stale.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var cleared = await ReplaceValuesAsync(keys, group, key, clear, _ => null, cancellationToken);
+        // A split graph's attributes are rewritten by the indexer (StoreScripts.ReplaceMetadata).
+        if (labelled + cleared > 0) await NoteIndexingAsync(tenant, group);
         return new LabelWriteResult(labelled, cleared);
     }
 

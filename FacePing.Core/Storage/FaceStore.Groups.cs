@@ -12,7 +12,8 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var now = clock.GetUtcNow();
         var created = (long)await _writes.EvalAsync(StoreScripts.CreateGroup, [keys.Groups],
-            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N")], cancellationToken);
+            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N"), _options.GraphShards],
+            cancellationToken);
         if (created == 0) throw new GroupAlreadyExistsException(group);
         return new GroupInfo(group, Truncate(now), 0, null);
     }
@@ -78,9 +79,15 @@ public sealed partial class FaceStore
     public async Task<bool> DeleteGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
+        var graph = await GraphAsync(Db, keys, group, cancellationToken);
         var deleted = (long)await _writes.EvalAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
             [keys.Prefix, group], cancellationToken);
         scan?.Forget(tenant, group);
+        // The parts of a split graph live in other slots, out of the script's reach. Their names carry the group's
+        // generation, so a group created again under this name never sees them, even if this process stops first.
+        // One key per command: on a cluster they are in different slots.
+        if (graph.Length > 1)
+            await Task.WhenAll(graph.Select(part => Db.KeyDeleteAsync(part))).WaitAsync(cancellationToken);
         return deleted == 1;
     }
 }

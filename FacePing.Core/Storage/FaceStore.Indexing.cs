@@ -1,3 +1,4 @@
+using System.Net;
 using FacePing.Core.Vectors;
 using StackExchange.Redis;
 
@@ -26,6 +27,9 @@ public sealed partial class FaceStore
         using var activity = Activity.StartActivity("store.index");
         var keys = new StoreKeys(tenant);
         var db = Db;
+        var parts = await GraphAsync(db, keys, group, cancellationToken);
+        if (parts.Length > 1)
+            return await IndexPartsAsync(db, keys, group, parts, indexer, batch, lease, activity, cancellationToken);
         var ids = await db.SetRandomMembersAsync(keys.Pending(group), batch).WaitAsync(cancellationToken);
         var reads = new Task<RedisValue[]>[ids.Length];
         for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)ids[i]!), IndexFields);
@@ -51,6 +55,11 @@ public sealed partial class FaceStore
         args[7] = (args.Count - 8) / 6;
         var reply = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
             [.. args]).WaitAsync(cancellationToken))!;
+        return Step(reply, group, activity);
+    }
+
+    private static IndexStep Step(RedisResult[] reply, string group, System.Diagnostics.Activity? activity)
+    {
         var step = (int)reply[0] switch
         {
             -1 => new IndexStep(IndexOutcome.Leased, 0, (long)reply[1]),
@@ -62,6 +71,87 @@ public sealed partial class FaceStore
         activity?.SetTag("faceping.pending", step.Pending);
         return step;
     }
+
+    // A graph split into parts in other hash slots (VectorStoreOptions.GraphShards) cannot be written by the script
+    // that checks the pending set, so a step has three moves: take the lease (a confirmation of nothing), write each
+    // part's nodes as read (all parts at once: on a cluster each part's primary builds its share on its own main
+    // thread), then confirm in the tenant's slot, where an id leaves the pending set only if its hash still holds
+    // what was written. Anything that changed between the read and the confirmation stays pending and is written
+    // again by a later step, so the parts end up holding exactly the group's vectors, however steps and writes
+    // interleave. Until then a stale node only proposes a candidate the rerank scores from the hash (or drops).
+    private async Task<IndexStep> IndexPartsAsync(IDatabase db, StoreKeys keys, string group, RedisKey[] parts,
+        string indexer, int batch, TimeSpan lease, System.Diagnostics.Activity? activity,
+        CancellationToken cancellationToken)
+    {
+        var confirm = new List<RedisValue>(5 + batch * 5)
+        {
+            keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, 0,
+        };
+        var taken = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.ConfirmIndexed, [keys.Group(group)],
+            [.. confirm]).WaitAsync(cancellationToken))!;
+        if ((int)taken[0] < 0 || (long)taken[1] == 0) return Step(taken, group, activity);
+
+        var ids = await db.SetRandomMembersAsync(keys.Pending(group), batch).WaitAsync(cancellationToken);
+        var reads = new Task<RedisValue[]>[ids.Length];
+        for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)ids[i]!), IndexFields);
+        var writes = new List<RedisValue>[parts.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var v = await reads[i].WaitAsync(cancellationToken);
+            var half = !v[2].IsNull;
+            var inGroup = (string?)v[0] == group;
+            var vector = inGroup ? VectorEncoding.Decode(v[1], v[2]) : null;
+            var id = (string)ids[i]!;
+            var part = writes[StoreKeys.GraphShard(id, parts.Length)] ??=
+                [_options.Quantization, _options.HnswLinks, _options.HnswBuildEf, 0];
+            part.Add(id);
+            part.Add(vector is null ? RedisValue.EmptyString : VectorMath.ToBytes(vector));
+            part.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(ParseMetadata(v[3])));
+            confirm.Add(id);
+            confirm.Add(inGroup ? "1" : "0");
+            confirm.Add(half ? VectorEncoding.HalfField : VectorEncoding.Float32Field);
+            // Null (gone) as empty: the script compares an id read out of the group by its group only.
+            confirm.Add((half ? v[2] : v[1]) is { IsNull: false } bytes ? bytes : RedisValue.EmptyString);
+            confirm.Add(v[3].IsNull ? RedisValue.EmptyString : v[3]);
+        }
+        var written = new List<Task<RedisResult>>(parts.Length);
+        for (var s = 0; s < parts.Length; s++)
+        {
+            if (writes[s] is not { } part) continue;
+            part[3] = (part.Count - 4) / 3;
+            written.Add(db.ScriptEvaluateAsync(StoreScripts.IndexPart, [parts[s]], [.. part]));
+        }
+        var inserted = 0;
+        foreach (var task in written)
+        {
+            var reply = (RedisResult[])(await task.WaitAsync(cancellationToken))!;
+            if ((int)reply[0] == -3) throw new InvalidOperationException($"VADD into {group} failed: {reply[1]}");
+            inserted += (int)reply[0];
+        }
+        confirm[4] = ids.Length;
+        var confirmed = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.ConfirmIndexed,
+            [keys.Group(group)], [.. confirm]).WaitAsync(cancellationToken))!;
+        activity?.SetTag("faceping.graph_parts", parts.Length);
+        // Inserted, not confirmed: the count feeds the indexer's rate and persistence rule, which are about graph work.
+        return (int)confirmed[0] < 0
+            ? Step(confirmed, group, activity)
+            : Step([RedisResult.Create(inserted), confirmed[1]], group, activity);
+    }
+
+    /// <summary>
+    /// The vector sets holding the group's graph (<see cref="StoreKeys.Graph"/>): its own, or the parts it was
+    /// created with.
+    /// </summary>
+    private static async Task<RedisKey[]> GraphAsync(IDatabase db, StoreKeys keys, string group,
+        CancellationToken cancellationToken) =>
+        GraphOf(keys, group, await db.HashGetAsync(keys.Group(group), GraphFields).WaitAsync(cancellationToken));
+
+    private static readonly RedisValue[] GraphFields = ["createdAt", "gen", "shards"];
+
+    private static RedisKey[] GraphOf(StoreKeys keys, string group, RedisValue[] fields) =>
+        fields[2].IsNull || (int)fields[2] <= 1
+            ? [keys.VectorSet(group)]
+            : keys.Graph(group, fields[1].IsNull ? "c:" + fields[0] : (string)fields[1]!, (int)fields[2]);
 
     private static readonly RedisValue[] IndexFields =
         ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];
@@ -95,8 +185,19 @@ public sealed partial class FaceStore
     {
         // On the write connection: StackExchange.Redis sends INFO and BGREWRITEAOF only where admin mode is on.
         var connection = await _writes.ConnectionAsync();
-        var endpoint = connection.GetDatabase().IdentifyEndpoint(new StoreKeys(tenant).Group(group));
-        var server = endpoint is null ? null : connection.GetServer(endpoint);
+        var keys = new StoreKeys(tenant);
+        var parts = await GraphAsync(Db, keys, group, cancellationToken);
+        var database = connection.GetDatabase();
+        var servers = new HashSet<EndPoint?>(parts.Select(part => database.IdentifyEndpoint(part)));
+        var done = true;
+        // Each server holding a part of the graph (one, unless the graph is split over a cluster's primaries).
+        foreach (var endpoint in servers)
+            done &= await PersistAsync(endpoint is null ? null : connection.GetServer(endpoint), cancellationToken);
+        return done;
+    }
+
+    private static async Task<bool> PersistAsync(IServer? server, CancellationToken cancellationToken)
+    {
         if (server is null || !server.IsConnected) return false;
         try
         {

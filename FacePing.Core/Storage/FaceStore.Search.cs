@@ -45,16 +45,19 @@ public sealed partial class FaceStore
         // answer is only used once the check passed (on a missing group or wrong dimension it is an error or empty, and
         // ignored).
         var early = unfiltered && copy is null
-            ? Similar(db, keys, group, blob, wanted, null, cancellationToken)
+            ? Similar(db, keys, group, [keys.VectorSet(group)], blob, wanted, null, cancellationToken)
             : null;
         var info = head?.Fields ?? await groupRead!.WaitAsync(cancellationToken);
-        if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length)
+        var graph = GraphOfHead(keys, group, info);
+        if (info[0].IsNull || info[1].IsNull || (int)info[1] != query.Length || graph.Length > 1)
         {
+            // Asked before the group was read: its answer stands only for a group whose graph is that one vector set.
             if (early is not null)
                 _ = early.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            early = null;
             if (info[0].IsNull) throw new GroupNotFoundException(group);
             if (info[1].IsNull) return [];
-            throw new DimensionMismatchException(group, (int)info[1], query.Length);
+            if ((int)info[1] != query.Length) throw new DimensionMismatchException(group, (int)info[1], query.Length);
         }
 
         RedisValue[]? candidates = null;
@@ -65,7 +68,7 @@ public sealed partial class FaceStore
         }
         if (candidates is null && unfiltered)
         {
-            var found = await (early ?? Similar(db, keys, group, blob, wanted, null, cancellationToken));
+            var found = await (early ?? Similar(db, keys, group, graph, blob, wanted, null, cancellationToken));
             scan?.Prefetch(tenant, group);
             // Too many pending ids to read on every search (right after a bulk load): the copy, loading now, holds
             // them all; wait for it, and read them all only when there is no copy to be had (over budget, failed).
@@ -77,7 +80,7 @@ public sealed partial class FaceStore
                 : null;
             candidates = fromCopy
                 ?? found
-                ?? (await Similar(db, keys, group, blob, wanted, null, cancellationToken, everyPending: true))!;
+                ?? (await Similar(db, keys, group, graph, blob, wanted, null, cancellationToken, everyPending: true))!;
             activity?.SetTag("faceping.search_path", fromCopy is not null ? "scan-after-load" : "hnsw");
         }
         else if (candidates is null)
@@ -112,7 +115,7 @@ public sealed partial class FaceStore
                             cancellationToken);
                 }
                 activity?.SetTag("faceping.search_path", candidates is null ? "hnsw-filter" : "scan-filter");
-                candidates ??= (await Similar(db, keys, group, blob, wanted * FilteredOversample,
+                candidates ??= (await Similar(db, keys, group, graph, blob, wanted * FilteredOversample,
                     FilterTokens.Expression(filter), cancellationToken, everyPending: true))!;
             }
         }
@@ -201,12 +204,14 @@ public sealed partial class FaceStore
     // vector keeps its node until then (StoreScripts.Unindex), so no id slips between the two reads. (Asked the other
     // way round, an id the indexer moved in between was in neither answer.)
     // Null when more than PendingScanLimit ids are pending, unless everyPending.
-    private async Task<RedisValue[]?> Similar(IDatabase db, StoreKeys keys, string group, byte[] blob, int count,
-        string? filter, CancellationToken cancellationToken, bool everyPending = false)
+    // A graph split into parts is asked part by part, all at once, each for the whole count (the best `count` may all
+    // be in one part), and the answers merged by score.
+    private async Task<RedisValue[]?> Similar(IDatabase db, StoreKeys keys, string group, RedisKey[] graph,
+        byte[] blob, int count, string? filter, CancellationToken cancellationToken, bool everyPending = false)
     {
-        var args = new List<object>(12)
+        var args = new List<object>(13)
         {
-            keys.VectorSet(group), "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count),
+            graph[0], "FP32", blob, "COUNT", count, "EF", Math.Max(_options.SearchEf, count),
         };
         if (filter is not null)
         {
@@ -220,14 +225,48 @@ public sealed partial class FaceStore
             [everyPending ? -1 : PendingScanLimit]).WaitAsync(cancellationToken);
         if (pendingReply.IsNull) return null;
         var pending = (RedisValue[])pendingReply!;
-        var reply = await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken);
-        RedisValue[] found = reply.IsNull ? [] : (RedisValue[])reply!;
+        var found = graph.Length == 1
+            ? Ids(await db.ExecuteAsync("VSIM", args).WaitAsync(cancellationToken))
+            : await SimilarInPartsAsync(db, graph, args, count, cancellationToken);
         if (pending.Length == 0) return found;
         if (found.Length == 0) return pending;
         var all = new HashSet<RedisValue>(found);
         all.UnionWith(pending);
         return [.. all];
     }
+
+    private static RedisValue[] Ids(RedisResult reply) => reply.IsNull ? [] : (RedisValue[])reply!;
+
+    private static async Task<RedisValue[]> SimilarInPartsAsync(IDatabase db, RedisKey[] graph, List<object> args,
+        int count, CancellationToken cancellationToken)
+    {
+        args.Add("WITHSCORES");
+        var asked = new Task<RedisResult>[graph.Length];
+        for (var s = 0; s < graph.Length; s++)
+        {
+            args[0] = graph[s];
+            asked[s] = db.ExecuteAsync("VSIM", [.. args]);
+        }
+        var scored = new List<(RedisValue Id, double Score)>(count * 2);
+        foreach (var part in asked)
+        {
+            var reply = await part.WaitAsync(cancellationToken);
+            if (reply.IsNull) continue;
+            // RESP2: id, score, id, score...
+            var items = (RedisResult[])reply!;
+            for (var i = 0; i + 1 < items.Length; i += 2) scored.Add(((RedisValue)items[i], (double)items[i + 1]));
+        }
+        scored.Sort(static (a, b) => b.Score.CompareTo(a.Score));
+        var best = new RedisValue[Math.Min(count, scored.Count)];
+        for (var i = 0; i < best.Length; i++) best[i] = scored[i].Id;
+        return best;
+    }
+
+    // The vector sets of the group's graph, from its head (ScanIndex.HeadFields: createdAt, dims, rev, gen, shards).
+    private static RedisKey[] GraphOfHead(StoreKeys keys, string group, RedisValue[] head) =>
+        head[4].IsNull || (int)head[4] <= 1
+            ? [keys.VectorSet(group)]
+            : keys.Graph(group, ScanIndex.Version(head).Generation, (int)head[4]);
 
     private static async Task<long> CountIntersection(IDatabase db, RedisKey[] sets, long limit)
     {

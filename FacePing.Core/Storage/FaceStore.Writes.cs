@@ -102,6 +102,8 @@ public sealed partial class FaceStore
         var parts = (RedisResult[])reply!;
         var notFound = new string[parts.Length - 1];
         for (var i = 1; i < parts.Length; i++) notFound[i - 1] = (string)parts[i]!;
+        // A split graph's nodes are taken out by the indexer (StoreScripts.Unindex).
+        if ((int)parts[0] > 0) await NoteIndexingAsync(tenant, group);
         return new DeleteVectorsResult((int)parts[0], notFound);
     }
 

@@ -17,28 +17,15 @@ internal static partial class StoreScripts
     /// {-2, 0} when the group is gone; {-3, pending, error} when VADD failed (that id and the rest stay pending).
     /// Quantization and M are fixed when the vector set is created: an existing set keeps its own.
     /// </summary>
-    public const string IndexPending = """
+    public const string IndexPending = GraphSettings + "\n" + Lease + """
+
         local P, group, owner, lease = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local quant, links, ef, n = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
         local g = P .. 'g:' .. group
         local pending, vs, leaseKey = g .. ':pending', g .. ':vs', g .. ':lease'
-        if redis.call('EXISTS', g) == 0 then return {-2, 0} end
-        local holder = redis.call('GET', leaseKey)
-        if holder and holder ~= owner then return {-1, redis.call('SCARD', pending)} end
-        redis.call('SET', leaseKey, owner, 'PX', lease)
-        if n > 0 and redis.call('EXISTS', vs) == 1 then
-          -- VINFO answers simple strings, which reach Lua as {ok = text}.
-          local function text(x) if type(x) == 'table' then return x.ok or x.err end return tostring(x) end
-          local info = redis.call('VINFO', vs)
-          for j = 1, #info, 2 do
-            local name = text(info[j])
-            if name == 'hnsw-m' then links = text(info[j + 1]) end
-            if name == 'quant-type' then
-              local t = text(info[j + 1])
-              quant = (t == 'int8' and 'Q8') or (t == 'bin' and 'BIN') or 'NOQUANT'
-            end
-          end
-        end
+        local refused = lease_or_refusal(g, owner, lease)
+        if refused then return refused end
+        if n > 0 then quant, links = graph_settings(vs, quant, links) end
         local done = 0
         for i = 0, n - 1 do
           local b = 9 + i * 6
@@ -64,6 +51,95 @@ internal static partial class StoreScripts
         local left = redis.call('SCARD', pending)
         -- Drained: the lease goes with the work, so a group at rest holds no indexer keys.
         if left == 0 then redis.call('DEL', leaseKey) end
+        return {done, left}
+        """;
+
+    // The quantization and M an existing vector set was made with (VADD into it must repeat them), else the defaults.
+    private const string GraphSettings = """
+        local function graph_settings(vs, quant, links)
+          if redis.call('EXISTS', vs) == 0 then return quant, links end
+          -- VINFO answers simple strings, which reach Lua as {ok = text}.
+          local function text(x) if type(x) == 'table' then return x.ok or x.err end return tostring(x) end
+          local info = redis.call('VINFO', vs)
+          for j = 1, #info, 2 do
+            local name = text(info[j])
+            if name == 'hnsw-m' then links = text(info[j + 1]) end
+            if name == 'quant-type' then
+              local t = text(info[j + 1])
+              quant = (t == 'int8' and 'Q8') or (t == 'bin' and 'BIN') or 'NOQUANT'
+            end
+          end
+          return quant, links
+        end
+        """;
+
+    // The group's indexing lease, taken when free and renewed by its holder: nil, or the refusal to return ({-2, 0}
+    // when the group is gone, {-1, pending} when another indexer holds it).
+    private const string Lease = """
+        local function lease_or_refusal(g, owner, lease)
+          if redis.call('EXISTS', g) == 0 then return {-2, 0} end
+          local holder = redis.call('GET', g .. ':lease')
+          if holder and holder ~= owner then return {-1, redis.call('SCARD', g .. ':pending')} end
+          redis.call('SET', g .. ':lease', owner, 'PX', lease)
+          return nil
+        end
+        """;
+
+    /// <summary>
+    /// KEYS[1]: one part of a split graph; ARGV: quantization, HNSW links (M), build EF, n, then n × (id, float32 blob,
+    /// attributes JSON). Takes each id's node out of the part and, when its blob is not empty, inserts it again with
+    /// that vector and those attributes (the indexer read them from the vector hash; an empty blob: the id left the
+    /// group or cannot be read). Returns {inserted}, or {-3, error} when VADD failed. Writes nothing else: whether the
+    /// ids leave the pending set is <see cref="ConfirmIndexed"/>'s to decide, in the tenant's slot.
+    /// </summary>
+    public const string IndexPart = GraphSettings + """
+
+        local quant, links = graph_settings(KEYS[1], ARGV[1], ARGV[2])
+        local ef, n, done = ARGV[3], tonumber(ARGV[4]), 0
+        for i = 0, n - 1 do
+          local b = 5 + i * 3
+          local id, blob = ARGV[b], ARGV[b + 1]
+          redis.call('VREM', KEYS[1], id)
+          if blob ~= '' then
+            local ok = redis.pcall('VADD', KEYS[1], 'FP32', blob, id, quant, 'EF', ef, 'M', links,
+              'SETATTR', ARGV[b + 2])
+            if type(ok) == 'table' and ok.err then return {-3, ok.err} end
+            done = done + 1
+          end
+        end
+        return {done}
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, group, indexer id, lease (ms), n, then n × (id, '1' when the caller read it in the group else '0',
+    /// vector field, its bytes as read, metadata JSON as read). After the parts of a split graph were given these ids
+    /// (<see cref="IndexPart"/>): takes out of the pending set each id whose hash still holds what the caller read (the
+    /// node written is the one the hash holds) or, read out of the group, is still out of it (its node was taken
+    /// out); an id written, relabelled, moved or deleted meanwhile stays pending for the next step. Lease and replies
+    /// as <see cref="IndexPending"/>: {confirmed, still pending}, {-1, pending}, {-2, 0}.
+    /// </summary>
+    public const string ConfirmIndexed = Lease + """
+
+        local P, group, owner, lease, n = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local g = P .. 'g:' .. group
+        local pending = g .. ':pending'
+        local refused = lease_or_refusal(g, owner, lease)
+        if refused then return refused end
+        local done = 0
+        for i = 0, n - 1 do
+          local b = 6 + i * 5
+          local id = ARGV[b]
+          local v = redis.call('HMGET', P .. 'v:' .. id, 'group', ARGV[b + 2], 'meta')
+          local unchanged
+          if ARGV[b + 1] == '1' then
+            unchanged = v[1] == group and v[2] == ARGV[b + 3] and v[3] == ARGV[b + 4]
+          else
+            unchanged = v[1] ~= group
+          end
+          if unchanged and redis.call('SREM', pending, id) == 1 then done = done + 1 end
+        end
+        local left = redis.call('SCARD', pending)
+        if left == 0 then redis.call('DEL', g .. ':lease') end
         return {done, left}
         """;
 

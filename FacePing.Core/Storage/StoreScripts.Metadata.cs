@@ -28,8 +28,11 @@ internal static partial class StoreScripts
             changed[#changed + 1] = id
           else
             -- A pending vector is not in the graph yet (or has a stale node the indexer replaces): the indexer
-            -- derives its attributes from the new metadata.
-            if redis.call('SISMEMBER', g .. ':pending', id) == 0 then
+            -- derives its attributes from the new metadata. A split graph is out of reach (other hash slots): the
+            -- vector goes back to pending, and the indexer writes its node again with the new attributes.
+            if redis.call('HEXISTS', g, 'shards') == 1 then
+              redis.call('SADD', g .. ':pending', id)
+            elseif redis.call('SISMEMBER', g .. ':pending', id) == 0 then
               redis.call('VSETATTR', g .. ':vs', id, ARGV[b + 3])
             end
             local old, new = cjson.decode(expected)[key], cjson.decode(meta)[key]

@@ -11,12 +11,21 @@ internal static partial class StoreScripts
     // Removes one vector from its group's structures (not the vector hash itself). A vector replaced in its own group
     // keeps its graph node (keepNode) until the indexer rewrites it: it rejoins the pending set at once, so every id of
     // the group is at every moment in the graph or pending, and a search that reads the pending set before asking the
-    // graph misses none (the rerank scores the new vector from the hash, the stale node only proposes it).
+    // graph misses none (the rerank scores the new vector from the hash, the stale node only proposes it). A group
+    // whose graph is split into parts (field 'shards') keeps them in other hash slots, out of this script's reach: the
+    // id is left pending instead, and the indexer, finding it gone from the group, takes its node out (until then the
+    // node only proposes a candidate the rerank drops).
     private const string Unindex = """
         local function unindex(P, group, id, meta, keepNode)
           local g = P .. 'g:' .. group
-          if not keepNode then redis.call('VREM', g .. ':vs', id) end
-          redis.call('SREM', g .. ':pending', id)
+          if keepNode then
+            redis.call('SREM', g .. ':pending', id)
+          elseif redis.call('HEXISTS', g, 'shards') == 1 then
+            redis.call('SADD', g .. ':pending', id)
+          else
+            redis.call('VREM', g .. ':vs', id)
+            redis.call('SREM', g .. ':pending', id)
+          end
           redis.call('ZREM', g .. ':ids', id)
           if meta then
             for k, v in pairs(cjson.decode(meta)) do
@@ -37,13 +46,15 @@ internal static partial class StoreScripts
 
     /// <summary>
     /// ARGV: prefix, group, createdAt, generation (unique per creation: a group deleted and created again under the
-    /// same name is a different group to the scan copies). Returns 1 when created, 0 when it already existed.
+    /// same name is a different group to the scan copies), parts of its graph. Returns 1 when created, 0 when it
+    /// already existed.
     /// </summary>
     public const string CreateGroup = """
         local P, group = ARGV[1], ARGV[2]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 1 then return 0 end
         redis.call('HSET', g, 'createdAt', ARGV[3], 'gen', ARGV[4])
+        if tonumber(ARGV[5]) > 1 then redis.call('HSET', g, 'shards', ARGV[5]) end
         redis.call('ZADD', P .. 'groups', 0, group)
         return 1
         """;

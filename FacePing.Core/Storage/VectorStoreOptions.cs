@@ -164,6 +164,18 @@ public sealed class VectorStoreOptions
     /// </summary>
     [Range(0, 100_000_000)]
     public int IndexPersistVectors { get; set; } = 100_000;
+
+    /// <summary>
+    /// Vector sets each new group's HNSW graph is split into (fixed when the group is created). 1 (default): one
+    /// vector set beside the group's other keys. More: the graph is split by a hash of the vector id over that many
+    /// vector sets with hash tags of their own, so on a Redis Cluster they spread over the slots and primaries, and the
+    /// graph build (Redis's main thread, the bulk of a large import's cost), the graph's memory and the replay of
+    /// graph inserts after a restart are shared by them; searches that ask the graph ask every part and merge. The
+    /// vectors, ids and pending set stay in the tenant's slot (docs/search.md, "Scale-out"). On one Redis server
+    /// splitting gains nothing.
+    /// </summary>
+    [Range(1, 256)]
+    public int GraphShards { get; set; } = 1;
 }
 
 /// <summary>The values of <see cref="VectorStoreOptions.VectorPrecision"/>.</summary>

@@ -1,11 +1,7 @@
-using System.Diagnostics.Metrics;
 using FacePing.Core.Metadata;
 using FacePing.Core.Storage;
 using FacePing.Core.Vectors;
 using FacePing.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FacePing.Tests.Store;
@@ -15,23 +11,9 @@ namespace FacePing.Tests.Store;
 /// A write is found exactly before its graph insert, the queue survives a SIGKILL of Redis and of the worker process
 /// building the graph, and a dead indexer's groups are taken over once its lease runs out.
 /// </summary>
-public sealed class PendingIndexTests : IAsyncLifetime
+public sealed class PendingIndexTests : OwnRedisStoreTests
 {
     private const int Dims = 64;
-    private readonly RedisServer _redis = new();
-    private ConnectionMultiplexer _connection = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     private static VectorStoreOptions Options(int batch = 16, int leaseMs = 10_000, int persistEvery = 50_000) => new()
     {
@@ -45,38 +27,16 @@ public sealed class PendingIndexTests : IAsyncLifetime
         Quantization = "Q8",
     };
 
-    private FaceStore Store(VectorStoreOptions? options = null) =>
-        new(_connection, Microsoft.Extensions.Options.Options.Create(options ?? Options()), TimeProvider.System);
+    private FaceStore Store() => Store(Options());
 
-    private VectorIndexer Indexer(FaceStore store, VectorStoreOptions options) =>
-        new(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System,
-            NullLogger<VectorIndexer>.Instance,
-            new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
-
-    private static async Task<float[][]> LoadAsync(FaceStore store, string tenant, string group, int count, int seed)
-    {
-        var random = new Random(seed);
-        var vectors = new float[count][];
-        await store.CreateGroupAsync(tenant, group);
-        for (var i = 0; i < count; i += 100)
-        {
-            var batch = new List<VectorWrite>();
-            for (var j = i; j < Math.Min(count, i + 100); j++)
-            {
-                vectors[j] = Api.ApiTestData.RandomUnit(random, Dims);
-                batch.Add(new VectorWrite(vectors[j], new Dictionary<string, string> { ["n"] = (j % 7).ToString() },
-                    VectorSources.Vector, $"v{j:D5}"));
-            }
-            await store.UpsertAsync(tenant, group, batch);
-        }
-        return vectors;
-    }
+    private static Task<float[][]> LoadAsync(FaceStore store, string tenant, string group, int count, int seed) =>
+        LoadAsync(store, tenant, group, count, seed, Dims, j => $"v{j:D5}", classes: 7);
 
     // Both counts in one atomic read: an indexer running meanwhile moves ids from one to the other.
     private async Task<(long Indexed, long Pending)> CountsAsync(string tenant, string group)
     {
         var keys = new StoreKeys(tenant);
-        var reply = (long[])(await _connection.GetDatabase().ScriptEvaluateAsync("""
+        var reply = (long[])(await Connection.GetDatabase().ScriptEvaluateAsync("""
             local indexed = 0
             if redis.call('EXISTS', KEYS[1]) == 1 then indexed = redis.call('VCARD', KEYS[1]) end
             return {indexed, redis.call('SCARD', KEYS[2])}
@@ -121,9 +81,9 @@ public sealed class PendingIndexTests : IAsyncLifetime
 
         // A re-upsert of an indexed or a pending id queues the new vector (an indexed one keeps its old graph node
         // until the indexer replaces it, so it is never in neither); a delete of either takes it out of both.
-        var indexed = (string)(await _connection.GetDatabase().ExecuteAsync("VRANDMEMBER",
+        var indexed = (string)(await Connection.GetDatabase().ExecuteAsync("VRANDMEMBER",
             new StoreKeys(tenant).VectorSet("g")))!;
-        var pending = (string)(await _connection.GetDatabase().SetRandomMemberAsync(
+        var pending = (string)(await Connection.GetDatabase().SetRandomMemberAsync(
             new StoreKeys(tenant).Pending("g")))!;
         var random = new Random(9);
         foreach (var id in new[] { indexed, pending })
@@ -192,9 +152,9 @@ public sealed class PendingIndexTests : IAsyncLifetime
         {
             // Killed in the middle of building the graph.
             await WaitAsync(async () => (await CountsAsync(tenant, "g")).Indexed >= 100, TimeSpan.FromSeconds(60));
-            _redis.Kill();
+            Redis.Kill();
             await Task.Delay(500);
-            await _redis.StartAsync();
+            await Redis.StartAsync();
             var (indexed, pending) = await CountsAsync(tenant, "g");
             Assert.Equal(count, indexed + pending); // the AOF has every vector, in the graph or queued
             Assert.True(pending > 0, "the graph was complete before the kill: nothing to resume");
@@ -241,8 +201,8 @@ public sealed class PendingIndexTests : IAsyncLifetime
         }
         Assert.True(await AofRewritesAsync() > rewritesBefore);
         Assert.DoesNotContain("VADD", AppendOnlyTail(), StringComparison.OrdinalIgnoreCase);
-        _redis.Kill();
-        await _redis.StartAsync();
+        Redis.Kill();
+        await Redis.StartAsync();
         Assert.Equal(((long)count, 0L), await CountsAsync(tenant, "g"));
 
         // Without it the inserts stay in the tail (until Redis's own rule, 5 % of the base), each replayed at restart.
@@ -265,12 +225,12 @@ public sealed class PendingIndexTests : IAsyncLifetime
         Assert.Equal(0, indexer2.Unpersisted);
     }
 
-    private async Task<long> AofRewritesAsync() => long.Parse((await _redis.Server.InfoAsync("persistence"))
+    private async Task<long> AofRewritesAsync() => long.Parse((await Redis.Server.InfoAsync("persistence"))
         .SelectMany(g => g).Single(e => e.Key == "aof_rewrites").Value);
 
     private async Task<bool> RewriteIdleAsync()
     {
-        var info = (await _redis.Server.InfoAsync("persistence")).SelectMany(g => g)
+        var info = (await Redis.Server.InfoAsync("persistence")).SelectMany(g => g)
             .ToDictionary(e => e.Key, e => e.Value);
         return info["aof_rewrite_in_progress"] == "0" && info["aof_rewrite_scheduled"] == "0" &&
                info["aof_last_bgrewrite_status"] == "ok";
@@ -278,7 +238,7 @@ public sealed class PendingIndexTests : IAsyncLifetime
 
     // The append-only file's tail (its incremental files, the commands a restart replays) as Latin-1 text.
     private string AppendOnlyTail() => string.Concat(Directory
-        .GetFiles(Path.Combine(_redis.DataDir, "appendonlydir"), "*.incr.aof")
+        .GetFiles(Path.Combine(Redis.DataDir, "appendonlydir"), "*.incr.aof")
         .Select(f => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f))));
 
     [Fact]
@@ -332,7 +292,7 @@ public sealed class PendingIndexTests : IAsyncLifetime
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FacePing.Ingestion.dll"));
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{RedisServer.FreePort()}";
-        start.Environment["ConnectionStrings__redis"] = _redis.ConnectionString;
+        start.Environment["ConnectionStrings__redis"] = Redis.ConnectionString;
         start.Environment["services__inference__http__0"] = "http://127.0.0.1:9";
         start.Environment["FacePing__Store__IndexBatchSize"] = batch.ToString();
         start.Environment["FacePing__Store__IndexerPauseMilliseconds"] = pauseMs.ToString();

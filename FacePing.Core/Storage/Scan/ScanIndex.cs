@@ -25,7 +25,7 @@ public sealed partial class ScanIndex(IConnectionMultiplexer redis, IOptions<Vec
     /// <summary>
     /// The group hash fields a search and a load read: createdAt, dims, then what <see cref="Version"/> needs.
     /// </summary>
-    internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen"];
+    internal static readonly RedisValue[] HeadFields = ["createdAt", "dims", "rev", "gen", "shards"];
     private static readonly RedisValue[] VectorFields =
         ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];
     private static readonly TimeSpan RefusalTime = TimeSpan.FromMinutes(5);
