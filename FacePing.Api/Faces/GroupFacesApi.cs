@@ -37,9 +37,10 @@ public static class GroupFacesApi
             .ProducesAlternative<StoredPhotoResponse>(StatusCodes.Status201Created, "faces=all");
         faces.MapPost("/face/base64", StoreFaceBase64).WithName("StoreFaceBase64").WithIdempotency()
             .WithSummary("Store the largest face of a base64 image (data URL allowed, " +
-                $"at most {limits.MaxBase64Bytes:N0} bytes decoded)")
+                $"at most {limits.MaxBase64Bytes:N0} bytes decoded), or with ?faces=all every face, as /face does")
             .WithJsonBodyLimit(limits.BodyLimit(1, limits.MaxBase64Bytes))
-            .Produces<StoredFaceResponse>(StatusCodes.Status201Created);
+            .Produces<StoredFaceResponse>(StatusCodes.Status201Created)
+            .ProducesAlternative<StoredPhotoResponse>(StatusCodes.Status201Created, "faces=all");
         faces.MapPost("/faces/identify", Identify).WithName("IdentifyFaces")
             .WithSummary(
                 "Every face of an image (largest first, up to maxFaces) searched in the group, with its matches")
@@ -62,27 +63,36 @@ public static class GroupFacesApi
         var metadata = QueryMetadata.Read(request.Context.Request.Query, errors);
         var choice = RequestRules.Faces("faces", faces, errors);
         RequestRules.Share("minQuality", minQuality, errors);
-        var bar = request.Faces.EnrolmentBar(choice, minQuality);
         if (metadata is null || errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         var group = await request.OpenGroupAsync(groupName);
         using var image = await request.ReadFormImageAsync("image");
-        if (choice == FaceChoice.Largest)
-            return await StoreAsync(group, image, metadata, VectorSources.Image, bar, request);
-        var photo = await request.Faces.StorePhotoAsync(group, image.Face, metadata, VectorSources.Image, bar,
-            request.CancellationToken);
-        return TypedResults.Created($"/vectors/{photo.Faces[0].Id}", StoredPhotoResponse.From(photo, group.Name));
+        return await StoreChosenAsync(group, image, metadata, VectorSources.Image, choice, minQuality, request);
     }
 
-    public static async Task<Results<Created<StoredFaceResponse>, ValidationProblem>> StoreFaceBase64(
-        string groupName, StoreFaceBase64Request body, [AsParameters] FaceRequest request)
+    public static async Task<Results<Created<StoredFaceResponse>, Created<StoredPhotoResponse>, ValidationProblem>>
+        StoreFaceBase64(string groupName, string? faces, StoreFaceBase64Request body,
+            [AsParameters] FaceRequest request)
     {
         var errors = new Dictionary<string, string[]>();
         var metadata = MetadataRules.ReadForStore(body.Metadata, "metadata", errors);
-        var bar = EnrolmentBar(body.MinQuality, request, errors);
+        var choice = RequestRules.Faces("faces", faces, errors);
+        RequestRules.Share("minQuality", body.MinQuality, errors);
         if (metadata is null || errors.Count > 0) return ProblemCatalogue.Validation(errors).ToResult();
         var group = await request.OpenGroupAsync(groupName);
         using var image = ImageUpload.FromBase64(body.Base64Image, "base64Image", request.Limits.Value.MaxBase64Bytes);
-        return await StoreAsync(group, image, metadata, VectorSources.Base64, bar, request);
+        return await StoreChosenAsync(group, image, metadata, VectorSources.Base64, choice, body.MinQuality, request);
+    }
+
+    // The largest face (StoredFaceResponse), or every face that passes the bars (StoredPhotoResponse).
+    private static async Task<Results<Created<StoredFaceResponse>, Created<StoredPhotoResponse>, ValidationProblem>>
+        StoreChosenAsync(Core.Storage.GroupHead group, ImageUpload image, IReadOnlyDictionary<string, string> metadata,
+            string source, FaceChoice choice, double? minQuality, FaceRequest request)
+    {
+        var bar = request.Faces.EnrolmentBar(choice, minQuality);
+        if (choice == FaceChoice.Largest) return await StoreAsync(group, image, metadata, source, bar, request);
+        var photo = await request.Faces.StorePhotoAsync(group, image.Face, metadata, source, bar,
+            request.CancellationToken);
+        return TypedResults.Created($"/vectors/{photo.Faces[0].Id}", StoredPhotoResponse.From(photo, group.Name));
     }
 
     public static async Task<Results<Ok<IdentifyFacesResponse>, ValidationProblem>> Identify(
@@ -121,11 +131,5 @@ public static class GroupFacesApi
         var face = stored.Face;
         return TypedResults.Created($"/vectors/{stored.Id}",
             new StoredFaceResponse(stored.Id, group.Name, FaceResponse.From(face.Face), face.FaceCount));
-    }
-
-    private static double EnrolmentBar(double? requested, FaceRequest request, IDictionary<string, string[]> errors)
-    {
-        RequestRules.Share("minQuality", requested, errors);
-        return request.Faces.EnrolmentBar(requested);
     }
 }

@@ -80,6 +80,18 @@ public sealed class FacesClient
                 FacePingJson.Default.StoreFaceBase64Body),
             Call.Creating, FacePingJson.Default.StoredFace, cancellationToken);
 
+    /// <summary>
+    /// Stores every face of a base64 image (or a <c>data:</c> URL) that passes the quality and size bars
+    /// (<c>faces=all</c>), as <see cref="StorePhotoAsync"/> does for an uploaded photo.
+    /// </summary>
+    public Task<StoredPhoto> StorePhotoBase64Async(string groupName, string base64Image,
+        StoreFaceOptions? options = null, CancellationToken cancellationToken = default) =>
+        _api.SendAsync(HttpMethod.Post,
+            Paths.WithQuery($"groups/{Paths.Segment(groupName)}/face/base64", ("faces", FaceChoices.All)),
+            Json.Content(new StoreFaceBase64Body(base64Image, options?.Metadata, options?.MinQuality),
+                FacePingJson.Default.StoreFaceBase64Body),
+            Call.Creating, FacePingJson.Default.StoredPhoto, cancellationToken);
+
     /// <summary>The stored faces most like the photo's largest face, best first.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string groupName, FaceImage image,
         FaceSearchOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,3 @@
-using System.Net;
 using FacePing.Core.Vectors;
 using StackExchange.Redis;
 
@@ -174,37 +173,33 @@ public sealed partial class FaceStore
     }
 
     /// <summary>
-    /// Has the Redis server holding the group rewrite its append-only file, so the graph inserts in its tail go into
-    /// its base (a restart loads a graph from the base; it replays each insert in the tail at graph speed). True when
-    /// that is done or under way, or nothing needs it (AOF off); false when a rewrite already running may predate the
-    /// inserts (try again later) or the command is refused (a managed Redis may rename it away: Redis's own rewrite
-    /// rule then decides).
+    /// Has the Redis servers holding the group's graph (one, unless it is split over a cluster's primaries) rewrite
+    /// their append-only files, so the graph inserts in their tails go into their bases (a restart loads a graph from
+    /// the base; it replays each insert in the tail at graph speed). True when that is done or under way, or nothing
+    /// needs it (AOF off); false when a rewrite already running on one of them may predate the inserts (try again
+    /// later: none is started then, so a retry never rewrites a server twice) or the command is refused (a managed
+    /// Redis may rename it away: Redis's own rewrite rule then decides).
     /// </summary>
     public async Task<bool> PersistGraphAsync(string tenant, string group,
         CancellationToken cancellationToken = default)
     {
         // On the write connection: StackExchange.Redis sends INFO and BGREWRITEAOF only where admin mode is on.
         var connection = await _writes.ConnectionAsync();
-        var keys = new StoreKeys(tenant);
-        var parts = await GraphAsync(Db, keys, group, cancellationToken);
+        var parts = await GraphAsync(Db, new StoreKeys(tenant), group, cancellationToken);
         var database = connection.GetDatabase();
-        var servers = new HashSet<EndPoint?>(parts.Select(part => database.IdentifyEndpoint(part)));
-        var done = true;
-        // Each server holding a part of the graph (one, unless the graph is split over a cluster's primaries).
-        foreach (var endpoint in servers)
-            done &= await PersistAsync(endpoint is null ? null : connection.GetServer(endpoint), cancellationToken);
-        return done;
-    }
-
-    private static async Task<bool> PersistAsync(IServer? server, CancellationToken cancellationToken)
-    {
-        if (server is null || !server.IsConnected) return false;
+        var due = new List<IServer>();
         try
         {
-            var persistence = await server.InfoRawAsync("persistence").WaitAsync(cancellationToken) ?? "";
-            if (!persistence.Contains("aof_enabled:1", StringComparison.Ordinal)) return true;
-            if (persistence.Contains("aof_rewrite_in_progress:1", StringComparison.Ordinal)) return false;
-            await server.ExecuteAsync("BGREWRITEAOF").WaitAsync(cancellationToken);
+            foreach (var endpoint in parts.Select(part => database.IdentifyEndpoint(part)).Distinct())
+            {
+                var server = endpoint is null ? null : connection.GetServer(endpoint);
+                if (server is null || !server.IsConnected) return false;
+                var persistence = await server.InfoRawAsync("persistence").WaitAsync(cancellationToken) ?? "";
+                if (!persistence.Contains("aof_enabled:1", StringComparison.Ordinal)) continue;
+                if (persistence.Contains("aof_rewrite_in_progress:1", StringComparison.Ordinal)) return false;
+                due.Add(server);
+            }
+            foreach (var server in due) await server.ExecuteAsync("BGREWRITEAOF").WaitAsync(cancellationToken);
             return true;
         }
         catch (Exception e) when (e is RedisServerException or RedisCommandException)

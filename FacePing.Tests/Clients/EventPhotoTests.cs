@@ -155,6 +155,30 @@ public sealed class EventPhotoTests(ClientFixture fx)
     }
 
     [Fact]
+    public async Task A_base64_photo_stores_every_face_as_the_uploaded_photo_does()
+    {
+        using var client = await fx.TenantClientAsync();
+        var group = "base64-" + Guid.NewGuid().ToString("N")[..8];
+        await client.Groups.CreateAsync(group);
+        var bytes = await File.ReadAllBytesAsync(RepoPaths.Face("bald_guys.jpg"));
+
+        var uploaded = await client.Faces.StorePhotoAsync(group, FaceImage.FromBytes(bytes, "bald_guys.jpg"));
+        var sent = await client.Faces.StorePhotoBase64Async(group,
+            "data:image/jpeg;base64," + Convert.ToBase64String(bytes),
+            new StoreFaceOptions { Metadata = new Dictionary<string, string> { ["event"] = "premiere" } });
+        // The same faces, boxes and rejections: one photo, whichever way it came.
+        Assert.Equal(24, sent.Faces.Count);
+        Assert.Equal(uploaded.Faces.Select(f => f.Face.Box), sent.Faces.Select(f => f.Face.Box));
+        Assert.Equal(uploaded.Rejected.Select(r => (r.Face.Box, string.Join(",", r.Reasons))),
+            sent.Rejected.Select(r => (r.Face.Box, string.Join(",", r.Reasons))));
+        Assert.NotEqual(uploaded.PhotoId, sent.PhotoId);
+        var stored = await client.Vectors.GetAsync(sent.Faces[3].Id);
+        Assert.Equal(("base64", sent.PhotoId, "3", "premiere"), (stored.Metadata["source"],
+            stored.Metadata["photoId"], stored.Metadata["faceIndex"], stored.Metadata["event"]));
+        Assert.Equal(48, (await client.Groups.ListVectorIdsAsync(group, 1000)).Count);
+    }
+
+    [Fact]
     public async Task An_unknown_faces_choice_is_a_400_listing_the_allowed_values_on_every_entry_point()
     {
         var key = await fx.NewTenantAsync();
@@ -184,6 +208,12 @@ public sealed class EventPhotoTests(ClientFixture fx)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(Allowed, problem.GetProperty("errors").GetProperty("faces")[0].GetString());
+        using var base64 = await http.PostAsync($"/groups/{group}/face/base64?faces=every", new StringContent(
+            $"{{\"base64Image\":\"{Convert.ToBase64String(await File.ReadAllBytesAsync(fx.StathamA))}\"}}",
+            System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, base64.StatusCode);
+        problem = JsonDocument.Parse(await base64.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(Allowed, problem.GetProperty("errors").GetProperty("faces")[0].GetString());
         Assert.Empty(await client.Groups.ListVectorIdsAsync(group));
     }

@@ -1,4 +1,5 @@
 using FacePing.Core.Storage;
+using FacePing.Tests.Infrastructure;
 using FacePing.Tests.Store;
 using StackExchange.Redis;
 
@@ -23,7 +24,7 @@ public sealed class ClusterGraphPartsTests(ClusterFixture fx)
             TimeProvider.System);
         var tenant = await fx.TenantOnAsync(fx.Redis.Ports[0], "parts");
         var vectors = await GraphPartsTests.LoadAsync(store, tenant, "big", 600, seed: 21);
-        await store.IndexAllAsync(tenant, "big");
+        await DrainAsync(store, connection.GetDatabase(), tenant, "big");
         await GraphPartsTests.AssertPartsHoldTheGroupAsync(db, store, tenant, "big");
 
         var parts = await GraphPartsTests.PartsAsync(db, tenant, "big");
@@ -52,4 +53,75 @@ public sealed class ClusterGraphPartsTests(ClusterFixture fx)
         Assert.True(await store.DeleteGroupAsync(tenant, "big"));
         foreach (var part in parts) Assert.Empty(await fx.Redis.NodesHoldingAsync((string)part!));
     }
+
+    [Fact]
+    public async Task Every_master_holding_a_part_rewrites_its_file_and_none_does_while_one_is_busy()
+    {
+        // A store built without dependency injection writes on this connection: BGREWRITEAOF needs admin mode, as the
+        // Api's own write connection has.
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(
+            fx.Redis.ConnectionString + ",allowAdmin=true");
+        var store = new FaceStore(connection, Microsoft.Extensions.Options.Options.Create(
+            GraphPartsTests.Options(shards: 3)), TimeProvider.System);
+        var tenant = await fx.TenantOnAsync(fx.Redis.Ports[0], "persist");
+        await GraphPartsTests.LoadAsync(store, tenant, "big", 60, seed: 22);
+        await DrainAsync(store, connection.GetDatabase(), tenant, "big");
+        var ports = fx.Redis.Ports;
+        Assert.Equal(ports.Order(), (await Task.WhenAll((await GraphPartsTests.PartsAsync(connection.GetDatabase(),
+            tenant, "big")).Select(part => fx.Redis.MasterPortOfAsync(part)))).Order());
+
+        async Task<string> PersistenceAsync(int port) => await fx.Redis.Node(port).InfoRawAsync("persistence") ?? "";
+        async Task<int> RewritesAsync(int port)
+        {
+            var line = (await PersistenceAsync(port)).Split('\n').Single(l => l.StartsWith("aof_rewrites:"));
+            return int.Parse(line["aof_rewrites:".Length..].Trim());
+        }
+        async Task<bool> IdleAsync()
+        {
+            foreach (var port in ports)
+            {
+                var info = await PersistenceAsync(port);
+                if (info.Contains("aof_rewrite_in_progress:1") || info.Contains("aof_rewrite_scheduled:1"))
+                    return false;
+            }
+            return true;
+        }
+        await RedisSentinelGroup.WaitUntilAsync(IdleAsync, TimeSpan.FromSeconds(60), "no rewrite running");
+        var before = new Dictionary<int, int>();
+        foreach (var port in ports) before[port] = await RewritesAsync(port);
+
+        // One master busy with a slow rewrite (~3 s: a delay per key it writes), as after Redis's own 5 % rule.
+        var busy = fx.Redis.Node(ports[1]);
+        var delay = Math.Clamp(3_000_000 / Math.Max(1, await busy.DatabaseSizeAsync()), 1_000, 500_000);
+        await busy.ExecuteAsync("CONFIG", "SET", "rdb-key-save-delay", delay.ToString());
+        try
+        {
+            await busy.ExecuteAsync("BGREWRITEAOF");
+            Assert.Contains("aof_rewrite_in_progress:1", await PersistenceAsync(ports[1]));
+            // The rewrite under way may predate the inserts: not done, and nothing started on the other two.
+            Assert.False(await store.PersistGraphAsync(tenant, "big"));
+            Assert.Equal(before[ports[0]], await RewritesAsync(ports[0]));
+            Assert.Equal(before[ports[2]], await RewritesAsync(ports[2]));
+        }
+        finally
+        {
+            await busy.ExecuteAsync("CONFIG", "SET", "rdb-key-save-delay", "0");
+        }
+        await RedisSentinelGroup.WaitUntilAsync(IdleAsync, TimeSpan.FromSeconds(120), "the slow rewrite ended");
+
+        // Once none is busy: one rewrite on each of the three.
+        Assert.True(await store.PersistGraphAsync(tenant, "big"));
+        await RedisSentinelGroup.WaitUntilAsync(IdleAsync, TimeSpan.FromSeconds(60), "the rewrites ended");
+        Assert.Equal([before[ports[0]] + 1, before[ports[1]] + 2, before[ports[2]] + 1],
+            [await RewritesAsync(ports[0]), await RewritesAsync(ports[1]), await RewritesAsync(ports[2])]);
+    }
+
+    // The fixture's Api and worker hosts run indexers too, and one of them may hold the group's lease (IndexAllAsync
+    // then leaves the group to it): drained is drained, by whichever indexer.
+    private static Task DrainAsync(FaceStore store, IDatabase db, string tenant, string group) =>
+        RedisSentinelGroup.WaitUntilAsync(async () =>
+        {
+            await store.IndexAllAsync(tenant, group);
+            return await db.SetLengthAsync(new StoreKeys(tenant).Pending(group)) == 0;
+        }, TimeSpan.FromSeconds(60), $"{group} drained");
 }

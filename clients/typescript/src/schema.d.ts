@@ -313,7 +313,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Store the largest face of a base64 image (data URL allowed, at most 1,048,576 bytes decoded) */
+        /** Store the largest face of a base64 image (data URL allowed, at most 1,048,576 bytes decoded), or with ?faces=all every face, as /face does */
         post: operations["StoreFaceBase64"];
         delete?: never;
         options?: never;
@@ -2646,7 +2646,9 @@ export interface operations {
     };
     StoreFaceBase64: {
         parameters: {
-            query?: never;
+            query?: {
+                faces?: string;
+            };
             header?: {
                 /** @description Makes a retry safe: the same key with the same request within 24 h returns the first answer (header Idempotent-Replayed: true) instead of creating again; the same key with another request is 422; while the first runs, 409 with Retry-After. Keys are per tenant, 1–255 printable ASCII characters (a UUID). */
                 "Idempotency-Key"?: string;
@@ -2662,7 +2664,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created */
+            /** @description Created; with faces=all: StoredPhotoResponse (#/components/schemas/StoredPhotoResponse) */
             201: {
                 headers: {
                     [name: string]: unknown;
