@@ -1,3 +1,4 @@
+using FacePing.Core.Storage.Scan;
 using FacePing.Core.Vectors;
 using StackExchange.Redis;
 
@@ -143,14 +144,8 @@ public sealed partial class FaceStore
     /// </summary>
     private static async Task<RedisKey[]> GraphAsync(IDatabase db, StoreKeys keys, string group,
         CancellationToken cancellationToken) =>
-        GraphOf(keys, group, await db.HashGetAsync(keys.Group(group), GraphFields).WaitAsync(cancellationToken));
-
-    private static readonly RedisValue[] GraphFields = ["createdAt", "gen", "shards"];
-
-    private static RedisKey[] GraphOf(StoreKeys keys, string group, RedisValue[] fields) =>
-        fields[2].IsNull || (int)fields[2] <= 1
-            ? [keys.VectorSet(group)]
-            : keys.Graph(group, fields[1].IsNull ? "c:" + fields[0] : (string)fields[1]!, (int)fields[2]);
+        GraphOfHead(keys, group,
+            await db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields).WaitAsync(cancellationToken));
 
     private static readonly RedisValue[] IndexFields =
         ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];

@@ -262,7 +262,8 @@ public sealed partial class FaceStore
         return best;
     }
 
-    // The vector sets of the group's graph, from its head (ScanIndex.HeadFields: createdAt, dims, rev, gen, shards).
+    // The vector sets of the group's graph (StoreKeys.Graph), from its head (ScanIndex.HeadFields: createdAt, dims,
+    // rev, gen, shards): its own, or the parts it was created with.
     private static RedisKey[] GraphOfHead(StoreKeys keys, string group, RedisValue[] head) =>
         head[4].IsNull || (int)head[4] <= 1
             ? [keys.VectorSet(group)]
