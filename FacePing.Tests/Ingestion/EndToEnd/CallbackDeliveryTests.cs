@@ -125,7 +125,9 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
             callbackUrl = receiver.Url.ToString(),
         });
         await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
-        await WaitUntilAsync(() => receiver.Requests >= 1, TimeSpan.FromSeconds(30));
+        // Stopped once the first attempt's 503 is rescheduled: an attempt the stop interrupts is handed back
+        // uncounted instead (the next test), and the retry would not be the next worker's.
+        await WaitForFirstAttemptRecordedAsync(redis.Db, key.TenantId, jobId);
         await first.DisposeAsync();
         Assert.Equal(1, receiver.Requests);
         Assert.Empty(receiver.Deliveries);
@@ -139,6 +141,47 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         Assert.Equal(2, receiver.Requests);
         Assert.Equal("job_" + jobId, Assert.Single(receiver.Deliveries).Id);
         Assert.Equal(["job_" + jobId], receiver.Ids.Distinct());
+    }
+
+    [Fact]
+    public async Task An_attempt_its_worker_stops_during_is_sent_again_by_the_next_worker_under_the_same_id()
+    {
+        await using var redis = new RedisServer();
+        await redis.InitializeAsync();
+        await using var api = new ApiFactory(redis.ConnectionString, IngestionFixture.ApiSettings());
+        var key = await api.CreateTenantAsync("interrupted");
+        var client = api.CreateClient(key.Key);
+        (await client.PostAsync("/groups/g", null)).EnsureSuccessStatusCode();
+        await using var receiver = await CallbackReceiver.StartAsync(key.WebhookSecret);
+        receiver.StallFirst = TimeSpan.FromMinutes(2); // the first request is still open when its worker stops
+        var settings = IngestionFixture.WorkerSettings(null, null, null);
+        settings["FacePing:Callbacks:Timeout"] = "00:02:00"; // so the stop, not a timeout, ends that attempt
+        settings["FacePing:Deliveries:Lease"] = "00:05:00";
+
+        var first = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
+        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
+        {
+            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
+            callbackUrl = receiver.Url.ToString(),
+        });
+        await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
+        await WaitUntilAsync(() => receiver.Requests >= 1, TimeSpan.FromSeconds(30));
+        await first.DisposeAsync();
+        // Handed back as due at once, with no attempt counted: the stop was ours, not the receiver's failure.
+        Assert.False(await redis.Db.HashExistsAsync(JobKeys.Job(key.TenantId, jobId), "callback"));
+        Assert.NotNull(await redis.Db.SortedSetScoreAsync(JobKeys.DeliveriesDue, $"{key.TenantId}:{jobId}"));
+        Assert.DoesNotContain("\"callbackAttempts\":1",
+            (await redis.Db.StringGetAsync(JobKeys.Delivery(key.TenantId, jobId))).ToString(), StringComparison.Ordinal);
+
+        await using var next = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
+        var outcome = await WaitForCallbackOutcomeAsync(redis.Db, key.TenantId, jobId, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("delivered", outcome);
+        Assert.Equal(1, (int)await redis.Db.HashGetAsync(JobKeys.Job(key.TenantId, jobId), "callbackAttempts"));
+        Assert.Equal(2, receiver.Requests);
+        // The receiver saw the same webhook-id twice, so it can tell the second request for a repeat of the first.
+        Assert.Equal(["job_" + jobId, "job_" + jobId], receiver.Ids);
+        Assert.Equal("job_" + jobId, Assert.Single(receiver.Deliveries).Id);
     }
 
     [Fact]
@@ -165,8 +208,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
             callbackUrl = receiver.Url.ToString(),
         });
         // Frozen once the first attempt's 503 is rescheduled, so the loop is between attempts.
-        await WaitUntilAsync(async () => (await redis.Db.StringGetAsync(JobKeys.Delivery(key.TenantId, jobId)))
-            .ToString().Contains("\"callbackAttempts\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await WaitForFirstAttemptRecordedAsync(redis.Db, key.TenantId, jobId);
         redis.Freeze(); // a hung node: connections stay open, nothing is answered
         try
         {
@@ -183,6 +225,10 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         Assert.Equal(2, receiver.Requests);
         Assert.Equal("job_" + jobId, Assert.Single(receiver.Deliveries).Id);
     }
+
+    private static Task WaitForFirstAttemptRecordedAsync(IDatabase db, string tenant, string jobId) =>
+        WaitUntilAsync(async () => (await db.StringGetAsync(JobKeys.Delivery(tenant, jobId))).ToString()
+            .Contains("\"callbackAttempts\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
     private static async Task<string> WaitForCallbackOutcomeAsync(IDatabase db, string tenant, string jobId,
         TimeSpan limit)

@@ -47,7 +47,18 @@ public sealed class CallbackReceiver : IAsyncDisposable
         {
             var n = Interlocked.Increment(ref self!._requests);
             self.Ids.Enqueue(context.Request.Headers["webhook-id"].ToString());
-            if (n == 1 && self.StallFirst > TimeSpan.Zero) await Task.Delay(self.StallFirst);
+            // A stall ends early when the sender gives up, so stopping the receiver does not wait it out.
+            if (n == 1 && self.StallFirst > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(self.StallFirst, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty;
+                }
+            }
             if (n <= self.FailFirst) return Results.StatusCode(503);
             if (context.Request.ContentLength is not { } length) return Results.StatusCode(411);
             var body = new byte[length];
