@@ -12,7 +12,8 @@ public sealed partial class FaceStore
         var keys = new StoreKeys(tenant);
         var now = clock.GetUtcNow();
         var created = (long)await _writes.EvalAsync(StoreScripts.CreateGroup, [keys.Groups],
-            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N"), _options.GraphShards],
+            [keys.Prefix, group, Timestamp(now), Guid.NewGuid().ToString("N"), _options.GraphShards,
+                _options.Quantization, _options.HnswLinks],
             cancellationToken);
         if (created == 0) throw new GroupAlreadyExistsException(group);
         return new GroupInfo(group, Truncate(now), 0, null);
@@ -79,7 +80,7 @@ public sealed partial class FaceStore
     public async Task<bool> DeleteGroupAsync(string tenant, string group, CancellationToken cancellationToken = default)
     {
         var keys = new StoreKeys(tenant);
-        var graph = await GraphAsync(Db, keys, group, cancellationToken);
+        var graph = (await GraphAsync(Db, keys, group, cancellationToken)).Parts;
         var deleted = (long)await _writes.EvalAsync(StoreScripts.DeleteGroup, [keys.Group(group)],
             [keys.Prefix, group], cancellationToken);
         scan?.Forget(tenant, group);

@@ -27,15 +27,15 @@ public sealed partial class FaceStore
         using var activity = Activity.StartActivity("store.index");
         var keys = new StoreKeys(tenant);
         var db = Db;
-        var parts = await GraphAsync(db, keys, group, cancellationToken);
-        if (parts.Length > 1)
-            return await IndexPartsAsync(db, keys, group, parts, indexer, batch, lease, activity, cancellationToken);
+        var graph = await GraphAsync(db, keys, group, cancellationToken);
+        if (graph.Parts.Length > 1)
+            return await IndexPartsAsync(db, keys, group, graph, indexer, batch, lease, activity, cancellationToken);
         var ids = await db.SetRandomMembersAsync(keys.Pending(group), batch).WaitAsync(cancellationToken);
         var reads = new Task<RedisValue[]>[ids.Length];
         for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)ids[i]!), IndexFields);
         var args = new List<RedisValue>(8 + ids.Length * 6)
         {
-            keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, _options.Quantization, _options.HnswLinks,
+            keys.Prefix, group, indexer, (long)lease.TotalMilliseconds, graph.Quantization, graph.Links,
             _options.HnswBuildEf, 0,
         };
         for (var i = 0; i < ids.Length; i++)
@@ -79,7 +79,7 @@ public sealed partial class FaceStore
     // what was written. Anything that changed between the read and the confirmation stays pending and is written
     // again by a later step, so the parts end up holding exactly the group's vectors, however steps and writes
     // interleave. Until then a stale node only proposes a candidate the rerank scores from the hash (or drops).
-    private async Task<IndexStep> IndexPartsAsync(IDatabase db, StoreKeys keys, string group, RedisKey[] parts,
+    private async Task<IndexStep> IndexPartsAsync(IDatabase db, StoreKeys keys, string group, GroupGraph graph,
         string indexer, int batch, TimeSpan lease, System.Diagnostics.Activity? activity,
         CancellationToken cancellationToken)
     {
@@ -91,6 +91,7 @@ public sealed partial class FaceStore
             [.. confirm]).WaitAsync(cancellationToken))!;
         if ((int)taken[0] < 0 || (long)taken[1] == 0) return Step(taken, group, activity);
 
+        var parts = graph.Parts;
         var ids = await db.SetRandomMembersAsync(keys.Pending(group), batch).WaitAsync(cancellationToken);
         var reads = new Task<RedisValue[]>[ids.Length];
         for (var i = 0; i < ids.Length; i++) reads[i] = db.HashGetAsync(keys.Vector((string)ids[i]!), IndexFields);
@@ -103,7 +104,7 @@ public sealed partial class FaceStore
             var vector = inGroup ? VectorEncoding.Decode(v[1], v[2]) : null;
             var id = (string)ids[i]!;
             var part = writes[StoreKeys.GraphShard(id, parts.Length)] ??=
-                [_options.Quantization, _options.HnswLinks, _options.HnswBuildEf, 0];
+                [graph.Quantization, graph.Links, _options.HnswBuildEf, 0];
             part.Add(id);
             part.Add(vector is null ? RedisValue.EmptyString : VectorMath.ToBytes(vector));
             part.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(ParseMetadata(v[3])));
@@ -140,12 +141,23 @@ public sealed partial class FaceStore
 
     /// <summary>
     /// The vector sets holding the group's graph (<see cref="StoreKeys.Graph"/>): its own, or the parts it was
-    /// created with.
+    /// created with; and the quantization and M it was created with (groups older than that field: this process's).
+    /// Every indexer builds a group the same way, so the parts of one graph agree whichever process wrote them.
     /// </summary>
-    private static async Task<RedisKey[]> GraphAsync(IDatabase db, StoreKeys keys, string group,
-        CancellationToken cancellationToken) =>
-        GraphOfHead(keys, group,
-            await db.HashGetAsync(keys.Group(group), ScanIndex.HeadFields).WaitAsync(cancellationToken));
+    private async Task<GroupGraph> GraphAsync(IDatabase db, StoreKeys keys, string group,
+        CancellationToken cancellationToken)
+    {
+        var head = await db.HashGetAsync(keys.Group(group), GraphHeadFields).WaitAsync(cancellationToken);
+        var quantization = head[ScanIndex.HeadFields.Length];
+        var links = head[ScanIndex.HeadFields.Length + 1];
+        return new GroupGraph(GraphOfHead(keys, group, head),
+            quantization.IsNullOrEmpty ? _options.Quantization : (string)quantization!,
+            links.IsNullOrEmpty ? _options.HnswLinks : (int)links);
+    }
+
+    private sealed record GroupGraph(RedisKey[] Parts, string Quantization, int Links);
+
+    private static readonly RedisValue[] GraphHeadFields = [.. ScanIndex.HeadFields, "quant", "m"];
 
     private static readonly RedisValue[] IndexFields =
         ["group", VectorEncoding.Float32Field, VectorEncoding.HalfField, "meta"];
@@ -180,7 +192,7 @@ public sealed partial class FaceStore
     {
         // On the write connection: StackExchange.Redis sends INFO and BGREWRITEAOF only where admin mode is on.
         var connection = await _writes.ConnectionAsync();
-        var parts = await GraphAsync(Db, new StoreKeys(tenant), group, cancellationToken);
+        var parts = (await GraphAsync(Db, new StoreKeys(tenant), group, cancellationToken)).Parts;
         var database = connection.GetDatabase();
         var due = new List<IServer>();
         try

@@ -77,7 +77,12 @@ public sealed partial class FaceStore
             NoteIndexing(tenant, group);
             throw;
         }
-        if ((int)reply[0] == 0) await NoteIndexingAsync(tenant, group);
+        if ((int)reply[0] == 0)
+        {
+            await NoteIndexingAsync(tenant, group);
+            // Groups with a graph in parts that a vector left: their node goes when their indexer looks.
+            for (var i = 1; i < reply.Length; i++) await NoteIndexingAsync(tenant, (string)reply[i]!);
+        }
         switch ((int)reply[0])
         {
             case 1: throw new GroupNotFoundException(group);

@@ -5,17 +5,16 @@ internal static partial class StoreScripts
 {
     /// <summary>
     /// ARGV: prefix, group, indexer id, lease (ms), quantization, HNSW links (M), build EF, n, then n × (id, vector
-    /// field, its
-    /// bytes as read, metadata JSON as read, float32 blob, attributes JSON). Inserts each given pending vector into the
-    /// group's vector set and takes it out of the pending set, in one atomic step, when its hash still holds exactly
-    /// what the caller read (the caller decoded the stored copy and derived the filter tokens from the metadata, which
-    /// Lua cannot: they are SHA-256 based); a vector written again or relabelled meanwhile stays pending for the next
-    /// step; an id no longer in the group, or whose stored bytes the caller could not decode (an empty blob), leaves
-    /// the pending set. Only the holder of the group's lease indexes it
-    /// (taken when free, renewed by every call), so two indexers never build the same graph; the step that drains the
-    /// group releases it. Returns {indexed, still pending}; {-1, pending} when another indexer holds the lease;
-    /// {-2, 0} when the group is gone; {-3, pending, error} when VADD failed (that id and the rest stay pending).
-    /// Quantization and M are fixed when the vector set is created: an existing set keeps its own.
+    /// field, its bytes as read, metadata JSON as read, float32 blob, attributes JSON). Inserts each given pending
+    /// vector into the group's vector set and takes it out of the pending set, in one atomic step, when its hash still
+    /// holds exactly what the caller read (the caller decoded the stored copy and derived the filter tokens from the
+    /// metadata, which Lua cannot: they are SHA-256 based); a vector written again or relabelled meanwhile stays
+    /// pending for the next step; an id no longer in the group, or whose stored bytes the caller could not decode (an
+    /// empty blob), leaves the pending set. Only the holder of the group's lease indexes it (taken when free, renewed
+    /// by every call), so two indexers never build the same graph; the step that drains the group releases it.
+    /// Returns {indexed, still pending}; {-1, pending} when another indexer holds the lease; {-2, 0} when the group is
+    /// gone; {-3, pending, error} when VADD failed (that id and the rest stay pending). The quantization and M given
+    /// are the group's (<see cref="CreateGroup"/>); an existing set keeps its own.
     /// </summary>
     public const string IndexPending = GraphSettings + "\n" + Lease + """
 

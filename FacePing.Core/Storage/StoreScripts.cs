@@ -16,12 +16,15 @@ internal static partial class StoreScripts
     // id is left pending instead, and the indexer, finding it gone from the group, takes its node out (until then the
     // node only proposes a candidate the rerank drops).
     private const string Unindex = """
+        -- Returns true when the node is left for the indexer to take out (a graph in parts lives in other slots).
         local function unindex(P, group, id, meta, keepNode)
           local g = P .. 'g:' .. group
+          local split = false
           if keepNode then
             redis.call('SREM', g .. ':pending', id)
           elseif redis.call('HEXISTS', g, 'shards') == 1 then
             redis.call('SADD', g .. ':pending', id)
+            split = true
           else
             redis.call('VREM', g .. ':vs', id)
             redis.call('SREM', g .. ':pending', id)
@@ -32,6 +35,7 @@ internal static partial class StoreScripts
               if k ~= 'createdAt' then redis.call('SREM', g .. ':m:' .. k .. '=' .. v, id) end
             end
           end
+          return split
         end
 
         -- Every change of a group's membership or vectors: one log entry and one rev step, always together, so the last
@@ -46,14 +50,15 @@ internal static partial class StoreScripts
 
     /// <summary>
     /// ARGV: prefix, group, createdAt, generation (unique per creation: a group deleted and created again under the
-    /// same name is a different group to the scan copies), parts of its graph. Returns 1 when created, 0 when it
-    /// already existed.
+    /// same name is a different group to the scan copies), parts of its graph, its graph's quantization and M (every
+    /// indexer builds the group with these, whatever its own settings). Returns 1 when created, 0 when it already
+    /// existed.
     /// </summary>
     public const string CreateGroup = """
         local P, group = ARGV[1], ARGV[2]
         local g = P .. 'g:' .. group
         if redis.call('EXISTS', g) == 1 then return 0 end
-        redis.call('HSET', g, 'createdAt', ARGV[3], 'gen', ARGV[4])
+        redis.call('HSET', g, 'createdAt', ARGV[3], 'gen', ARGV[4], 'quant', ARGV[6], 'm', ARGV[7])
         if tonumber(ARGV[5]) > 1 then redis.call('HSET', g, 'shards', ARGV[5]) end
         redis.call('ZADD', P .. 'groups', 0, group)
         return 1
@@ -61,13 +66,14 @@ internal static partial class StoreScripts
 
     /// <summary>
     /// ARGV: prefix, group, dims, n, change log length, model ('' for raw vectors), then n × (id, vector field
-    /// (<c>vh</c> or <c>vec</c>, <see cref="VectorEncoding"/>), vector bytes, metadata JSON). Returns {0} on success,
-    /// {1} when the group is missing, {2, dims} on a dimension mismatch, {3, model} when the group holds another face
-    /// model's vectors. The first face write into an empty group records its model; raw vectors record none and are
-    /// checked by dimension only. An id that exists (in this group or another group of the tenant) is replaced: its
-    /// old index entries go first. The vector is not inserted into the HNSW graph here (Redis's main thread for
-    /// 0.4–5 ms a vector): its id joins the group's pending set, which searches scan exactly and the indexer
-    /// (<see cref="IndexPending"/>) drains.
+    /// (<c>vh</c> or <c>vec</c>, <see cref="VectorEncoding"/>), vector bytes, metadata JSON). Returns {0, groups...}
+    /// on success, naming the other groups with a graph in parts that a vector moved out of (their indexer must take
+    /// its node out), {1} when the group is missing, {2, dims} on a dimension mismatch, {3, model} when the group
+    /// holds another face model's vectors. The first face write into an empty group records its model; raw vectors
+    /// record none and are checked by dimension only. An id that exists (in this group or another group of the
+    /// tenant) is replaced: its old index entries go first. The vector is not inserted into the HNSW graph here
+    /// (Redis's main thread for 0.4–5 ms a vector): its id joins the group's pending set, which searches scan exactly
+    /// and the indexer (<see cref="IndexPending"/>) drains.
     /// </summary>
     public const string Upsert = Unindex + """
 
@@ -84,13 +90,17 @@ internal static partial class StoreScripts
         end
         if not current then redis.call('HSET', g, 'dims', dims) end
         local pending = g .. ':pending'
+        local left, leftList = {}, {0}
         for i = 0, n - 1 do
           local b = 7 + i * 4
           local id, field, blob, meta = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
           local v = P .. 'v:' .. id
           local old = redis.call('HMGET', v, 'group', 'meta')
           if old[1] then
-            unindex(P, old[1], id, old[2], old[1] == group)
+            if unindex(P, old[1], id, old[2], old[1] == group) and not left[old[1]] then
+              left[old[1]] = true
+              leftList[#leftList + 1] = old[1]
+            end
             if old[1] ~= group then note(P, old[1], id, keep) end
             -- A hash of an older layout (float32 'vec', attr and copies of metadata) is rewritten whole.
             redis.call('DEL', v)
@@ -107,7 +117,7 @@ internal static partial class StoreScripts
             end
           end
         end
-        return {0}
+        return leftList
         """;
 
     /// <summary>
