@@ -53,23 +53,34 @@ public sealed partial class FaceStore
             args.Add(vector is null ? RedisValue.EmptyString : FilterTokens.Attributes(ParseMetadata(v[3])));
         }
         args[7] = (args.Count - 8) / 6;
-        var reply = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
-            [.. args]).WaitAsync(cancellationToken))!;
-        return Step(reply, group, activity);
+        var (reply, took) = await TimedAsync(db.ScriptEvaluateAsync(StoreScripts.IndexPending, [keys.Group(group)],
+            [.. args]), cancellationToken);
+        return Step((RedisResult[])reply!, group, activity, took);
     }
 
-    private static IndexStep Step(RedisResult[] reply, string group, System.Diagnostics.Activity? activity)
+    private static IndexStep Step(RedisResult[] reply, string group, System.Diagnostics.Activity? activity,
+        TimeSpan graph = default)
     {
         var step = (int)reply[0] switch
         {
             -1 => new IndexStep(IndexOutcome.Leased, 0, (long)reply[1]),
             -2 => new IndexStep(IndexOutcome.Gone, 0, 0),
             -3 => throw new InvalidOperationException($"VADD into {group} failed: {reply[2]}"),
-            var n => new IndexStep(IndexOutcome.Indexed, n, (long)reply[1]),
+            var n => new IndexStep(IndexOutcome.Indexed, n, (long)reply[1], graph),
         };
         activity?.SetTag("faceping.vectors", step.Indexed);
         activity?.SetTag("faceping.pending", step.Pending);
         return step;
+    }
+
+    // How long a script that writes the graph took from send to answer: about how long it held its server's main
+    // thread (plus the wait behind commands queued before it), which is what the indexer sizes its steps by.
+    private async Task<(RedisResult Reply, TimeSpan Took)> TimedAsync(Task<RedisResult> script,
+        CancellationToken cancellationToken)
+    {
+        var sent = clock.GetTimestamp();
+        var reply = await script.WaitAsync(cancellationToken);
+        return (reply, clock.GetElapsedTime(sent));
     }
 
     // A graph split into parts in other hash slots (VectorStoreOptions.GraphShards) cannot be written by the script
@@ -115,19 +126,23 @@ public sealed partial class FaceStore
             confirm.Add((half ? v[2] : v[1]) is { IsNull: false } bytes ? bytes : RedisValue.EmptyString);
             confirm.Add(v[3].IsNull ? RedisValue.EmptyString : v[3]);
         }
-        var written = new List<Task<RedisResult>>(parts.Length);
+        var written = new List<Task<(RedisResult Reply, TimeSpan Took)>>(parts.Length);
         for (var s = 0; s < parts.Length; s++)
         {
             if (writes[s] is not { } part) continue;
             part[3] = (part.Count - 4) / 3;
-            written.Add(db.ScriptEvaluateAsync(StoreScripts.IndexPart, [parts[s]], [.. part]));
+            written.Add(TimedAsync(db.ScriptEvaluateAsync(StoreScripts.IndexPart, [parts[s]], [.. part]),
+                cancellationToken));
         }
         var inserted = 0;
+        var longest = TimeSpan.Zero;
         foreach (var task in written)
         {
-            var reply = (RedisResult[])(await task.WaitAsync(cancellationToken))!;
+            var (result, took) = await task;
+            var reply = (RedisResult[])result!;
             if ((int)reply[0] == -3) throw new InvalidOperationException($"VADD into {group} failed: {reply[1]}");
             inserted += (int)reply[0];
+            if (took > longest) longest = took;
         }
         confirm[4] = ids.Length;
         var confirmed = (RedisResult[])(await db.ScriptEvaluateAsync(StoreScripts.ConfirmIndexed,
@@ -136,7 +151,7 @@ public sealed partial class FaceStore
         // Inserted, not confirmed: the count feeds the indexer's rate and persistence rule, which are about graph work.
         return (int)confirmed[0] < 0
             ? Step(confirmed, group, activity)
-            : Step([RedisResult.Create(inserted), confirmed[1]], group, activity);
+            : Step([RedisResult.Create(inserted), confirmed[1]], group, activity, longest);
     }
 
     /// <summary>
@@ -318,5 +333,9 @@ public enum IndexOutcome
     Gone,
 }
 
-/// <summary>One indexing step: how many vectors it inserted and how many are still pending.</summary>
-public readonly record struct IndexStep(IndexOutcome Outcome, int Indexed, long Pending);
+/// <summary>
+/// One indexing step: how many vectors it inserted and how many are still pending, and how long its longest graph
+/// script took (one script on one server, or the slowest of a split graph's parts, which run side by side): the time
+/// a write or search on that server could wait behind it.
+/// </summary>
+public readonly record struct IndexStep(IndexOutcome Outcome, int Indexed, long Pending, TimeSpan Graph = default);

@@ -119,8 +119,10 @@ public sealed partial class VectorIndexer(FaceStore store, IOptions<VectorStoreO
         {
             var started = clock.GetTimestamp();
             var step = await store.IndexPendingAsync(tenant, group, _id, batch, lease, cancellationToken);
-            var took = clock.GetElapsedTime(started);
-            // Steps of about IndexStepMilliseconds: an insert's cost grows with the graph and with the machine's load.
+            // What a step costs the servers is how long its graph script held one (the reads and the decoding before
+            // it hold none): sized so that takes about IndexStepMilliseconds, as an insert's cost grows with the graph
+            // and the machine's load. A split graph's parts run side by side, so its step carries parts × as many.
+            var took = step.Graph > TimeSpan.Zero ? step.Graph : clock.GetElapsedTime(started);
             if (step.Indexed > 0)
             {
                 var perVector = took.TotalMilliseconds / step.Indexed;

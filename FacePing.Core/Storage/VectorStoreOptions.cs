@@ -133,8 +133,9 @@ public sealed class VectorStoreOptions
     public int IndexBatchSize { get; set; } = 256;
 
     /// <summary>
-    /// How long one indexing step should take: the longest a write or search waits behind the indexer. The indexer
-    /// sizes each step from the time per vector of the one before.
+    /// How long one indexing step's graph script should hold a Redis server: the longest a write or search waits
+    /// behind the indexer. The indexer sizes each step from the script time per vector of the one before (for a graph
+    /// in parts, of its slowest part: the parts' scripts run side by side, each on its own server).
     /// </summary>
     [Range(1, 10_000)]
     public int IndexStepMilliseconds { get; set; } = 20;

@@ -76,7 +76,7 @@ public sealed class PendingIndexTests : OwnRedisStoreTests
         // Half indexed: answers are the same, from the graph and the pending set together.
         var half = await store.IndexPendingAsync(tenant, "g", FaceStore.IndexAllHolder, 250,
             TimeSpan.FromSeconds(10));
-        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 250, 250), half);
+        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 250, 250), half with { Graph = default });
         await AssertExact(vectors, probes);
 
         // A re-upsert of an indexed or a pending id queues the new vector (an indexed one keeps its old graph node
@@ -116,7 +116,7 @@ public sealed class PendingIndexTests : OwnRedisStoreTests
 
         // "dead" took the lease with its last step and never came back.
         var first = await store.IndexPendingAsync(tenant, "g", "dead", 8, TimeSpan.FromMilliseconds(1500));
-        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 8, 292), first);
+        Assert.Equal(new IndexStep(IndexOutcome.Indexed, 8, 292), first with { Graph = default });
         Assert.Equal(IndexOutcome.Leased,
             (await store.IndexPendingAsync(tenant, "g", "other", 8, TimeSpan.FromSeconds(1))).Outcome);
 
