@@ -6,11 +6,13 @@
 # burst of writes and times its restart (until PING answers PONG, i.e. the AOF is loaded).
 #   eng/bench-million.sh [--vectors 100000] [--dims 640] [--batch 100] [--in-flight 4] [--queries 100] [--seconds 10]
 #                        [--burst 5000] [--events N] [--precision half] [--cluster N] [--graph-shards S]
-#                        [--out .cache/bench/million.md]
+#                        [--redis-set "name value"]... [--out .cache/bench/million.md]
 # --cluster N runs Redis as a cluster of N masters (no replicas) instead of one server, and the restart kills and
 # restarts them all; --graph-shards S creates the group with its graph split into S parts (FacePing:Store:GraphShards),
 # which spread over the masters.
 # --events N gives each identity an event of N in its metadata and measures searches filtered by the query's event.
+# --redis-set overrides one of the shipped Redis settings on every server (e.g. "auto-aof-rewrite-percentage 100"),
+# to measure what a setting costs or buys; the report names it.
 # --precision sets FacePing:Store:VectorPrecision of the Apis: half by default, as the store keeps the face vectors of
 # imports and /face (the client sends its vectors through the raw upsert, which `auto` would keep in float32).
 set -euo pipefail
@@ -25,12 +27,14 @@ precision=half
 nodes=0
 shards=1
 args=()
+overrides=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --precision) precision="$2"; shift 2 ;;
     --cluster) nodes="$2"; shift 2 ;;
     --graph-shards) shards="$2"; shift 2 ;;
+    --redis-set) read -r name value <<< "$2"; conf+=("--$name" "$value"); overrides+=("$2"); shift 2 ;;
     *) args+=("$1" "$2"); shift 2 ;;
   esac
 done
@@ -109,15 +113,18 @@ start_api "$graph_port" "$work/graph-api.log" FacePing__Store__ScanCacheMegabyte
     "${args[@]}"
   # Killed right after the burst: the AOF tail has the burst's writes (and the indexer's steps) to replay.
   aof_bytes="$(du -scb "$work"/node*/appendonlydir | tail -n 1 | cut -f1)"
-  # Every server dies, a rewrite child it forked included (a child left behind keeps the listening socket it
-  # inherited). Redis was started outside this pipeline's subshell, so `wait` cannot wait for it: poll until the
-  # process has exited (a zombie: it is nobody's to reap here) — a 2.5 GB process takes a moment to exit, and until
-  # then the new server cannot bind the port.
+  # Every server dies, a rewrite child it forked included (it inherited the listening socket). A killed process
+  # holds its sockets until its memory is released (a 2.5 GB server takes a moment), and until then the new server
+  # cannot bind the port: poll until each has exited, children too (a zombie: nobody's to reap here, as Redis was
+  # started outside this pipeline's subshell). The 1M run of 2026-12-08 04:00 UTC waited for the servers only, and
+  # restarted its tenant's primary while a rewrite child still held the port.
+  dying=()
   for pid in "${redis_pids[@]}"; do
-    pkill -9 -P "$pid" 2>/dev/null || true
-    kill -9 "$pid"
+    # shellcheck disable=SC2207 # pids are words
+    dying+=("$pid" $(pgrep -P "$pid" || true))
   done
-  for pid in "${redis_pids[@]}"; do
+  kill -9 "${dying[@]}" 2>/dev/null || true
+  for pid in "${dying[@]}"; do
     while [ -e "/proc/$pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; do
       sleep 0.05
     done
@@ -139,7 +146,8 @@ start_api "$graph_port" "$work/graph-api.log" FacePing__Store__ScanCacheMegabyte
   for pid in "${redis_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   echo ""
   echo "Apis: FacePing:Store:VectorPrecision=$precision, GraphShards=$shards, other settings as shipped;" \
-       "Redis: $([ "$nodes" -gt 0 ] && echo "a cluster of $nodes masters" || echo "one server")."
+       "Redis: $([ "$nodes" -gt 0 ] && echo "a cluster of $nodes masters" || echo "one server")" \
+       "${overrides[*]:+with ${overrides[*]}}."
   echo "Api scan copy:"
   grep -h "Scan copy\|scan copy" "$work/api.log" | sed 's/^ */    /' || echo "    (no scan copy was loaded)"
 } | tee "$out"
