@@ -83,11 +83,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         await using var receiver = await CallbackReceiver.StartAsync(key.WebhookSecret);
         receiver.FailFirst = 2;
 
-        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
-        {
-            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
-            callbackUrl = receiver.Url.ToString(),
-        });
+        var jobId = await SubmitRefusedJobAsync(client, receiver);
         await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
         var outcome = await WaitForCallbackOutcomeAsync(fx.Redis.Db, key.TenantId, jobId, TimeSpan.FromSeconds(60));
 
@@ -119,11 +115,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         settings["FacePing:Callbacks:FirstRetryDelay"] = "00:00:15";
 
         var first = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
-        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
-        {
-            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
-            callbackUrl = receiver.Url.ToString(),
-        });
+        var jobId = await SubmitRefusedJobAsync(client, receiver);
         await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
         // Stopped once the first attempt's 503 is rescheduled: an attempt the stop interrupts is handed back
         // uncounted instead (the next test), and the retry would not be the next worker's.
@@ -159,11 +151,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         settings["FacePing:Deliveries:Lease"] = "00:05:00";
 
         var first = await new IngestionFactory(redis.ConnectionString, fx.Inference, settings).StartAsync();
-        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
-        {
-            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
-            callbackUrl = receiver.Url.ToString(),
-        });
+        var jobId = await SubmitRefusedJobAsync(client, receiver);
         await JobPolling.WaitForEndAsync(client, jobId, TimeSpan.FromSeconds(60));
         await WaitUntilAsync(() => receiver.Requests >= 1, TimeSpan.FromSeconds(30));
         await first.DisposeAsync();
@@ -202,11 +190,7 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         await using var worker = await new IngestionFactory(
             redis.ConnectionString + ",syncTimeout=1000,asyncTimeout=1000", fx.Inference, settings).StartAsync();
 
-        var jobId = await JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
-        {
-            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
-            callbackUrl = receiver.Url.ToString(),
-        });
+        var jobId = await SubmitRefusedJobAsync(client, receiver);
         // Frozen once the first attempt's 503 is rescheduled, so the loop is between attempts.
         await WaitForFirstAttemptRecordedAsync(redis.Db, key.TenantId, jobId);
         redis.Freeze(); // a hung node: connections stay open, nothing is answered
@@ -225,6 +209,14 @@ public sealed class CallbackDeliveryTests(IngestionFixture fx, ITestOutputHelper
         Assert.Equal(2, receiver.Requests);
         Assert.Equal("job_" + jobId, Assert.Single(receiver.Deliveries).Id);
     }
+
+    // A job that ends at once (the FTP server refuses its password), calling back to the receiver.
+    private Task<string> SubmitRefusedJobAsync(HttpClient client, CallbackReceiver receiver) =>
+        JobPolling.SubmitAsync(client, "/groups/g/process-ftp-folder", new
+        {
+            host = "127.0.0.1", port = fx.Ftp.Port, username = fx.Ftp.User, password = "wrong", folderPath = "/",
+            callbackUrl = receiver.Url.ToString(),
+        });
 
     private static Task WaitForFirstAttemptRecordedAsync(IDatabase db, string tenant, string jobId) =>
         WaitUntilAsync(async () => (await db.StringGetAsync(JobKeys.Delivery(tenant, jobId))).ToString()
